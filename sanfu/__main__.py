@@ -1,0 +1,3 @@
+from sanfu.cli import main
+
+main()

@@ -1,0 +1,41 @@
+"""Administrators manage the directory in the admin because of their role, not a flag.
+
+A county administrator (the `administrator` role held at a county) gets every permission of the
+apps listed here; the querysets in the admin still limit them to their own county.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+
+from sanfu.directory.models import Membership, StaffRole
+
+ADMINISTERED_APPS = frozenset({"directory"})
+
+
+class RoleBackend(ModelBackend):
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        if super().has_perm(user_obj, perm, obj):
+            return True
+        return perm.split(".", 1)[0] in ADMINISTERED_APPS and is_administrator(user_obj)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        if super().has_module_perms(user_obj, app_label):
+            return True
+        return app_label in ADMINISTERED_APPS and is_administrator(user_obj)
+
+
+def is_administrator(user: Any) -> bool:
+    if not user.is_active:
+        return False
+    if not user.is_authenticated:
+        return False
+    cached: bool | None = getattr(user, "_sanfu_is_administrator", None)
+    if cached is None:
+        cached = Membership.objects.filter(
+            user_id=user.pk, role=StaffRole.ADMINISTRATOR, unit__is_active=True
+        ).exists()
+        user._sanfu_is_administrator = cached
+    return cached

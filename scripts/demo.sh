@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The demo: install, migrate an embedded SQLite database, load the demo county once, serve it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/uv.sh sync --locked --no-dev --quiet
+
+export SANFU_DATA_DIR="${SANFU_DATA_DIR:-$PWD/var/demo}"
+mkdir -p "$SANFU_DATA_DIR"
+# The demo makes its own secrets once and keeps them beside its database.
+secrets_file="$SANFU_DATA_DIR/demo.env"
+if [ ! -f "$secrets_file" ]; then
+  umask 077
+  python3 - > "$secrets_file" <<'PY'
+import secrets
+print(f"SANFU_SECRET_KEY={secrets.token_urlsafe(50)}")
+print(f"SANFU_DEMO_PASSWORD=demo-{secrets.token_urlsafe(6)}")
+PY
+fi
+set -a
+# shellcheck disable=SC1090
+. "$secrets_file"
+set +a
+export DATABASE_URL="sqlite:///$SANFU_DATA_DIR/sanfu.sqlite3"
+# Plain http on the loopback: no TLS redirect, no secure-only cookies.
+export SANFU_HTTPS=false
+
+sanfu=.venv/bin/sanfu
+"$sanfu" migrate --no-input
+"$sanfu" seed demo
+"$sanfu" collectstatic --no-input --verbosity 0
+exec "$sanfu" serve "$@"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Every check and every test: lint, format, types, migrations, translations, then the whole
+# test suite on SQLite and again on a real PostgreSQL server. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/uv.sh sync --locked --all-groups --quiet
+bin=.venv/bin
+step() { printf '\n== %s\n' "$*" >&2; }
+
+# Tools the checks need from Debian: GNU gettext for the translation catalogue.
+if ! command -v xgettext >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq gettext >/dev/null
+fi
+
+# The checks import the settings; they need no real secret.
+export SANFU_DATA_DIR="${SANFU_DATA_DIR:-$(mktemp -d /tmp/sanfu-test.XXXXXX)}"
+
+step "ruff check";         $bin/ruff check .
+step "ruff format";        $bin/ruff format --check .
+step "mypy";               SANFU_DEBUG=true $bin/mypy
+step "migrations";         SANFU_DEBUG=true $bin/sanfu makemigrations --check --dry-run
+step "translations";       SANFU_DEBUG=true $bin/python scripts/check_translations.py
+if [ "${1:-}" = "--checks-only" ]; then exit 0; fi
+
+step "pytest on SQLite";     DATABASE_URL="sqlite:///$SANFU_DATA_DIR/test.sqlite3" $bin/pytest -q
+step "pytest on PostgreSQL"; scripts/with-postgres.sh $bin/pytest -q
