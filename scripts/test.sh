@@ -21,7 +21,7 @@ step "ruff check";         $bin/ruff check .
 step "ruff format";        $bin/ruff format --check .
 step "mypy";               SANFU_DEBUG=true $bin/mypy
 step "migrations";         SANFU_DEBUG=true $bin/sanfu makemigrations --check --dry-run
-step "translations";       SANFU_DEBUG=true $bin/python scripts/check_translations.py
+step "translations";       SANFU_DEBUG=true $bin/python scripts/messages.py check
 if [ "${1:-}" = "--checks-only" ]; then exit 0; fi
 
 step "pytest on SQLite";     DATABASE_URL="sqlite:///$SANFU_DATA_DIR/test.sqlite3" $bin/pytest -q

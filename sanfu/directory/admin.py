@@ -166,16 +166,22 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         if formset.model is not Membership:
             super().save_formset(request, form, formset, change)
             return
+        # Roles change through the services; the admin's change log reads these three lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for deleted in formset.deleted_forms:
             if deleted.instance.pk:
                 services.membership_revoke(membership=deleted.instance)
+                formset.deleted_objects.append(deleted.instance)
         for inline_form in formset.forms:
             if inline_form in formset.deleted_forms or not inline_form.has_changed():
                 continue
             data = inline_form.cleaned_data
             if inline_form.instance.pk:
                 services.membership_revoke(membership=inline_form.instance)
-            services.membership_grant(user=form.instance, unit=data["unit"], role=data["role"])
+            granted = services.membership_grant(
+                user=form.instance, unit=data["unit"], role=data["role"]
+            )
+            formset.new_objects.append(granted)
 
 
 class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]

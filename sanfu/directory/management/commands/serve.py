@@ -75,6 +75,8 @@ def run_gunicorn(*, bind: str, workers: int, threads: int) -> None:
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 10)
+            # Nothing manages sanfu through gunicorn's runtime control socket; don't open one.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
             from sanfu.wsgi import application

@@ -1,0 +1,54 @@
+"""The `sanfu` command and the settings it starts with, as an operator meets them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import clean_environment, production_environment, run_sanfu
+
+
+def test_help_lists_the_projects_commands(tmp_path: Path):
+    result = run_sanfu("--help", env=production_environment(tmp_path))
+    assert result.returncode == 0, result.stderr
+    for command in ("serve", "seed", "migrate", "createsuperuser"):
+        assert command in result.stdout
+
+
+def test_a_missing_secret_stops_start_up_with_one_line_naming_it(tmp_path: Path):
+    result = run_sanfu("check", env=clean_environment(SANFU_DATA_DIR=str(tmp_path)))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "SANFU_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mysql://root@localhost/sanfu",
+        "sqlite://relative/missing/slash.sqlite3",
+        "sqlite:////no/such/folder/sanfu.sqlite3",
+        "postgres://user@localhost:notaport/sanfu",
+        "postgres://user@localhost/",
+    ],
+)
+def test_an_unusable_database_url_stops_start_up_with_one_line_naming_it(tmp_path: Path, url: str):
+    result = run_sanfu("check", env=production_environment(tmp_path, DATABASE_URL=url))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_a_bad_boolean_names_its_variable(tmp_path: Path):
+    result = run_sanfu("check", env=production_environment(tmp_path, SANFU_HTTPS="maybe"))
+    assert result.returncode == 2
+    assert "SANFU_HTTPS" in result.stderr
+
+
+def test_the_deployment_check_is_clean_with_production_settings(tmp_path: Path):
+    result = run_sanfu(
+        "check", "--deploy", "--fail-level", "WARNING", env=production_environment(tmp_path)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
