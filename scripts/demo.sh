@@ -2,7 +2,8 @@
 # The demo: install, migrate an embedded SQLite database, load the demo county once, serve it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/uv.sh sync --locked --no-dev --quiet
+# --inexact: keep whatever else is installed (the test tools), just add what the demo needs.
+scripts/uv.sh sync --locked --no-dev --inexact --quiet
 
 export SANFU_DATA_DIR="${SANFU_DATA_DIR:-$PWD/var/demo}"
 mkdir -p "$SANFU_DATA_DIR"

@@ -8,14 +8,12 @@ scripts/uv.sh sync --locked --all-groups --quiet
 bin=.venv/bin
 step() { printf '\n== %s\n' "$*" >&2; }
 
-# Tools the checks need from Debian: GNU gettext for the translation catalogue.
-if ! command -v xgettext >/dev/null 2>&1; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq gettext >/dev/null
-fi
+scripts/system-deps.sh
 
-# The checks import the settings; they need no real secret.
-export SANFU_DATA_DIR="${SANFU_DATA_DIR:-$(mktemp -d /tmp/sanfu-test.XXXXXX)}"
+# The checks import the settings; they need no real secret, only a folder of their own.
+SANFU_DATA_DIR=$(mktemp -d /tmp/sanfu-test.XXXXXX)
+export SANFU_DATA_DIR
+trap 'rm -rf "$SANFU_DATA_DIR"' EXIT
 
 step "ruff check";         $bin/ruff check .
 step "ruff format";        $bin/ruff format --check .

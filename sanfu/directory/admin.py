@@ -98,7 +98,9 @@ class UnitAdmin(ScopedAdmin):
     @admin.display(description=_("name"), ordering="path")
     def tree_name(self, unit: Unit) -> str:
         indent = max(path_depth(unit.path) - 1, 0) * 2
-        return format_html('<span style="padding-left:{}em">{}</span>', indent, unit.name)
+        return format_html(
+            '<span style="padding-left:{}em;white-space:nowrap">{}</span>', indent, unit.name
+        )
 
     def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
         data = form.cleaned_data

@@ -35,6 +35,7 @@ from sanfu.directory.models import (
 )
 from sanfu.directory.services import (
     enterprise_check_location,
+    household_check_location,
     membership_check,
     resident_check_location,
     unit_bulk_create,
@@ -153,9 +154,7 @@ def _write_households(planned: Sequence[PlannedHousehold], units: dict[str, Unit
         for plan in planned
     ]
     for household in households:
-        # The check household_create makes; there is no separate service function for it.
-        if household.grid is not None and household.grid.parent_id != household.village.pk:
-            raise ValidationFailed(_("This grid is not in the chosen village."), field="grid")
+        household_check_location(village=household.village, grid=household.grid)
     Household.objects.bulk_create(households, batch_size=BATCH_SIZE)
     residents: list[Resident] = []
     for plan, household in zip(planned, households, strict=True):

@@ -16,7 +16,6 @@ from sanfu.directory.models import (
     Membership,
     Resident,
     Unit,
-    User,
 )
 from sanfu.lib.errors import NotFound
 from sanfu.lib.treepath import path_depth
@@ -50,16 +49,18 @@ class TreeRow:
     depth: int
 
 
-def unit_tree_for_user(*, user: AnyUser, root: Unit | None = None) -> list[TreeRow]:
-    """The units this user sees, in tree order, each with its depth below the shallowest."""
-    units = Unit.objects.visible_to(user)
-    if root is not None:
-        units = units.subtree(root.path)
-    rows = list(units.order_by("path"))
+def unit_tree_for_user(*, user: AnyUser, levels: int = 3) -> list[TreeRow]:
+    """The units this user sees, in tree order, down to `levels` below their topmost unit.
+
+    Each row carries its depth below that top. A county's grids would add some 600 rows, so by
+    default they are left to the village pages.
+    """
+    rows = list(Unit.objects.visible_to(user).order_by("path"))
     if not rows:
         return []
     top = min(path_depth(unit.path) for unit in rows)
-    return [TreeRow(unit=unit, depth=path_depth(unit.path) - top) for unit in rows]
+    tree = [TreeRow(unit=unit, depth=path_depth(unit.path) - top) for unit in rows]
+    return [row for row in tree if row.depth < levels]
 
 
 @dataclass(frozen=True)
@@ -70,30 +71,20 @@ class DemoLogin:
 
 
 def demo_logins() -> list[DemoLogin]:
-    """One demo account per role, for the start-up banner of the demo."""
-    seen: set[str] = set()
-    result: list[DemoLogin] = []
+    """The named demo accounts (one or two per role), for the start-up banner of the demo."""
     memberships = (
         Membership.objects.filter(user__username__startswith="demo-")
         .select_related("user", "unit")
-        .order_by("role", "user__username")
+        .order_by("unit__path", "user__username")
     )
-    for membership in memberships:
-        if membership.role in seen:
-            continue
-        seen.add(membership.role)
-        result.append(
-            DemoLogin(
-                username=membership.user.username,
-                role=str(membership.get_role_display()),
-                unit=membership.unit.name,
-            )
+    return [
+        DemoLogin(
+            username=membership.user.username,
+            role=str(membership.get_role_display()),
+            unit=membership.unit.name,
         )
-    return result
-
-
-def user_roles(user: User) -> list[Membership]:
-    return list(user.memberships.select_related("unit").order_by("unit__path", "role"))
+        for membership in memberships
+    ]
 
 
 @dataclass(frozen=True)

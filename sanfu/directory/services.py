@@ -337,14 +337,18 @@ def resident_update(
     return resident, info.warnings
 
 
-@transaction.atomic
-def household_create(
-    *, number: str, village: Unit, grid: Unit | None = None, address: str = ""
-) -> Household:
+def household_check_location(*, village: Unit, grid: Unit | None) -> None:
     if village.kind not in VILLAGE_KINDS:
         raise ValidationFailed(_("Choose a village or community."), field="village")
     if grid is not None and grid.parent_id != village.pk:
         raise ValidationFailed(_("This grid is not in the chosen village."), field="grid")
+
+
+@transaction.atomic
+def household_create(
+    *, number: str, village: Unit, grid: Unit | None = None, address: str = ""
+) -> Household:
+    household_check_location(village=village, grid=grid)
     number = _clean_text(number, field="number", label=_("Household number"))
     if Household.objects.filter(number=number).exists():
         raise ValidationFailed(_("This household number is already in use."), field="number")
