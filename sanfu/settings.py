@@ -36,6 +36,8 @@ CSRF_TRUSTED_ORIGINS = env_list("SANFU_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "sanfu.directory",
+    "sanfu.cases",
+    "sanfu.notify",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -96,6 +98,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Hashing a password properly takes a good part of a second; tests make hundreds.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "directory:unit_tree"
 LOGOUT_REDIRECT_URL = "home"
@@ -138,6 +143,21 @@ if env_bool("SANFU_TRUST_PROXY_HEADERS", False):
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
+
+# The case loop.
+CASE_SIGN_DUE_SOON_MINUTES = env_int("SANFU_SIGN_DUE_SOON_MINUTES", 60, minimum=1)
+CASE_REPLY_DUE_SOON_HOURS = env_int("SANFU_REPLY_DUE_SOON_HOURS", 24, minimum=1)
+CASE_AUTO_CLOSE_DAYS = env_int("SANFU_AUTO_CLOSE_DAYS", 7, minimum=1)
+CASE_MAX_REOPENS = env_int("SANFU_MAX_REOPENS", 2)
+CASE_SWEEP_INTERVAL_SECONDS = env_int("SANFU_SWEEP_INTERVAL", 60, minimum=1)
+
+# Notifications: any of inbox, email, sms. SMS goes to a backend class; the default logs it.
+SANFU_NOTIFY_TRANSPORTS = env_list("SANFU_NOTIFY_TRANSPORTS", ["inbox", "email", "sms"])
+SANFU_SMS_BACKEND = env_str("SANFU_SMS_BACKEND", "sanfu.notify.transports.LogSmsBackend")
+EMAIL_BACKEND = env_str("SANFU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("SANFU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("SANFU_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("SANFU_EMAIL_FROM", "sanfu@localhost")
 
 LOGGING = {
     "version": 1,

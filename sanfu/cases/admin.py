@@ -1,0 +1,119 @@
+"""The cases app in Django's admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from sanfu.cases.models import CalendarDay, CalendarYear, Case, CaseEvent, Category, Sla
+
+# --- calendar ---
+# Next year's schedule is announced in late autumn, often before the holiday package knows it:
+# administrators enter its days here, then add the year to confirm it.
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["date", "weekday", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+    ordering = ["date"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj: CalendarDay) -> str:
+        # The usual slip when copying a notice is a date off by one; the weekday shows it.
+        return date_format(obj.date, "D")
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["year", "source", "loaded_at"]
+    readonly_fields = ["loaded_at"]
+    ordering = ["year"]
+
+
+# --- catalogue ---
+# Administrators maintain the categories, their default units and time limits here.
+
+
+class SlaInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Sla
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["code", "name", "level", "village_level_ok", "is_active"]
+    list_filter = ["level", "village_level_ok", "is_active"]
+    search_fields = ["code", "name"]
+    ordering = ["code"]
+    filter_horizontal = ["default_units"]
+    autocomplete_fields = ["parent"]
+    inlines = [SlaInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Cases keep their category forever; retire a category instead.
+        return False
+
+
+@admin.register(Sla)
+class SlaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["category", "priority", "sign_hours", "reply_days"]
+    list_filter = ["priority"]
+    autocomplete_fields = ["category"]
+
+
+# --- cases: read-only ---
+# Cases change only through the loop's actions (the workbench and the API), never by editing
+# rows here; administrators look them up, within their own county.
+
+
+class EventInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CaseEvent
+    fields = readonly_fields = (
+        "at",
+        "kind",
+        "actor",
+        "actor_unit",
+        "from_state",
+        "to_state",
+        "note",
+    )
+    extra = 0
+    can_delete = False
+    ordering = ["at", "id"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["number", "title", "state", "channel", "lead_unit", "received_at"]
+    list_filter = ["state", "channel", "priority", "reply_clock"]
+    search_fields = ["=number", "title"]
+    date_hierarchy = "received_at"
+    list_select_related = ["lead_unit"]
+    inlines = [EventInline]
+    exclude = ["tracking_token", "requester_id_number", "requester_phone"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
+        return Case.objects.visible_to(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in Case._meta.fields if f.name not in self.exclude]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,60 @@
+"""The only writer of the case timeline. Services call `append` once per thing that happened."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sanfu.cases.models import Case, CaseEvent, EventKind
+from sanfu.directory.models import Unit, User
+
+
+def append(
+    *,
+    case: Case,
+    kind: EventKind,
+    at: datetime,
+    from_state: str,
+    actor: User | None = None,
+    unit: Unit | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Record one event; `to_state` is the case's state after the change, read from the case."""
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        at=at,
+        actor=actor,
+        actor_unit=unit,
+        from_state=from_state,
+        to_state=case.state,
+        note=note,
+        data=data or {},
+    )
+
+
+def append_system(
+    *,
+    case_ids: list[int],
+    kind: EventKind,
+    at: datetime,
+    from_state: str,
+    to_state: str,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """One event per case for what the system did to many cases at once (the sweep)."""
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case_id=case_id,
+                kind=kind,
+                at=at,
+                from_state=from_state,
+                to_state=to_state,
+                data=data or {},
+            )
+            for case_id in case_ids
+        ],
+        batch_size=2000,
+    )

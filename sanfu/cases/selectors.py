@@ -1,0 +1,125 @@
+"""Reads of cases for staff and requesters. Lists start from `Case.objects.visible_to(user)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from sanfu.cases.models import (
+    HANDLING_STATES,
+    Case,
+    CaseEvent,
+    CaseState,
+    Decision,
+    Extension,
+    SupervisionOrder,
+)
+from sanfu.cases.policies import Capability, may
+from sanfu.directory.models import Membership, StaffRole, User
+from sanfu.directory.querysets import AnyUser
+from sanfu.lib.errors import NotFound
+
+
+def case_get_for_user(*, user: AnyUser, case_id: int) -> Case:
+    case = Case.objects.visible_to(user).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(_("No such case."))
+    return case
+
+
+def case_get_by_token(*, number: str, token: str) -> Case:
+    """What a requester reaches with their case number and tracking code."""
+    case = Case.objects.filter(number=number.strip(), tracking_token=token.strip()).first()
+    if case is None or not token.strip():
+        raise NotFound(_("No case with this number and tracking code."))
+    return case
+
+
+def case_timeline(*, case: Case) -> list[CaseEvent]:
+    return list(case.events.select_related("actor", "actor_unit").order_by("at", "id"))
+
+
+def timeline_replays(case: Case) -> bool:
+    """The events, applied in order, lead from nothing to the case's current state."""
+    state = ""
+    for event in case.events.order_by("at", "id"):
+        if event.from_state != state:
+            return False
+        state = event.to_state
+    return state == case.state
+
+
+@dataclass(frozen=True)
+class Queues:
+    to_sign: QuerySet[Case]
+    in_progress: QuerySet[Case]
+    due_soon: QuerySet[Case]
+    overdue: QuerySet[Case]
+    to_dispatch: QuerySet[Case]
+    extensions_to_decide: QuerySet[Extension]
+    supervision_orders: QuerySet[SupervisionOrder]
+
+
+def queues_for_user(*, user: User) -> Queues:
+    """The work waiting for this person's units, each a queryset to count, filter and page."""
+    units = Membership.objects.filter(user=user).values("unit_id")
+    led = Case.objects.visible_to(user).filter(
+        assignments__active=True, assignments__unit__in=units
+    )
+    visible = Case.objects.visible_to(user)
+    return Queues(
+        to_sign=led.filter(state=CaseState.ASSIGNED, assignments__signed_at__isnull=True),
+        in_progress=led.filter(state=CaseState.IN_PROGRESS),
+        due_soon=led.filter(state__in=HANDLING_STATES, reply_clock="due_soon"),
+        overdue=led.filter(state__in=HANDLING_STATES, reply_clock="overdue"),
+        to_dispatch=visible.filter(state=CaseState.NEW, desk_unit__in=units),
+        extensions_to_decide=Extension.objects.filter(
+            decision=Decision.PENDING, case__in=visible.filter(desk_unit__in=units)
+        ),
+        supervision_orders=supervision_orders_for_leader(user=user),
+    )
+
+
+def supervision_orders_for_leader(*, user: User) -> QuerySet[SupervisionOrder]:
+    """Open supervision orders on the units where this person is a leader (or works)."""
+    units = Membership.objects.filter(
+        user=user,
+        role__in=[
+            StaffRole.LEADER,
+            StaffRole.TOWN_STAFF,
+            StaffRole.VILLAGE_CADRE,
+            StaffRole.DEPARTMENT_HANDLER,
+            StaffRole.GRID_WORKER,
+        ],
+    ).values("unit_id")
+    return SupervisionOrder.objects.filter(unit__in=units, answered_at__isnull=True).order_by(
+        "deadline"
+    )
+
+
+def actions_for_user(*, user: User, case: Case) -> list[str]:
+    """The names of the services this person may call on this case right now."""
+    actions: list[str] = []
+    desk = may(user, Capability.DISPATCH, case.desk_unit, from_above=True)
+    lead = case.lead_unit
+    handles = lead is not None and may(user, Capability.HANDLE, lead)
+    if case.state == CaseState.NEW and desk:
+        actions += ["accept", "dispatch", "reject", "merge"]
+    if case.state in HANDLING_STATES:
+        if desk:
+            actions += ["transfer", "merge"]
+        if handles:
+            actions += ["return", "escalate", "transfer"]
+        if case.state == CaseState.ASSIGNED and handles:
+            actions.append("sign")
+        if case.state == CaseState.IN_PROGRESS and handles:
+            actions += ["reply", "extension_request"]
+        if lead is not None and may(user, Capability.OVERSEE, lead, from_above=True):
+            actions.append("urge")
+        if lead is not None and may(user, Capability.SUPERVISE, lead, from_above=True):
+            actions.append("supervise")
+    if case.state == CaseState.CLOSED and desk and not case.confidential and not case.published_at:
+        actions.append("publish")
+    return list(dict.fromkeys(actions))

@@ -1,0 +1,58 @@
+"""Every action of the case loop. Each checks who acts, the case's state and the input, writes
+in one transaction under the case's row lock, appends to the timeline and notifies on commit."""
+
+from sanfu.cases.services.aftercare import case_publish, case_rate, case_reopen
+from sanfu.cases.services.dispatch import (
+    case_accept,
+    case_dispatch,
+    case_merge,
+    case_reject,
+    case_transfer,
+)
+from sanfu.cases.services.handling import (
+    case_co_opinion,
+    case_escalate,
+    case_extension_request,
+    case_reply,
+    case_return,
+    case_sign,
+)
+from sanfu.cases.services.intake import (
+    NewCase,
+    Requester,
+    Upload,
+    case_create,
+    case_create_solved_on_the_spot,
+)
+from sanfu.cases.services.oversight import (
+    case_extension_decide,
+    case_supervise,
+    case_urge,
+    supervision_answer,
+)
+
+__all__ = [
+    "NewCase",
+    "Requester",
+    "Upload",
+    "case_accept",
+    "case_co_opinion",
+    "case_create",
+    "case_create_solved_on_the_spot",
+    "case_dispatch",
+    "case_escalate",
+    "case_extension_decide",
+    "case_extension_request",
+    "case_merge",
+    "case_publish",
+    "case_rate",
+    "case_reject",
+    "case_reopen",
+    "case_reply",
+    "case_return",
+    "case_sign",
+    "case_supervise",
+    "case_transfer",
+    "case_urge",
+    "supervision_answer",
+]

@@ -1,0 +1,144 @@
+"""After the reply: the requester's rating, reopening, closing, publication."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sanfu.cases import events
+from sanfu.cases.models import REASON_MAX, Case, CaseState, EventKind, Rating
+from sanfu.cases.notifications import notify_units
+from sanfu.cases.policies import Capability, acting_unit
+from sanfu.cases.services.common import (
+    lead_assignment,
+    limit_text,
+    lock_case,
+    now,
+    require_state,
+    require_text,
+    start_clocks,
+)
+from sanfu.directory.models import Unit, User
+from sanfu.lib.anonymise import anonymise
+from sanfu.lib.errors import NotFound, ValidationFailed
+
+
+def _lock_by_token(number: str, token: str) -> Case:
+    # Both the number and the token must match: the token alone is the secret, the number
+    # keeps a mistyped token from ever reaching another requester's case.
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .filter(number=number.strip(), tracking_token=token.strip())
+        .first()
+    )
+    if case is None or not token.strip():
+        raise NotFound(_("No case with this number and tracking code."))
+    return case
+
+
+@transaction.atomic
+def case_rate(*, number: str, token: str, rating: str, comment: str = "") -> Case:
+    """The requester rates the answer; 不满意 sends the case back to the same lead unit."""
+    case = _lock_by_token(number, token)
+    require_state(case, {CaseState.REPLIED}, action=_("rated"))
+    if rating not in Rating.values:
+        raise ValidationFailed(_("Choose a rating."), field="rating")
+    comment = limit_text(comment, field="comment", label=_("Comment"), limit=REASON_MAX)
+    at = now()
+    case.rating, case.rating_comment, case.rated_at = rating, comment, at
+    if rating == Rating.UNSATISFIED and case.reopen_count < settings.CASE_MAX_REOPENS:
+        case.save()
+        events.append(
+            case=case,
+            kind=EventKind.RATED,
+            at=at,
+            from_state=CaseState.REPLIED,
+            note=comment,
+            data={"rating": rating},
+        )
+        _reopen(case, at=at, actor=None, unit=None, note=comment)
+        return case
+    case.state = CaseState.CLOSED
+    case.closed_at = at
+    case.save()
+    events.append(
+        case=case,
+        kind=EventKind.RATED,
+        at=at,
+        from_state=CaseState.REPLIED,
+        note=comment,
+        data={"rating": rating},
+    )
+    return case
+
+
+def _reopen(case: Case, *, at: datetime, actor: User | None, unit: Unit | None, note: str) -> None:
+    """重办: back to the same lead unit, to be signed for again, with new deadlines."""
+    before = case.state
+    assignment = lead_assignment(case)
+    assignment.signed_at = None
+    assignment.save(update_fields=["signed_at"])
+    case.state = CaseState.ASSIGNED
+    case.reopen_count += 1
+    case.signed_at = case.replied_at = case.closed_at = None
+    case.reply_kind, case.reply_text = "", ""
+    case.signed_on_time = case.replied_on_time = None
+    case.handling_working_days = None
+    start_clocks(case, at)
+    case.save()
+    events.append(
+        case=case,
+        kind=EventKind.REOPENED,
+        at=at,
+        from_state=before,
+        actor=actor,
+        unit=unit,
+        note=note,
+        data={"reopen_count": case.reopen_count},
+    )
+    notify_units(case, "reopened", [assignment.unit])
+
+
+@transaction.atomic
+def case_reopen(*, actor: User, case_id: int, note: str) -> Case:
+    """The desk reopens a case closed as unsatisfied after the automatic reopens ran out."""
+    case = lock_case(actor=actor, case_id=case_id)
+    require_state(case, {CaseState.CLOSED}, action=_("reopened"))
+    if case.rating != Rating.UNSATISFIED:
+        raise ValidationFailed(
+            _("Only a case the requester was unsatisfied with can be reopened."), field="case"
+        )
+    unit = acting_unit(actor, Capability.DISPATCH, case.desk_unit, from_above=True)
+    note = require_text(note, field="note", label=_("Reason"), limit=REASON_MAX)
+    _reopen(case, at=now(), actor=actor, unit=unit, note=note)
+    return case
+
+
+@transaction.atomic
+def case_publish(*, actor: User, case_id: int) -> Case:
+    """公示: the anonymised request and answer, for the public list. Never a confidential case."""
+    case = lock_case(actor=actor, case_id=case_id)
+    require_state(case, {CaseState.CLOSED}, action=_("published"))
+    unit = acting_unit(actor, Capability.DISPATCH, case.desk_unit, from_above=True)
+    if case.confidential:
+        raise ValidationFailed(
+            _("The requester asked that this case never be published."), field="case"
+        )
+    if not case.reply_text:
+        raise ValidationFailed(_("A case without an answer cannot be published."), field="case")
+    if case.published_at is not None:
+        raise ValidationFailed(_("The case is already published."), field="case")
+    names = [case.requester_name] if case.requester_name else []
+    at = now()
+    case.public_title = anonymise(case.title, names=names)
+    case.public_text = anonymise(case.text, names=names)
+    case.public_reply = anonymise(case.reply_text, names=names)
+    case.published_at = at
+    case.save()
+    events.append(
+        case=case, kind=EventKind.PUBLISHED, at=at, from_state=case.state, actor=actor, unit=unit
+    )
+    return case

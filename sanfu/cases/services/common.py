@@ -1,0 +1,122 @@
+"""What every action of the loop shares: locking the case, checking its state, deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanfu.cases.calendar import add_working_days, add_working_hours, load_calendar
+from sanfu.cases.catalogue import sla_for
+from sanfu.cases.models import Assignment, Case, CaseState, Clock
+from sanfu.directory.models import Unit, User
+from sanfu.lib.errors import Conflict, NotFound, ValidationFailed
+
+
+def now() -> datetime:
+    return timezone.now()
+
+
+def lock_case(*, actor: User | None, case_id: int) -> Case:
+    """The case, locked for this transaction, if `actor` may see it (None: the system)."""
+    cases = Case.objects.select_for_update(of=("self",))
+    if actor is not None:
+        cases = cases.visible_to(actor)
+    case = cases.filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(_("No such case."))
+    return case
+
+
+def require_state(case: Case, allowed: Collection[str], *, action: str) -> None:
+    """Refuse an action the case's current state does not allow.
+
+    A Conflict, because the usual cause is that someone else acted on the case first.
+    """
+    if case.state not in allowed:
+        raise Conflict(
+            _("The case is now “%(state)s”; it cannot be %(action)s.")
+            % {"state": CaseState(case.state).label, "action": action}
+        )
+
+
+def require_text(value: str, *, field: str, label: str, limit: int) -> str:
+    cleaned = value.strip()
+    if not cleaned:
+        raise ValidationFailed(_("%(label)s is required.") % {"label": label}, field=field)
+    if len(cleaned) > limit:
+        raise ValidationFailed(
+            _("%(label)s is too long: at most %(limit)d characters.")
+            % {"label": label, "limit": limit},
+            field=field,
+        )
+    return cleaned
+
+
+def limit_text(value: str, *, field: str, label: str, limit: int) -> str:
+    cleaned = value.strip()
+    if len(cleaned) > limit:
+        raise ValidationFailed(
+            _("%(label)s is too long: at most %(limit)d characters.")
+            % {"label": label, "limit": limit},
+            field=field,
+        )
+    return cleaned
+
+
+def start_clocks(case: Case, at: datetime, *, keep_reply_deadline: bool = False) -> None:
+    """Set the sign-for and reply deadlines from the catalogue's time limits."""
+    calendar = load_calendar()
+    terms = sla_for(case.category, case.priority)
+    sign = add_working_hours(calendar, at, terms.sign_hours)
+    case.sign_deadline = sign.at
+    case.sign_clock = Clock.ON_TIME
+    unconfirmed = sign.unconfirmed
+    if not keep_reply_deadline or case.reply_deadline is None:
+        reply = add_working_days(calendar, at, terms.reply_days)
+        set_reply_deadline(case, reply.at)
+        unconfirmed = unconfirmed or reply.unconfirmed
+    case.deadline_unconfirmed = unconfirmed
+
+
+def set_reply_deadline(case: Case, deadline: datetime) -> None:
+    case.reply_deadline = deadline
+    case.reply_clock = Clock.ON_TIME
+
+
+def stop_clocks(case: Case) -> None:
+    case.sign_deadline = case.reply_deadline = None
+    case.sign_clock = case.reply_clock = Clock.NONE
+
+
+def assign(case: Case, *, lead: Unit, co_units: Collection[Unit], at: datetime) -> None:
+    """Replace the units working on the case with a new lead and co-handlers."""
+    Assignment.objects.filter(case=case, active=True).update(active=False)
+    Assignment.objects.bulk_create(
+        [Assignment(case=case, unit=lead, role="lead", assigned_at=at)]
+        + [Assignment(case=case, unit=unit, role="co", assigned_at=at) for unit in co_units]
+    )
+    case.lead_unit = lead
+
+
+def release(case: Case) -> None:
+    """No unit works on the case any more (returned, escalated, merged)."""
+    Assignment.objects.filter(case=case, active=True).update(active=False)
+    case.lead_unit = None
+    stop_clocks(case)
+
+
+def lead_of(case: Case) -> Unit:
+    """The lead unit of a case in a handling state (guaranteed there by a constraint)."""
+    if case.lead_unit is None:  # pragma: no cover - the state checks come first
+        raise Conflict(_("The case has no lead unit."))
+    return case.lead_unit
+
+
+def lead_assignment(case: Case) -> Assignment:
+    assignment = case.assignments.filter(active=True, role="lead").first()
+    if assignment is None:  # pragma: no cover - guarded by the state checks and a constraint
+        raise Conflict(_("The case has no lead unit."))
+    return assignment

@@ -1,0 +1,247 @@
+"""Taking a case in: from the public, from an operator, or from staff in the field."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanfu.cases import events
+from sanfu.cases.models import (
+    LOCAL_CHANNELS,
+    TEXT_MAX,
+    TITLE_MAX,
+    Attachment,
+    Case,
+    CaseCounter,
+    CaseState,
+    Category,
+    Channel,
+    EventKind,
+    Priority,
+    ReplyKind,
+    RequesterKind,
+)
+from sanfu.cases.policies import Capability, acting_unit
+from sanfu.cases.services.common import assign, limit_text, now, require_text
+from sanfu.directory.models import Enterprise, Resident, Unit, UnitKind, User
+from sanfu.lib.errors import ValidationFailed
+from sanfu.lib.files import check_upload
+from sanfu.lib.idnumber import IdNumberError, parse_id_number
+from sanfu.lib.treepath import path_ids
+
+MAX_ATTACHMENTS = 6
+PLACE_KINDS = frozenset(
+    {UnitKind.TOWN, UnitKind.STREET, UnitKind.VILLAGE, UnitKind.COMMUNITY, UnitKind.GRID}
+)
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+    content_type: str = ""
+
+
+@dataclass(frozen=True)
+class Requester:
+    kind: str = RequesterKind.ANONYMOUS
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+    resident: Resident | None = None
+    enterprise: Enterprise | None = None
+    unit: Unit | None = None
+
+
+@dataclass(frozen=True)
+class NewCase:
+    channel: str
+    title: str
+    text: str
+    location_unit: Unit
+    requester: Requester = field(default_factory=Requester)
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    category: Category | None = None
+    priority: str = Priority.NORMAL
+    confidential: bool = False
+    attachments: Sequence[Upload] = ()
+
+
+def county_of(unit: Unit) -> Unit:
+    return Unit.objects.get(pk=path_ids(unit.path)[0])
+
+
+def next_case_number(county: Unit, at: datetime) -> str:
+    """`<county code><yyyymmdd>-<nnnnn>`, counted per county and local day without races.
+
+    The UPDATE takes the counter row's lock until the transaction ends, so two intakes at
+    once get consecutive numbers; the first case of a day creates the row.
+    """
+    day = timezone.localdate(at)
+    counters = CaseCounter.objects.filter(county=county, day=day)
+    if not counters.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                CaseCounter.objects.create(county=county, day=day, last=1)
+        except IntegrityError:
+            counters.update(last=F("last") + 1)
+    last = counters.values_list("last", flat=True).get()
+    return f"{county.code}{day:%Y%m%d}-{last:05d}"
+
+
+def _check_requester(requester: Requester) -> Requester:
+    if requester.kind not in RequesterKind.values:
+        raise ValidationFailed(_("Choose who is asking."), field="requester_kind")
+    if requester.kind == RequesterKind.ENTERPRISE and not (
+        requester.enterprise or requester.name.strip()
+    ):
+        raise ValidationFailed(_("Name the enterprise."), field="requester_name")
+    if requester.kind == RequesterKind.GRASSROOTS and requester.unit is None:
+        raise ValidationFailed(_("Choose the village or community."), field="requester_unit")
+    phone = requester.phone.strip()
+    if phone and not (7 <= len(phone) <= 20 and phone.replace("-", "").lstrip("+").isdigit()):
+        raise ValidationFailed(_("This is not a phone number."), field="requester_phone")
+    id_number = requester.id_number.strip()
+    if id_number:
+        try:
+            id_number = parse_id_number(id_number).number
+        except IdNumberError as exc:
+            raise ValidationFailed(str(exc), field="requester_id_number") from None
+    return Requester(
+        kind=requester.kind,
+        name=limit_text(requester.name, field="requester_name", label=_("Name"), limit=100),
+        phone=phone,
+        id_number=id_number,
+        resident=requester.resident,
+        enterprise=requester.enterprise,
+        unit=requester.unit,
+    )
+
+
+def _check_place(new: NewCase) -> None:
+    if new.location_unit.kind not in PLACE_KINDS:
+        raise ValidationFailed(_("Choose a town, village or grid."), field="location_unit")
+    for value, low, high, name in (
+        (new.latitude, -90, 90, "latitude"),
+        (new.longitude, -180, 180, "longitude"),
+    ):
+        if value is not None and not low <= value <= high:
+            raise ValidationFailed(_("This coordinate is out of range."), field=name)
+    if (new.latitude is None) != (new.longitude is None):
+        raise ValidationFailed(_("Give both coordinates or neither."), field="latitude")
+
+
+def _desk_for(new: NewCase, actor: User | None, county: Unit) -> Unit:
+    """Where the case waits for its first decision.
+
+    Cases taken down in the field (a visit, a patrol, a village meeting) start at the unit of
+    the staff member who took them; everything else goes to the county dispatch centre.
+    """
+    if actor is None or new.channel not in LOCAL_CHANNELS:
+        return county
+    return acting_unit(actor, Capability.HANDLE, new.location_unit, from_above=True)
+
+
+@transaction.atomic
+def case_create(*, new: NewCase, actor: User | None = None) -> Case:
+    """Take in a case; returns it with its number and the requester's tracking token."""
+    if new.channel not in Channel.values:
+        raise ValidationFailed(_("Unknown channel."), field="channel")
+    if new.priority not in Priority.values:
+        raise ValidationFailed(_("Unknown priority."), field="priority")
+    title = require_text(new.title, field="title", label=_("Title"), limit=TITLE_MAX)
+    text = require_text(new.text, field="text", label=_("Description"), limit=TEXT_MAX)
+    requester = _check_requester(new.requester)
+    _check_place(new)
+    if len(new.attachments) > MAX_ATTACHMENTS:
+        raise ValidationFailed(
+            _("At most %(count)d attachments.") % {"count": MAX_ATTACHMENTS}, field="attachments"
+        )
+    checked = [check_upload(upload.name, upload.content) for upload in new.attachments]
+    at = now()
+    county = county_of(new.location_unit)
+    desk = _desk_for(new, actor, county)
+    case = Case.objects.create(
+        county=county,
+        number=next_case_number(county, at),
+        tracking_token=secrets.token_urlsafe(24),
+        requester_kind=requester.kind,
+        requester_name=requester.name,
+        requester_phone=requester.phone,
+        requester_id_number=requester.id_number,
+        resident=requester.resident,
+        enterprise=requester.enterprise,
+        requester_unit=requester.unit,
+        channel=new.channel,
+        category=new.category,
+        priority=new.priority,
+        title=title,
+        text=text,
+        location_unit=new.location_unit,
+        address=limit_text(new.address, field="address", label=_("Address"), limit=200),
+        latitude=new.latitude,
+        longitude=new.longitude,
+        confidential=new.confidential,
+        desk_unit=desk,
+        received_at=at,
+    )
+    for upload, content_type in zip(new.attachments, checked, strict=True):
+        attachment = Attachment(
+            case=case, name=upload.name[:200], content_type=content_type, size=len(upload.content)
+        )
+        attachment.file.save(upload.name, ContentFile(upload.content), save=False)
+        attachment.save()
+    events.append(
+        case=case,
+        kind=EventKind.RECEIVED,
+        at=at,
+        from_state="",
+        actor=actor,
+        unit=desk if actor else None,
+        data={"channel": new.channel},
+    )
+    return case
+
+
+@transaction.atomic
+def case_create_solved_on_the_spot(*, new: NewCase, actor: User, reply: str) -> Case:
+    """A case taken down and solved at once (a village meeting, a visit, the hotline).
+
+    It is recorded in full so it counts in the figures: received, then replied as solved on
+    the spot by the unit that took it, waiting for the requester's rating like any other.
+    """
+    reply = require_text(reply, field="reply", label=_("Reply"), limit=TEXT_MAX)
+    if new.category is None:
+        raise ValidationFailed(_("Choose a category."), field="category")
+    case = case_create(new=new, actor=actor)
+    unit = acting_unit(actor, Capability.HANDLE, case.desk_unit)
+    at = now()
+    case.accepted_at = case.dispatched_at = case.signed_at = case.replied_at = at
+    case.state = CaseState.REPLIED
+    assign(case, lead=unit, co_units=[], at=at)
+    case.reply_kind, case.reply_text, case.reply_unit = ReplyKind.ON_THE_SPOT, reply, unit
+    case.signed_on_time = case.replied_on_time = True
+    case.handling_working_days = Decimal("0")
+    case.save()
+    events.append(
+        case=case,
+        kind=EventKind.REPLIED,
+        at=at,
+        from_state=CaseState.NEW,
+        actor=actor,
+        unit=unit,
+        note=reply,
+        data={"kind": ReplyKind.ON_THE_SPOT},
+    )
+    return case

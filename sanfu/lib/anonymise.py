@@ -1,0 +1,28 @@
+"""Removing personal data from text that will be published."""
+
+from __future__ import annotations
+
+import re
+
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Resident ID numbers (18 characters, or the old 15-digit form).
+    (re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])|(?<!\d)\d{15}(?!\d)"), "[身份证号]"),
+    # Mobile numbers, with or without +86 and separators.
+    (re.compile(r"(?:\+?86[-\s]?)?(?<!\d)1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)"), "[手机号]"),
+    # Landlines such as 0571-88888888.
+    (re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"), "[电话]"),
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[邮箱]"),
+    # House numbers: keep the street, drop the door.
+    (re.compile(r"\d+\s*(?:号楼|栋|幢|单元|室|号)"), "**号"),
+)
+
+
+def anonymise(text: str, *, names: list[str] | None = None) -> str:
+    """Mask ID numbers, phones, email addresses, door numbers and the given personal names."""
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    for name in names or []:
+        name = name.strip()
+        if len(name) >= 2:
+            text = text.replace(name, name[0] + "*" * (len(name) - 1))
+    return text

@@ -1,0 +1,46 @@
+"""Checking uploaded files by what they contain, not by what they are called."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from sanfu.lib.errors import ValidationFailed
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+# Leading bytes of the file types people attach to a request: photos and PDF documents.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"%PDF-", "application/pdf"),
+)
+
+
+def sniff_content_type(content: bytes) -> str | None:
+    for signature, content_type in _SIGNATURES:
+        if content.startswith(signature):
+            return content_type
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def check_upload(name: str, content: bytes) -> str:
+    """The file's real content type, or ValidationFailed naming the file and the problem."""
+    if not content:
+        raise ValidationFailed(_("%(name)s is empty.") % {"name": name}, field="attachments")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationFailed(
+            _("%(name)s is larger than %(limit)d MB.")
+            % {"name": name, "limit": MAX_UPLOAD_BYTES // (1024 * 1024)},
+            field="attachments",
+        )
+    content_type = sniff_content_type(content)
+    if content_type is None:
+        raise ValidationFailed(
+            _("%(name)s is not a photo (JPEG, PNG, GIF, WebP) or a PDF.") % {"name": name},
+            field="attachments",
+        )
+    return content_type
