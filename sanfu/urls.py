@@ -16,6 +16,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("directory/", include("sanfu.directory.urls")),
+    path("workbench/", include("sanfu.workbench.urls")),
+    path("api/", include("sanfu.api.urls")),
+    path("", include("sanfu.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
 ]
