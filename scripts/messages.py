@@ -1,8 +1,12 @@
-"""The Chinese translation catalogue: extract, check and compile.
+"""The Chinese translation catalogues: extract, check and compile.
 
-    python scripts/messages.py extract   # refresh sanfu/locale/zh_Hans/LC_MESSAGES/django.po
-    python scripts/messages.py compile   # write django.mo from it (no GNU msgfmt needed)
-    python scripts/messages.py check     # fail if a string is untranslated or the .mo is stale
+    python scripts/messages.py extract [APP]   # refresh the catalogue(s) from the code
+    python scripts/messages.py compile [APP]   # write django.mo (no GNU msgfmt needed)
+    python scripts/messages.py check           # fail if a string is untranslated or a .mo stale
+
+There is one catalogue for the project (sanfu/locale) and one per app that has a `locale`
+folder of its own (sanfu/<app>/locale): Django's makemessages files each string under the
+nearest `locale` folder, and apps built side by side do not edit one file at once.
 
 Source strings are English; Chinese is the default language, so every string must have its
 Chinese translation before it lands.
@@ -18,66 +22,99 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGUE = ROOT / "sanfu" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-COMPILED = CATALOGUE.with_suffix(".mo")
+PACKAGE = ROOT / "sanfu"
+LANGUAGE = "zh_Hans"
 
 
-def extract() -> None:
+def catalogues(app: str | None = None) -> list[Path]:
+    base = PACKAGE / app if app else PACKAGE
+    return sorted(base.glob(f"**/locale/{LANGUAGE}/LC_MESSAGES/django.po"))
+
+
+def extract(app: str | None = None) -> None:
+    """makemessages in the package (every catalogue) or in one app (its catalogue only)."""
+    folder = PACKAGE / app if app else PACKAGE
+    (folder / "locale").mkdir(exist_ok=True)
     env = {**os.environ, "SANFU_DEBUG": "true"}
     subprocess.run(  # noqa: S603
         [
             str(Path(sys.executable).with_name("sanfu")),
             "makemessages",
-            "--locale=zh_Hans",
+            f"--locale={LANGUAGE}",
             "--no-obsolete",
             "--add-location=file",
             "--verbosity=0",
         ],
-        cwd=ROOT / "sanfu",
+        cwd=folder,
         env=env,
         check=True,
     )
 
 
-def compile_catalogue() -> None:
-    catalogue = polib.pofile(str(CATALOGUE))
-    catalogue.metadata_is_fuzzy = False
-    catalogue.save()
-    catalogue.save_as_mofile(str(COMPILED))
+def compile_catalogues(app: str | None = None) -> None:
+    for path in catalogues(app):
+        catalogue = polib.pofile(str(path))
+        catalogue.metadata_is_fuzzy = False
+        catalogue.save()
+        catalogue.save_as_mofile(str(path.with_suffix(".mo")))
+
+
+def _keys(catalogue: polib.POFile) -> set[tuple[str | None, str]]:
+    return {(entry.msgctxt, entry.msgid) for entry in catalogue}
 
 
 def check() -> int:
-    catalogue = polib.pofile(str(CATALOGUE))
-    # Extract into the working copy to see which strings the code uses now, then put the
-    # committed catalogue back: a check must not leave the tree changed.
-    committed = CATALOGUE.read_bytes()
+    committed = {path: path.read_bytes() for path in catalogues()}
+    # Extract into the working copies to see which strings the code uses now, then put the
+    # committed catalogues back: a check must not leave the tree changed.
     try:
         extract()
-        in_code = {(e.msgctxt, e.msgid) for e in polib.pofile(str(CATALOGUE))}
+        in_code = {path: _keys(polib.pofile(str(path))) for path in catalogues()}
     finally:
-        CATALOGUE.write_bytes(committed)
-    known = {(e.msgctxt, e.msgid) for e in catalogue}
-    problems = [f"not in the catalogue: {msgid!r}" for _ctx, msgid in sorted(in_code - known)]
-    problems += [f"untranslated: {entry.msgid!r}" for entry in catalogue.untranslated_entries()]
-    problems += [f"fuzzy: {entry.msgid!r}" for entry in catalogue.fuzzy_entries()]
-    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(COMPILED))}
-    expected = {
-        (e.msgctxt, e.msgid): e.msgstr for e in catalogue.translated_entries() if not e.msgid_plural
-    }
-    if any(compiled.get(key) != value for key, value in expected.items()):
-        problems.append(f"{COMPILED.name} is older than {CATALOGUE.name}: run `make messages`")
+        for path in catalogues():
+            if path in committed:
+                path.write_bytes(committed[path])
+            else:
+                path.unlink()
+    problems: list[str] = []
+    for path, keys in in_code.items():
+        name = path.relative_to(ROOT)
+        if path not in committed:
+            problems.append(f"{name} is missing: run `make messages` and translate it")
+            continue
+        catalogue = polib.pofile(str(path))
+        problems += [
+            f"{name}: not in the catalogue: {m!r}" for _c, m in sorted(keys - _keys(catalogue))
+        ]
+        problems += [f"{name}: untranslated: {e.msgid!r}" for e in catalogue.untranslated_entries()]
+        problems += [f"{name}: fuzzy: {e.msgid!r}" for e in catalogue.fuzzy_entries()]
+        problems += _stale(path, catalogue)
     for problem in problems:
         print(f"translations: {problem}", file=sys.stderr)
     return 1 if problems else 0
 
 
+def _stale(path: Path, catalogue: polib.POFile) -> list[str]:
+    compiled_path = path.with_suffix(".mo")
+    if not compiled_path.exists():
+        return [f"{compiled_path.relative_to(ROOT)} is missing: run `make messages`"]
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(compiled_path))}
+    expected = {
+        (e.msgctxt, e.msgid): e.msgstr for e in catalogue.translated_entries() if not e.msgid_plural
+    }
+    if any(compiled.get(key) != value for key, value in expected.items()):
+        return [f"{compiled_path.relative_to(ROOT)} is older than its .po: run `make messages`"]
+    return []
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
+    app = sys.argv[2] if len(sys.argv) > 2 else None
     if command == "extract":
-        extract()
+        extract(app)
     elif command == "compile":
-        compile_catalogue()
+        compile_catalogues(app)
     elif command == "check":
         raise SystemExit(check())
     else:
-        raise SystemExit(f"usage: {sys.argv[0]} extract|compile|check")
+        raise SystemExit(f"usage: {sys.argv[0]} extract|compile [APP] | check")
