@@ -49,20 +49,10 @@ def case_rate(*, number: str, token: str, rating: str, comment: str = "") -> Cas
     comment = limit_text(comment, field="comment", label=_("Comment"), limit=REASON_MAX)
     at = now()
     case.rating, case.rating_comment, case.rated_at = rating, comment, at
-    if rating == Rating.UNSATISFIED and case.reopen_count < settings.CASE_MAX_REOPENS:
-        case.save()
-        events.append(
-            case=case,
-            kind=EventKind.RATED,
-            at=at,
-            from_state=CaseState.REPLIED,
-            note=comment,
-            data={"rating": rating},
-        )
-        _reopen(case, at=at, actor=None, unit=None, note=comment)
-        return case
-    case.state = CaseState.CLOSED
-    case.closed_at = at
+    reopen = rating == Rating.UNSATISFIED and case.reopen_count < settings.CASE_MAX_REOPENS
+    if not reopen:
+        case.state = CaseState.CLOSED
+        case.closed_at = at
     case.save()
     events.append(
         case=case,
@@ -72,6 +62,8 @@ def case_rate(*, number: str, token: str, rating: str, comment: str = "") -> Cas
         note=comment,
         data={"rating": rating},
     )
+    if reopen:
+        _reopen(case, at=at, actor=None, unit=None, note=comment)
     return case
 
 

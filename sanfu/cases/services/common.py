@@ -43,19 +43,15 @@ def require_state(case: Case, allowed: Collection[str], *, action: str) -> None:
 
 
 def require_text(value: str, *, field: str, label: str, limit: int) -> str:
-    cleaned = value.strip()
+    """The text stripped, refused when empty or longer than `limit`."""
+    cleaned = limit_text(value, field=field, label=label, limit=limit)
     if not cleaned:
         raise ValidationFailed(_("%(label)s is required.") % {"label": label}, field=field)
-    if len(cleaned) > limit:
-        raise ValidationFailed(
-            _("%(label)s is too long: at most %(limit)d characters.")
-            % {"label": label, "limit": limit},
-            field=field,
-        )
     return cleaned
 
 
 def limit_text(value: str, *, field: str, label: str, limit: int) -> str:
+    """The text stripped (it may be empty), refused when longer than `limit`."""
     cleaned = value.strip()
     if len(cleaned) > limit:
         raise ValidationFailed(
