@@ -106,8 +106,8 @@ if TESTING:
     # Hashing a password properly takes a good part of a second; tests make hundreds.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "directory:unit_tree"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "workbench:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 # Chinese first; English is the second language. Stored in UTC, shown in Asia/Shanghai.
 LANGUAGE_CODE = "zh-hans"
@@ -119,6 +119,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # htmx and ECharts from node_modules (installed by `npm ci`), only the files the pages use.
+    "sanfu.portal.assets.NodeModulesFinder",
+]
 STATIC_ROOT = Path(env_str("SANFU_STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("SANFU_MEDIA_ROOT", str(DATA_DIR / "media")))

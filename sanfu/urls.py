@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -11,13 +10,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("directory/", include("sanfu.directory.urls")),
     path("workbench/", include("sanfu.workbench.urls")),
     path("api/", include("sanfu.api.urls")),
+    path("open311/v2/", include("sanfu.api.open311.urls")),
     path("", include("sanfu.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # --inexact: keep whatever else is installed (the test tools), just add what the demo needs.
 scripts/uv.sh sync --locked --no-dev --inexact --quiet
+npm ci --no-audit --no-fund --loglevel=error
 
 export SANFU_DATA_DIR="${SANFU_DATA_DIR:-$PWD/var/demo}"
 mkdir -p "$SANFU_DATA_DIR"

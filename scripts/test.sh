@@ -9,6 +9,8 @@ bin=.venv/bin
 step() { printf '\n== %s\n' "$*" >&2; }
 
 scripts/system-deps.sh
+# Front-end assets (htmx, ECharts) from the npm registry, exactly as package-lock.json says.
+npm ci --no-audit --no-fund --loglevel=error
 
 # The checks import the settings; they need no real secret, only a folder of their own.
 SANFU_DATA_DIR=$(mktemp -d /tmp/sanfu-test.XXXXXX)

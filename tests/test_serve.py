@@ -61,7 +61,7 @@ def test_serve_answers_in_chinese_and_serves_static_files(tmp_path: Path):
         status, headers, css = fetch(f"{base}/static/{hashed}")
         assert status == 200
         assert "max-age=315360000" in headers["Cache-Control"]
-        assert "font-family" in css
+        assert ":root" in css
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+# The case loop's personas and catalogue, for the pages that show cases.
+from tests.cases.conftest import catalogue, people
+
+__all__ = ["catalogue", "people"]
 
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium tries to reach Google's services at start and on this closed network
@@ -21,6 +30,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 860}
+ASSETS_FINDER = "sanfu.portal.assets.NodeModulesFinder"
 
 
 @pytest.fixture(scope="session")
@@ -39,23 +51,78 @@ def plain_http() -> Iterator[None]:
     """The live server speaks plain http on the loopback; production insists on https.
 
     Session-scoped and requested before the live server, because the security middleware
-    reads these settings once, when the server builds its handler.
+    reads these settings once, when the server builds its handler. The front-end assets'
+    finder is added when the settings lack it, so the pages run with htmx and ECharts as
+    they do once `npm ci` and the settings are in place.
     """
+    finders = list(settings.STATICFILES_FINDERS)
+    if ASSETS_FINDER not in finders:
+        finders.append(ASSETS_FINDER)
     with override_settings(
         SECURE_SSL_REDIRECT=False,
         SECURE_HSTS_SECONDS=0,
         SESSION_COOKIE_SECURE=False,
         CSRF_COOKIE_SECURE=False,
+        STATICFILES_FINDERS=finders,
     ):
         yield
 
 
+def _context(browser: Browser, base_url: str, viewport: dict[str, int]) -> BrowserContext:
+    context = browser.new_context(base_url=base_url, locale="en-US", viewport=viewport)  # type: ignore[arg-type]
+    context.set_default_timeout(15_000)
+    return context
+
+
 @pytest.fixture
 def page(browser: Browser, plain_http: None, live_server: Any) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-US", viewport={"width": 360, "height": 740}
-    )
+    context = _context(browser, live_server.url, PHONE)
     page = context.new_page()
-    page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+Opener = Callable[..., Page]
+
+
+@pytest.fixture
+def open_page(browser: Browser, plain_http: None, live_server: Any) -> Iterator[Opener]:
+    """A page in a browser of its own (one person each), on a phone or a desktop.
+
+    Every page collects the script errors it meets; the test fails on any.
+    """
+    contexts: list[BrowserContext] = []
+    errors: list[str] = []
+
+    def open_one(*, desktop: bool = False) -> Page:
+        context = _context(browser, live_server.url, DESKTOP if desktop else PHONE)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return page
+
+    yield open_one
+    for context in contexts:
+        context.close()
+    assert errors == [], errors
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots go: $SANFU_TEST_ARTIFACTS, else var/artifacts."""
+    folder = Path(os.environ.get("SANFU_TEST_ARTIFACTS", "var/artifacts")).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def shot(artifacts: Path, request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
+    """Save a full-page screenshot named after the test and the step."""
+    test = re.sub(r"\W+", "-", request.node.name).strip("-")
+
+    def take(page: Page, step: str) -> Path:
+        path = artifacts / f"{test}--{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -1,0 +1,170 @@
+"""The public portal: submit, track and rate, published results. Parse, call, render."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sanfu.cases import services
+from sanfu.cases.models import Channel
+from sanfu.cases.selectors import case_get_by_token
+from sanfu.directory.models import Unit
+from sanfu.lib.errors import ApplicationError, NotFound
+from sanfu.portal import selectors
+from sanfu.portal.errors import show_on_form
+from sanfu.portal.forms import PublishedFilterForm, RateForm, SubmitForm, TrackForm
+
+SERVICE_FIELDS = {"location_unit": "town", "attachments": "photos"}
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _submit_page(request, SubmitForm())
+    form = SubmitForm(request.POST, request.FILES)
+    # "Find" searches the catalogue without JavaScript: the same page, with the matches.
+    if "find" in request.POST or not form.is_valid():
+        return _submit_page(request, form, status=200 if "find" in request.POST else 400)
+    try:
+        case = services.case_create(new=form.new_case(channel=Channel.WEB))
+    except ApplicationError as error:
+        show_on_form(form, error, aliases=SERVICE_FIELDS)
+        return _submit_page(request, form, status=400)
+    url = reverse("portal:case", args=[case.number, case.tracking_token])
+    return redirect(f"{url}?new=1")
+
+
+def _submit_page(request: HttpRequest, form: SubmitForm, *, status: int = 200) -> HttpResponse:
+    data = form.data if form.is_bound else {}
+    query = str(data.get("category_query", ""))
+    text = f"{data.get('title', '')} {data.get('text', '')}"
+    context = {
+        "form": form,
+        "choices": _category_choices(query, text, str(data.get("category", ""))),
+        "category_query": query,
+        "villages": selectors.villages(town=_unit(data.get("town"))),
+    }
+    return render(request, "portal/submit.html", context, status=status)
+
+
+def _category_choices(query: str, text: str, chosen: str) -> list[object]:
+    found = (
+        selectors.categories_matching(query)
+        if query.strip()
+        else selectors.categories_suggested(text)
+    )
+    if chosen.isdigit() and all(str(c.pk) != chosen for c in found):
+        found = list(selectors.matters().filter(pk=int(chosen))) + found
+    return list(found)
+
+
+def _unit(value: object) -> Unit | None:
+    if not isinstance(value, str) or not value.isdigit():
+        return None
+    return selectors.towns().filter(pk=int(value)).first()
+
+
+@require_GET
+def category_choices(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("category_query", "")
+    text = f"{request.GET.get('title', '')} {request.GET.get('text', '')}"
+    chosen = request.GET.get("category", "")
+    context = {"choices": _category_choices(query, text, chosen), "chosen": chosen}
+    return render(request, "portal/_category_choices.html", context)
+
+
+@require_GET
+def village_choices(request: HttpRequest) -> HttpResponse:
+    town = _unit(request.GET.get("town"))
+    context = {"villages": selectors.villages(town=town), "chosen": ""}
+    return render(request, "portal/_village_options.html", context)
+
+
+@require_GET
+def similar(request: HttpRequest) -> HttpResponse:
+    cases = selectors.similar_open_cases(
+        title=request.GET.get("title", ""),
+        text=request.GET.get("text", ""),
+        place=_unit(request.GET.get("town")),
+    )
+    return render(request, "portal/_similar.html", {"cases": cases})
+
+
+@require_GET
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        number, code = form.cleaned_data["number"].strip(), form.cleaned_data["code"].strip()
+        try:
+            case_get_by_token(number=number, token=code)
+        except NotFound as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("portal:case", number, code)
+    status = 404 if form.is_bound and form.errors else 200
+    return render(request, "portal/track_lookup.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def case(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    try:
+        found = case_get_by_token(number=number, token=token)
+    except NotFound:
+        raise Http404 from None
+    form = RateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_rate(
+                number=number,
+                token=token,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ApplicationError as error:
+            show_on_form(form, error)
+        else:
+            return redirect(reverse("portal:case", args=[number, token]) + "?rated=1")
+    context = {
+        "case": found,
+        "steps": selectors.public_timeline(case=found),
+        "who": selectors.who_has_it(found),
+        "form": form,
+        "new": request.GET.get("new") == "1",
+        "rated": request.GET.get("rated") == "1",
+        "link": request.build_absolute_uri(reverse("portal:case", args=[number, token])),
+    }
+    return render(request, "portal/case.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def published(request: HttpRequest) -> HttpResponse:
+    form = PublishedFilterForm(request.GET)
+    filters = selectors.PublishedFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.PublishedFilters(
+            query=data["q"].strip(),
+            town=data["town"],
+            category=data["category"],
+            month=data["month"].replace(day=1) if data["month"] else None,
+        )
+    paginator = Paginator(selectors.published_cases(filters=filters), selectors.PUBLISHED_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    towns = selectors.town_names([case.location_unit for case in page.object_list])
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(case, towns.get(case.location_unit_id, "")) for case in page.object_list],
+        "query": query.urlencode(),
+    }
+    return render(request, "portal/published.html", context)

@@ -1,0 +1,199 @@
+"""One case as a staff member sees it: its details, masked or not, and what they may do now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from sanfu.cases.catalogue import suggest_lead_unit
+from sanfu.cases.models import (
+    HANDLING_STATES,
+    Assignment,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseState,
+    Decision,
+    Extension,
+    Rating,
+    SupervisionOrder,
+)
+from sanfu.cases.policies import Capability, may
+from sanfu.cases.selectors import actions_for_user, case_get_for_user, case_timeline
+from sanfu.cases.services.dispatch import HANDLING_KINDS
+from sanfu.directory.models import Membership, Unit, UnitKind, User
+from sanfu.lib.anonymise import anonymise
+from sanfu.workbench.masking import mask_id, mask_name, mask_phone
+
+
+def handling_chain(case: Case) -> list[Unit]:
+    """The desk unit and every unit working on the case now."""
+    units = [case.desk_unit]
+    units += [a.unit for a in case.assignments.filter(active=True).select_related("unit")]
+    return units
+
+
+def in_handling_chain(*, user: User, case: Case) -> bool:
+    """A role at the desk unit, at a lead or co-handling unit, or at a unit above one of them.
+
+    Only these people may see the requester's personal data, and then only on request.
+    """
+    if not user.is_active:
+        return False
+    paths = list(
+        Membership.objects.filter(user=user, unit__is_active=True).values_list(
+            "unit__path", flat=True
+        )
+    )
+    chain = [unit.path for unit in handling_chain(case)]
+    return any(target.startswith(path) for path in paths for target in chain)
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+    id_number: str
+    masked: bool
+
+    @property
+    def empty(self) -> bool:
+        return not (self.name or self.phone or self.id_number)
+
+
+def masked_contact(case: Case) -> Contact:
+    return Contact(
+        name=mask_name(case.requester_name),
+        phone=mask_phone(case.requester_phone),
+        id_number=mask_id(case.requester_id_number),
+        masked=True,
+    )
+
+
+def full_contact(case: Case) -> Contact:
+    return Contact(
+        name=case.requester_name,
+        phone=case.requester_phone,
+        id_number=case.requester_id_number,
+        masked=False,
+    )
+
+
+def case_actions(*, user: User, case: Case) -> list[str]:
+    """`actions_for_user`, plus the actions that hang off a co-handling assignment, an
+    extension request, a supervision order or a closed unsatisfied case."""
+    actions = actions_for_user(user=user, case=case)
+    desk = may(user, Capability.DISPATCH, case.desk_unit, from_above=True)
+    if case.state in HANDLING_STATES:
+        co = [a for a in _active(case) if a.role == "co" and may(user, Capability.HANDLE, a.unit)]
+        if co:
+            actions.append("co_opinion")
+            if any(a.signed_at is None for a in co):
+                actions.append("sign")
+        if _pending_extension(case) is not None and (
+            desk
+            or (
+                case.lead_unit is not None
+                and may(user, Capability.SUPERVISE, case.lead_unit, from_above=True)
+            )
+        ):
+            actions.append("extension_decide")
+        if any(may(user, Capability.HANDLE, order.unit) for order in open_orders(case)):
+            actions.append("supervision_answer")
+    if case.state == CaseState.NEW and desk and case.accepted_at is not None:
+        actions = [action for action in actions if action != "accept"]
+    if case.state == CaseState.CLOSED and case.rating == Rating.UNSATISFIED and desk:
+        actions.append("reopen")
+    return list(dict.fromkeys(actions))
+
+
+def _active(case: Case) -> list[Assignment]:
+    return list(case.assignments.filter(active=True).select_related("unit"))
+
+
+def _pending_extension(case: Case) -> Extension | None:
+    return case.extensions.filter(decision=Decision.PENDING).first()
+
+
+def open_orders(case: Case) -> list[SupervisionOrder]:
+    return list(
+        case.supervision_orders.filter(answered_at__isnull=True)
+        .select_related("unit")
+        .order_by("deadline")
+    )
+
+
+def dispatch_targets(*, case: Case) -> QuerySet[Unit]:
+    """Units the desk may send the case to: those under it that handle cases.
+
+    Grids are left out of the list: a case goes to the village, whose cadres pass it on.
+    """
+    kinds = HANDLING_KINDS - {UnitKind.GRID}
+    return Unit.objects.filter(
+        path__descendant=case.desk_unit.path, kind__in=kinds, is_active=True
+    ).exclude(pk=case.desk_unit_id)
+
+
+def transfer_targets(*, user: User, case: Case) -> QuerySet[Unit]:
+    """Where the case may be transferred: under the desk, or under the lead unit for its staff."""
+    if may(user, Capability.DISPATCH, case.desk_unit, from_above=True):
+        return dispatch_targets(case=case)
+    base = case.lead_unit or case.desk_unit
+    return Unit.objects.filter(
+        path__descendant=base.path, kind__in=HANDLING_KINDS, is_active=True
+    ).exclude(pk=base.pk)
+
+
+@dataclass
+class CaseView:
+    case: Case
+    timeline: list[CaseEvent]
+    actions: list[str]
+    assignments: list[Assignment]
+    attachments: list[Attachment]
+    extension: Extension | None
+    orders: list[SupervisionOrder]
+    contact: Contact
+    text: str
+    may_reveal: bool
+    dispatch_targets: QuerySet[Unit]
+    transfer_targets: QuerySet[Unit]
+    suggested_unit: Unit | None = None
+    merged: list[Case] = field(default_factory=list)
+
+
+def case_view(*, user: User, case_id: int, reveal: bool = False) -> CaseView:
+    """Everything the case page shows. Personal data stays masked unless `reveal` — which the
+    caller may pass only after `personal_data_reveal` has checked and logged the request."""
+    case = case_get_for_user(user=user, case_id=case_id)
+    chain = in_handling_chain(user=user, case=case)
+    actions = case_actions(user=user, case=case)
+    suggested = None
+    if "dispatch" in actions:
+        suggested = suggest_lead_unit(category=case.category, location_unit=case.location_unit)
+    shown = reveal and chain
+    return CaseView(
+        case=case,
+        timeline=case_timeline(case=case),
+        actions=actions,
+        assignments=_active(case),
+        attachments=list(case.attachments.all()),
+        extension=_pending_extension(case),
+        orders=open_orders(case),
+        contact=full_contact(case) if shown else masked_contact(case),
+        # Outside the handling chain even the description loses phone and ID numbers.
+        text=case.text if chain else anonymise(case.text, names=[case.requester_name]),
+        may_reveal=chain and not shown,
+        dispatch_targets=dispatch_targets(case=case),
+        transfer_targets=(
+            transfer_targets(user=user, case=case) if "transfer" in actions else Unit.objects.none()
+        ),
+        suggested_unit=suggested,
+        merged=list(case.merged_cases.only("id", "number", "title")),
+    )
+
+
+def master_for_user(*, user: User, number: str) -> Case | None:
+    """A case this user may see, by its number (the master of a merge)."""
+    return Case.objects.visible_to(user).filter(number=number.strip().upper()).first()

@@ -1,0 +1,287 @@
+"""The leaders' dashboard (驾驶舱): the loop's figures for a unit's subtree and a period, by
+month, by town and department (ranked, with a minimum sample), by category and channel, and
+the cases behind any number."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce, Substr, TruncMonth
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sanfu.cases.figures import Figures, case_figures, scoped_cases
+from sanfu.cases.models import Case, Category, Channel
+from sanfu.directory.models import TOWN_KINDS, VILLAGE_KINDS, Unit, UnitKind, User
+from sanfu.lib.treepath import SEGMENT_WIDTH, path_depth
+from sanfu.workbench.selectors import figure_parts as parts
+
+# A unit with fewer cases than this behind a rate is shown, but not ranked: two cases both
+# answered on time say little about a town.
+MIN_SAMPLE = 20
+DASHBOARD_KINDS = frozenset(
+    {UnitKind.COUNTY, UnitKind.DEPARTMENT} | set(TOWN_KINDS) | set(VILLAGE_KINDS)
+)
+
+
+def month_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day.replace(day=1), time.min))
+
+
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Scope:
+    unit: Unit
+    start: datetime
+    end: datetime
+    category: Category | None = None
+
+    def cases(self) -> QuerySet[Case]:
+        return scoped_cases(unit=self.unit, category=self.category)
+
+    @property
+    def last_day(self) -> date:
+        return timezone.localtime(self.end).date() - timedelta(days=1)
+
+
+def dashboard_units(*, user: User) -> QuerySet[Unit]:
+    return Unit.objects.visible_to(user).filter(kind__in=DASHBOARD_KINDS, is_active=True)
+
+
+def default_unit(*, user: User) -> Unit | None:
+    """The user's topmost unit: a county leader sees the county, a town's the town."""
+    units = list(dashboard_units(user=user).order_by("path")[:200])
+    return min(units, key=lambda unit: (path_depth(unit.path), unit.path), default=None)
+
+
+class Rank(StrEnum):
+    SATISFACTION = "satisfaction_rate"
+    ON_TIME = "on_time_rate"
+    RESPONSE = "response_rate"
+    RESOLUTION = "resolution_rate"
+
+
+RANK_LABELS: dict[Rank, Promise] = {
+    Rank.SATISFACTION: _("Satisfaction rate"),
+    Rank.ON_TIME: _("On-time rate"),
+    Rank.RESPONSE: _("Response rate"),
+    Rank.RESOLUTION: _("Resolution rate"),
+}
+# The cases each rate is taken over, to judge whether a unit has enough of them.
+RANK_SAMPLE = {
+    Rank.SATISFACTION: "rated",
+    Rank.ON_TIME: "handled",
+    Rank.RESPONSE: "signed",
+    Rank.RESOLUTION: "handled",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    figures: Figures
+    sample: int = 0
+    rank: int | None = None
+    unit: Unit | None = None
+    month: date | None = None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    scope: Scope
+    figures: Figures
+    trend: list[Row]
+    places: list[Row]
+    departments: list[Row]
+    categories: list[Row]
+    channels: list[Row]
+
+
+def dashboard(*, scope: Scope, rank_by: Rank = Rank.SATISFACTION) -> Dashboard:
+    places, departments = ranking(scope=scope, rank_by=rank_by)
+    categories, channels = breakdown(scope=scope)
+    return Dashboard(
+        scope=scope,
+        figures=case_figures(
+            unit=scope.unit, start=scope.start, end=scope.end, category=scope.category
+        ),
+        trend=trend(scope=scope),
+        places=places,
+        departments=departments,
+        categories=categories,
+        channels=channels,
+    )
+
+
+def _rows(scope: Scope) -> QuerySet[Case]:
+    return scope.cases().filter(parts.in_period(scope.start, scope.end))
+
+
+def trend(*, scope: Scope) -> list[Row]:
+    """One row per month of the period; each count falls in the month of its own date."""
+    months: list[date] = []
+    day = timezone.localtime(scope.start).date().replace(day=1)
+    while month_start(day) < scope.end:
+        months.append(day)
+        day = next_month(day)
+    totals = {month: parts.empty() for month in months}
+    keys = {f"m_{field}": TruncMonth(field) for field in parts.FAMILIES}
+    grouped = _rows(scope).values(**keys).annotate(**parts.aggregates(scope.start, scope.end))
+    for group in grouped.order_by():
+        for field, names in parts.FAMILIES.items():
+            moment = group[f"m_{field}"]
+            if moment is None:
+                continue
+            month = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment
+            if isinstance(month, datetime):
+                month = month.date()
+            if month in totals:
+                parts.add(totals[month], group, names)
+    return [
+        Row(key=f"{m:%Y-%m}", label=f"{m:%Y-%m}", figures=parts.to_figures(totals[m]), month=m)
+        for m in months
+    ]
+
+
+def _child_key_length(unit: Unit) -> int:
+    return (path_depth(unit.path) + 1) * (SEGMENT_WIDTH + 1)
+
+
+def ranking(*, scope: Scope, rank_by: Rank) -> tuple[list[Row], list[Row]]:
+    """The units directly under the scope's unit: places (towns, or villages under a town)
+    and departments, each list ranked by `rank_by` among units with enough cases."""
+    length = _child_key_length(scope.unit)
+    grouped = (
+        _rows(scope)
+        .values(
+            place=Substr("location_unit__path", 1, length),
+            lead=Substr("lead_unit__path", 1, length),
+        )
+        .annotate(**parts.aggregates(scope.start, scope.end))
+        .order_by()
+    )
+    totals: dict[str, parts.Counts] = defaultdict(parts.empty)
+    for group in grouped:
+        # A case counts for the unit where it lies and, if another, for the unit leading it:
+        # the same "placed in or handled by" as case_figures for that unit.
+        if group["place"]:
+            parts.add(totals[group["place"]], group)
+        if group["lead"] and group["lead"] != group["place"]:
+            parts.add(totals[group["lead"]], group)
+    children = list(
+        scope.unit.children.filter(is_active=True, kind__in=DASHBOARD_KINDS).order_by("path")
+    )
+    rows = [
+        Row(
+            key=str(child.pk),
+            label=child.name,
+            figures=parts.to_figures(totals.get(child.path, parts.empty())),
+            sample=totals.get(child.path, parts.empty())[RANK_SAMPLE[rank_by]],
+            unit=child,
+        )
+        for child in children
+    ]
+    places = _ranked([r for r in rows if r.unit and r.unit.kind != UnitKind.DEPARTMENT], rank_by)
+    departments = _ranked(
+        [r for r in rows if r.unit and r.unit.kind == UnitKind.DEPARTMENT], rank_by
+    )
+    return places, departments
+
+
+def _ranked(rows: list[Row], rank_by: Rank) -> list[Row]:
+    def value(row: Row) -> float:
+        rate: float | None = getattr(row.figures, rank_by.value)
+        return -1.0 if rate is None else rate
+
+    eligible = [r for r in rows if r.sample >= MIN_SAMPLE and value(r) >= 0]
+    eligible.sort(key=lambda r: (-value(r), -r.sample, r.label))
+    rest = sorted((r for r in rows if r not in eligible), key=lambda r: (-r.sample, r.label))
+    ranked = [
+        Row(r.key, r.label, r.figures, r.sample, number, r.unit)
+        for number, r in enumerate(eligible, start=1)
+    ]
+    return ranked + rest
+
+
+def breakdown(*, scope: Scope) -> tuple[list[Row], list[Row]]:
+    """By broad category (level 1, with everything under it) and by channel."""
+    grouped = (
+        _rows(scope)
+        .values(
+            "channel",
+            broad=Coalesce("category__parent__parent_id", "category__parent_id", "category_id"),
+        )
+        .annotate(**parts.aggregates(scope.start, scope.end))
+        .order_by()
+    )
+    by_category: dict[Any, parts.Counts] = defaultdict(parts.empty)
+    by_channel: dict[str, parts.Counts] = defaultdict(parts.empty)
+    for group in grouped:
+        parts.add(by_category[group["broad"]], group)
+        parts.add(by_channel[group["channel"]], group)
+    names = dict(
+        Category.objects.filter(pk__in=[k for k in by_category if k]).values_list("pk", "name")
+    )
+    categories = [
+        Row(
+            key=str(key or ""),
+            label=names.get(key, "") if key else str(_("No category")),
+            figures=parts.to_figures(counts),
+        )
+        for key, counts in by_category.items()
+    ]
+    channels = [
+        Row(key=key, label=str(Channel(key).label), figures=parts.to_figures(counts))
+        for key, counts in by_channel.items()
+        if key in Channel.values
+    ]
+    categories.sort(key=lambda row: -row.figures.received)
+    channels.sort(key=lambda row: -row.figures.received)
+    return categories, channels
+
+
+class Figure(StrEnum):
+    RECEIVED = "received"
+    HANDLED = "handled"
+    OPEN = "open"
+    OVERDUE = "overdue"
+    RATED = "rated"
+    SIGNED = "signed"
+
+
+FIGURE_LABELS: dict[Figure, Promise] = {
+    Figure.RECEIVED: _("Received in the period"),
+    Figure.HANDLED: _("Answered in the period (on-time, resolution and on-the-spot rates)"),
+    Figure.OPEN: _("Received in the period and still open"),
+    Figure.OVERDUE: _("Answered late, or open past the deadline"),
+    Figure.RATED: _("Rated in the period (satisfaction rate)"),
+    Figure.SIGNED: _("Signed for in the period (response rate)"),
+}
+
+
+def drill_down(*, user: User, scope: Scope, figure: Figure, channel: str = "") -> QuerySet[Case]:
+    """The cases behind a number of the dashboard; a rate's are those it is taken over."""
+    terms = parts.conditions(scope.start, scope.end)
+    condition = {
+        Figure.RECEIVED: terms["received"],
+        Figure.HANDLED: terms["handled"],
+        Figure.OPEN: terms["open"],
+        Figure.OVERDUE: terms["late"] | terms["overdue_open"],
+        Figure.RATED: terms["rated"],
+        Figure.SIGNED: terms["signed"],
+    }[figure]
+    # The figures' scope is a unit's subtree; the person's view of it still bounds the list.
+    cases = scope.cases().filter(condition) & Case.objects.visible_to(user)
+    if channel:
+        cases = cases.filter(channel=channel)
+    return cases

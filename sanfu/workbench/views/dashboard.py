@@ -1,0 +1,114 @@
+"""The leaders' dashboard and the cases behind its numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET
+
+from sanfu.directory.models import User
+from sanfu.workbench.exports import cases_workbook
+from sanfu.workbench.forms import DashboardForm, DrillForm
+from sanfu.workbench.selectors import dashboard as d
+from sanfu.workbench.selectors.queues import case_page, export_rows
+from sanfu.workbench.views.common import page_number, staff
+
+
+def _scope(form: DashboardForm, user: User) -> d.Scope | None:
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    unit = data["unit"]
+    if unit is None:
+        return None
+    return d.Scope(
+        unit=unit,
+        start=d.month_start(data["start"]),
+        end=d.month_start(d.next_month(data["end"])),
+        category=data["category"],
+    )
+
+
+def _chart(board: d.Dashboard) -> dict[str, Any]:
+    """The trend for ECharts, as plain numbers (the page's tables carry the same)."""
+
+    def percent(value: float | None) -> float | None:
+        return None if value is None else round(value * 100, 1)
+
+    return {
+        "months": [row.label for row in board.trend],
+        "received": [row.figures.received for row in board.trend],
+        "handled": [row.figures.handled for row in board.trend],
+        "satisfaction": [percent(row.figures.satisfaction_rate) for row in board.trend],
+        "on_time": [percent(row.figures.on_time_rate) for row in board.trend],
+        "channels": [{"name": r.label, "value": r.figures.received} for r in board.channels],
+        # Series names, translated here: the script has no catalogue of its own.
+        "names": {
+            "received": pgettext("figure", "Received"),
+            "handled": _("Handled"),
+            "satisfaction": _("Satisfaction"),
+            "on_time": pgettext("figure", "On time"),
+        },
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = staff(request)
+    form = DashboardForm(request.GET, user=user)
+    scope = _scope(form, user)
+    if scope is None:
+        return render(request, "workbench/dashboard.html", {"form": form}, status=400)
+    board = d.dashboard(scope=scope, rank_by=form.cleaned_data["rank"])
+    base = {
+        "unit": scope.unit.pk,
+        "start": form.cleaned_data["start"].strftime("%Y-%m"),
+        "end": form.cleaned_data["end"].strftime("%Y-%m"),
+        "category": scope.category.pk if scope.category else "",
+    }
+    context = {
+        "form": form,
+        "board": board,
+        "scope": scope,
+        "base": urlencode(base),
+        "drill": reverse("workbench:drill"),
+        "min_sample": d.MIN_SAMPLE,
+        "rank_label": d.RANK_LABELS[form.cleaned_data["rank"]],
+        "chart": _chart(board),
+    }
+    return render(request, "workbench/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def drill(request: HttpRequest) -> HttpResponse:
+    user = staff(request)
+    form = DrillForm(request.GET, user=user)
+    scope = _scope(form, user)
+    figure = request.GET.get("figure", "")
+    if scope is None or figure not in {f.value for f in d.Figure}:
+        raise Http404
+    cases = d.drill_down(
+        user=user, scope=scope, figure=d.Figure(figure), channel=form.cleaned_data["channel"]
+    ).order_by("-received_at", "-id")
+    if request.GET.get("export") == "xlsx":
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return cases_workbook(export_rows(cases), filename=f"{figure}-{stamp}")
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "scope": scope,
+        "figure": d.FIGURE_LABELS[d.Figure(figure)],
+        "page": case_page(cases, number=page_number(request.GET.get("page"))),
+        "query": query.urlencode(),
+    }
+    return render(request, "workbench/drill.html", context)

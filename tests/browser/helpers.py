@@ -1,0 +1,43 @@
+"""Steps the browser tests share: logging in, and acting on a case through its page."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from sanfu.directory.models import User
+from tests.conftest import PASSWORD
+
+
+def log_in(page: Page, user: User, *, next_url: str = "/workbench/") -> None:
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"**{next_url}")
+
+
+def open_action(page: Page, action: str) -> None:
+    details = page.locator(f"details[data-action={action}]")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+
+
+def submit_action(page: Page, action: str) -> None:
+    page.locator(f"details[data-action={action}] button[type=submit]").click()
+    expect(page.locator(".messages")).to_be_visible()
+
+
+def fits_the_phone(page: Page) -> bool:
+    """Nothing wider than the screen (a table may scroll inside its own box)."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def overflowing(page: Page) -> list[str]:
+    """The elements that stick out of the screen, to say what is wrong when it does not fit."""
+    found: list[str] = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .slice(0, 8)
+            .map(e => `${e.tagName}.${e.className} ${e.getBoundingClientRect().right}`)"""
+    )
+    return found
