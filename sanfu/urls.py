@@ -16,6 +16,7 @@ urlpatterns = [
     path("directory/", include("sanfu.directory.urls")),
     path("workbench/", include("sanfu.workbench.urls")),
     path("api/", include("sanfu.api.urls")),
+    path("open311/v2/", include("sanfu.api.open311.urls")),
     path("", include("sanfu.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

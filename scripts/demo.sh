@@ -29,5 +29,15 @@ export SANFU_HTTPS=false
 sanfu=.venv/bin/sanfu
 "$sanfu" migrate --no-input
 "$sanfu" seed demo
+"$sanfu" calendar load
+"$sanfu" catalogue load
+# Two years of history, once: `seed cases` adds more on every run, the demo wants them once.
+if [ ! -f "$SANFU_DATA_DIR/cases-seeded" ]; then
+  "$sanfu" seed cases --count 5000 && touch "$SANFU_DATA_DIR/cases-seeded"
+fi
 "$sanfu" collectstatic --no-input --verbosity 0
-exec "$sanfu" serve "$@"
+# The sweep keeps deadlines, urges and auto-closing current while the demo runs.
+"$sanfu" sweep > "$SANFU_DATA_DIR/sweep.log" 2>&1 &
+sweeper=$!
+trap 'kill "$sweeper" 2>/dev/null' EXIT
+"$sanfu" serve "$@"

@@ -1,8 +1,13 @@
-"""`sanfu seed demo [--password P]`: load the demo county 云溪县 once; again, it changes nothing."""
+"""`sanfu seed demo [--password P]`: load the demo county 云溪县 once; again, it changes nothing.
+
+`sanfu seed cases --count N [--seed S] [--data-dir DIR]`: add N synthetic cases to it.
+"""
 
 from __future__ import annotations
 
+import json
 import secrets
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,19 +21,44 @@ from sanfu.lib.errors import ApplicationError
 
 class Command(BaseCommand):
     help = (
-        "Load the demo county (云溪县: towns, villages, grids, departments, enterprises, "
-        "residents and a staff account for every role). Does nothing if it is already loaded."
+        "demo: load the demo county (云溪县: towns, villages, grids, departments, enterprises, "
+        "residents and a staff account for every role); does nothing if it is already loaded. "
+        "cases: add synthetic cases over the past two years to the demo county, in every state "
+        "of the loop, with real citizens' messages and replies (needs the demo county and the "
+        "catalogue); every run adds more cases."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["demo"], help="what to load: only 'demo' for now")
+        parser.add_argument(
+            "what", choices=["demo", "cases"], help="what to load: 'demo' or 'cases'"
+        )
         parser.add_argument(
             "--password",
-            help="password of every demo account (default: $SANFU_DEMO_PASSWORD, else a "
+            help="demo: password of every demo account (default: $SANFU_DEMO_PASSWORD, else a "
             "random one, printed once)",
+        )
+        parser.add_argument(
+            "--count", type=int, default=1000, help="cases: how many to add (default 1000)"
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=1,
+            help="cases: random seed; the same seed draws the same cases, at the same times "
+            "before now (default 1)",
+        )
+        parser.add_argument(
+            "--data-dir",
+            type=Path,
+            help="cases: folder with replied_messages.csv, unlabeled_messages.csv and "
+            "hotspot_messages.csv (default: $SANFU_SAMPLE_DATA, else ../shared/data beside "
+            "the repository, else the sample shipped with sanfu)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "cases":
+            self._cases(options)
+            return
         password: str | None = options["password"]
         if password is not None and not password.strip():
             raise CommandError(_("--password: must not be empty"))
@@ -54,6 +84,34 @@ class Command(BaseCommand):
                 "password": password,
             }
         self.stdout.write(line)
+
+    def _cases(self, options: dict[str, Any]) -> None:
+        # Imported here: the directory app must not depend on the cases app to load.
+        from sanfu.cases.synthetic import Progress, seed_cases
+
+        def report(progress: Progress) -> None:
+            rate = progress.done / progress.seconds if progress.seconds else 0.0
+            self.stderr.write(
+                f"seed cases: {progress.done}/{progress.total} "
+                f"({100 * progress.done / progress.total:.1f}%), {rate:.0f} cases/s",
+                style_func=_plain,
+            )
+
+        try:
+            summary = seed_cases(
+                count=options["count"],
+                seed=options["seed"],
+                data_dir=options["data_dir"],
+                progress=report,
+            )
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
+
+
+def _plain(text: str) -> str:
+    # Progress is not an error: no red on a terminal.
+    return text
 
 
 def _summary_line(summary: DemoSummary) -> str:

@@ -1,0 +1,126 @@
+"""Issuing, checking and revoking Open311 API keys and staff API tokens.
+
+The plain key or token is returned once, when it is made, and never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanfu.api.models import PREFIX_LENGTH, ApiClient, StaffToken
+from sanfu.cases.services.common import limit_text, require_text
+from sanfu.directory.models import User
+from sanfu.lib.errors import Conflict, NotFound, ValidationFailed
+
+KEY_PREFIX = "o311_"
+TOKEN_PREFIX = "sfu_"  # noqa: S105 - a marker that tells tokens apart, not a secret
+# Recording every use would write a row per request; once in a while is enough to see which
+# tokens are still in use.
+LAST_USED_EVERY = timedelta(minutes=5)
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _new_secret(prefix: str) -> tuple[str, str, str]:
+    secret = prefix + secrets.token_urlsafe(32)
+    return secret, secret[:PREFIX_LENGTH], secret_hash(secret)
+
+
+# --- Open311 API keys ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_client_create(*, name: str, note: str = "") -> tuple[ApiClient, str]:
+    """A new client application and its key (returned in plain text this once)."""
+    name = require_text(name, field="name", label=_("Name"), limit=100)
+    note = limit_text(note, field="note", label=_("Note"), limit=1000)
+    if ApiClient.objects.filter(name=name, revoked_at__isnull=True).exists():
+        raise Conflict(_("“%(name)s” already has a key; revoke it first.") % {"name": name})
+    key, prefix, digest = _new_secret(KEY_PREFIX)
+    try:
+        with transaction.atomic():
+            client = ApiClient.objects.create(
+                name=name, note=note, key_prefix=prefix, key_hash=digest
+            )
+    except IntegrityError:  # two creations of one name at once
+        raise Conflict(
+            _("“%(name)s” already has a key; revoke it first.") % {"name": name}
+        ) from None
+    return client, key
+
+
+def api_client_revoke(*, name: str) -> ApiClient:
+    """Revoke the live key of the client with this name; it stops working at once."""
+    client = ApiClient.objects.filter(name=name.strip(), revoked_at__isnull=True).first()
+    if client is None:
+        raise NotFound(_("No client with a live key is called “%(name)s”.") % {"name": name})
+    ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    client.refresh_from_db()
+    return client
+
+
+def api_client_for_key(key: str) -> ApiClient | None:
+    """The live client this key belongs to, or None."""
+    if not key.startswith(KEY_PREFIX):
+        return None
+    return ApiClient.objects.filter(key_hash=secret_hash(key), revoked_at__isnull=True).first()
+
+
+# --- staff API tokens ------------------------------------------------------------------------
+
+
+def staff_token_create(
+    *, user: User, name: str, expires_at: datetime | None = None
+) -> tuple[StaffToken, str]:
+    """A new token for `user` (returned in plain text this once)."""
+    name = require_text(name, field="name", label=_("Name"), limit=100)
+    if not user.is_active:
+        raise ValidationFailed(_("This account is disabled."), field="user")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed(_("The expiry must lie in the future."), field="expires_at")
+    token, prefix, digest = _new_secret(TOKEN_PREFIX)
+    row = StaffToken.objects.create(
+        user=user, name=name, token_prefix=prefix, token_hash=digest, expires_at=expires_at
+    )
+    return row, token
+
+
+def staff_token_revoke(*, token_id: int, user: User | None = None) -> StaffToken:
+    """Revoke a token; with `user`, only one of that person's own."""
+    tokens = StaffToken.objects.filter(pk=token_id)
+    if user is not None:
+        tokens = tokens.filter(user=user)
+    row = tokens.first()
+    if row is None:
+        raise NotFound(_("No such token."))
+    if row.revoked_at is None:
+        row.revoked_at = timezone.now()
+        row.save(update_fields=["revoked_at"])
+    return row
+
+
+def staff_token_authenticate(token: str) -> StaffToken | None:
+    """The live token row (with its active user) for this token, or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    now = timezone.now()
+    row = (
+        StaffToken.objects.select_related("user")
+        .filter(token_hash=secret_hash(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if row is None or (row.expires_at is not None and row.expires_at <= now):
+        return None
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_EVERY:
+        StaffToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row

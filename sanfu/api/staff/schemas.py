@@ -1,0 +1,364 @@
+"""What the staff API takes and gives, as typed schemas (and so as its OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.utils import timezone
+from ninja import Schema
+from pydantic import AfterValidator, Field
+
+from sanfu.api.open311.params import clean_text
+from sanfu.cases.models import REASON_MAX, TEXT_MAX, TITLE_MAX
+from sanfu.lib.errors import ValidationFailed
+
+MAX_ID = 2**63 - 1  # both databases' bigint; a larger id must be a 422, not a 500
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+def _clean(value: str) -> str:
+    try:
+        return clean_text(value, name="value")
+    except ValidationFailed as error:
+        raise ValueError(error.message) from None
+
+
+def _moment(value: datetime) -> datetime:
+    # Far-off years overflow when converted between time zones; no case lives there.
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"the year must lie between {MIN_YEAR} and {MAX_YEAR}")
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _day(value: date) -> date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"the year must lie between {MIN_YEAR} and {MAX_YEAR}")
+    return value
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Moment = Annotated[datetime, AfterValidator(_moment)]
+Day = Annotated[date, AfterValidator(_day)]
+ShortText = Annotated[str, Field(max_length=REASON_MAX), AfterValidator(_clean)]
+LongText = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_clean)]
+Code = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_clean)]
+
+PriorityName = Literal["normal", "urgent", "emergency"]
+ReplyKindName = Literal["on_the_spot", "solved", "explained"]
+ReturnReasonName = Literal["wrong_locality", "not_our_remit", "overlapping"]
+StaffChannel = Literal[
+    "web", "mobile", "hotline", "visit", "patrol", "village_meeting", "reception_day"
+]
+RequesterKindName = Literal["resident", "enterprise", "grassroots", "anonymous"]
+StateName = Literal["new", "assigned", "in_progress", "replied", "closed", "rejected", "merged"]
+QueueName = Literal["to_sign", "in_progress", "due_soon", "overdue", "to_dispatch"]
+
+
+class Error(Schema):
+    """Every refusal: `code` for programs, `message` for people, `field` to fix if any."""
+
+    code: str
+    message: str
+    field: str | None = None
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+
+
+class CategoryRef(Schema):
+    id: int
+    code: str
+    name: str
+    level: int
+
+
+class CategoryOut(CategoryRef):
+    parent_code: str | None
+    is_active: bool
+
+
+class MembershipOut(Schema):
+    unit: UnitRef
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    memberships: list[MembershipOut]
+
+
+class CaseSummary(Schema):
+    id: int
+    number: str
+    title: str
+    state: str
+    state_label: str
+    channel: str
+    priority: str
+    category: CategoryRef | None
+    location_unit: UnitRef
+    desk_unit: UnitRef
+    lead_unit: UnitRef | None
+    received_at: datetime
+    sign_deadline: datetime | None
+    reply_deadline: datetime | None
+    sign_clock: str
+    reply_clock: str
+    deadline_unconfirmed: bool
+    confidential: bool
+
+
+class MaskedRequester(Schema):
+    kind: str
+    name: str
+    phone: str
+    has_id_number: bool
+
+
+class RequesterOut(Schema):
+    """Unmasked, for the units handling the case; every read of it is recorded."""
+
+    kind: str
+    name: str
+    phone: str
+    id_number: str
+    address: str
+    email: str
+    enterprise: str | None
+    requester_unit: UnitRef | None
+
+
+class AssignmentOut(Schema):
+    unit: UnitRef
+    role: str
+    active: bool
+    assigned_at: datetime
+    signed_at: datetime | None
+    opinion: str
+
+
+class ExtensionOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    unit: UnitRef
+    days: int
+    reason: str
+    requested_at: datetime
+    decision: str
+    decided_at: datetime | None
+    decision_note: str
+
+
+class SupervisionOrderOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    unit: UnitRef
+    issued_at: datetime
+    deadline: datetime
+    instruction: str
+    answered_at: datetime | None
+    answer: str
+    overdue: bool
+
+
+class EventOut(Schema):
+    kind: str
+    label: str
+    at: datetime
+    from_state: str
+    to_state: str
+    actor: str | None
+    actor_unit: UnitRef | None
+    note: str
+
+
+class CaseDetail(CaseSummary):
+    text: str
+    address: str
+    requester: MaskedRequester
+    reply_kind: str
+    reply_text: str
+    replied_at: datetime | None
+    rating: str
+    rating_comment: str
+    closed_at: datetime | None
+    rejection_reason: str
+    master_number: str | None
+    published_at: datetime | None
+    reopen_count: int
+    return_count: int
+    urge_count: int
+    assignments: list[AssignmentOut]
+    extensions: list[ExtensionOut]
+    supervision_orders: list[SupervisionOrderOut]
+    timeline: list[EventOut]
+    actions: list[str]
+
+
+class CasePage(Schema):
+    items: list[CaseSummary]
+    next_cursor: str | None
+
+
+class UnitPage(Schema):
+    items: list[UnitRef]
+    next_cursor: str | None
+
+
+class CategoryPage(Schema):
+    items: list[CategoryOut]
+    next_cursor: str | None
+
+
+class ExtensionPage(Schema):
+    items: list[ExtensionOut]
+    next_cursor: str | None
+
+
+class SupervisionOrderPage(Schema):
+    items: list[SupervisionOrderOut]
+    next_cursor: str | None
+
+
+class QueueCounts(Schema):
+    to_sign: int
+    in_progress: int
+    due_soon: int
+    overdue: int
+    to_dispatch: int
+    extensions_to_decide: int
+    supervision_orders: int
+
+
+class FiguresOut(Schema):
+    received: int
+    handled: int
+    open: int
+    overdue: int
+    response_rate: float | None
+    resolution_rate: float | None
+    satisfaction_rate: float | None
+    on_time_rate: float | None
+    on_the_spot_rate: float | None
+    average_handling_days: Decimal | None
+    reopen_rate: float | None
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    token_prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+class RequesterIn(Schema):
+    kind: RequesterKindName = "anonymous"
+    name: Annotated[str, Field(max_length=100), AfterValidator(_clean)] = ""
+    phone: Annotated[str, Field(max_length=20), AfterValidator(_clean)] = ""
+    id_number: Annotated[str, Field(max_length=18), AfterValidator(_clean)] = ""
+    unit: Id | None = None
+
+
+class CaseIn(Schema):
+    channel: StaffChannel
+    title: Annotated[str, Field(max_length=TITLE_MAX), AfterValidator(_clean)]
+    text: LongText
+    location_unit: Id
+    address: Annotated[str, Field(max_length=200), AfterValidator(_clean)] = ""
+    latitude: Annotated[Decimal, Field(ge=-90, le=90, decimal_places=6)] | None = None
+    longitude: Annotated[Decimal, Field(ge=-180, le=180, decimal_places=6)] | None = None
+    category: Code | None = None
+    priority: PriorityName = "normal"
+    confidential: bool = False
+    requester: RequesterIn = Field(default_factory=RequesterIn)
+    solved_on_the_spot: LongText | None = Field(
+        None, description="The answer given on the spot, when the case was solved at once."
+    )
+
+
+class AcceptIn(Schema):
+    category: Code | None = None
+    priority: PriorityName | None = None
+
+
+class DispatchIn(Schema):
+    lead_unit: Id
+    co_units: Annotated[list[Id], Field(max_length=20)] = []
+    category: Code | None = None
+    priority: PriorityName | None = None
+    note: ShortText = ""
+
+
+class TransferIn(Schema):
+    lead_unit: Id
+    co_units: Annotated[list[Id], Field(max_length=20)] = []
+    note: ShortText
+
+
+class MergeIn(Schema):
+    master: Id
+    note: ShortText = ""
+
+
+class ReasonIn(Schema):
+    reason: ShortText
+
+
+class NoteIn(Schema):
+    note: ShortText
+
+
+class OptionalNoteIn(Schema):
+    note: ShortText = ""
+
+
+class OpinionIn(Schema):
+    opinion: LongText
+
+
+class ReturnIn(Schema):
+    reason: ReturnReasonName
+    note: ShortText
+
+
+class ExtensionRequestIn(Schema):
+    days: Annotated[int, Field(ge=1, le=60)]
+    reason: ShortText
+
+
+class ReplyIn(Schema):
+    kind: ReplyKindName
+    text: LongText
+
+
+class SuperviseIn(Schema):
+    instruction: ShortText
+    days: Annotated[int, Field(ge=1, le=30)]
+
+
+class DecideIn(Schema):
+    approve: bool
+    note: ShortText = ""
+
+
+class AnswerIn(Schema):
+    answer: ShortText

@@ -1,0 +1,168 @@
+"""Load test of the Open311 endpoint: N concurrent clients on the loopback, bounded in size.
+
+    .venv/bin/python scripts/bench_api.py --base-url http://127.0.0.1:8000 --scenario post \\
+        --api-key o311_… [--clients 16] [--requests 2000] [--seconds 60]
+    .venv/bin/python scripts/bench_api.py --base-url http://127.0.0.1:8000 --scenario get \\
+        [--page-size 1000]
+
+`post` sends POST requests.json (a new case each, at a random place of the county); `get`
+sends GET requests.json for the last 90 days, 1,000 results a page, pages 1 to 5 in turn.
+Prints one JSON line: requests, seconds, requests per second, median and 99th-percentile
+latency in milliseconds, and the statuses seen. Refuses any host but the loopback: it is a
+load generator, and must never be pointed at someone else's server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import json
+import random
+import socket
+import sys
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+
+DESCRIPTIONS = [
+    "村口的路灯坏了两周，晚上出行很不方便。",
+    "小区门口的下水道堵了，一下雨就积水。",
+    "路面有个大坑，电动车经过很危险。",
+    "河道里漂着很多垃圾，气味很大。",
+    "公交站的遮雨棚破了，需要修一下。",
+]
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[str] = field(default_factory=Counter)
+    bad_bodies: int = 0
+
+
+def loopback_only(base_url: str) -> None:
+    host = urlsplit(base_url).hostname or ""
+    addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    if not addresses or not all(ipaddress.ip_address(a).is_loopback for a in addresses):
+        raise SystemExit(f"bench_api: {host!r} is not the loopback; refusing to load it")
+
+
+def post_form(args: argparse.Namespace) -> dict[str, str]:
+    form = {
+        "api_key": args.api_key,
+        "service_code": random.choice(args.service_codes),  # noqa: S311 - load, not security
+        "description": random.choice(DESCRIPTIONS),  # noqa: S311
+        "first_name": "测试",
+        "last_name": "压",
+        "phone": "13800000000",
+    }
+    if args.address_ids:
+        form["address_id"] = random.choice(args.address_ids)  # noqa: S311
+    else:
+        form["lat"], form["long"] = "28.12", "120.75"
+    if args.jurisdiction:
+        form["jurisdiction_id"] = args.jurisdiction
+    return form
+
+
+async def one(client: httpx.AsyncClient, args: argparse.Namespace, n: int, tally: Tally) -> None:
+    started = time.perf_counter()
+    if args.scenario == "post":
+        headers = {"Idempotency-Key": uuid.uuid4().hex} if args.idempotency else {}
+        response = await client.post(
+            "/open311/v2/requests.json", data=post_form(args), headers=headers
+        )
+        ok = response.status_code == 201
+    else:
+        params = {"page_size": str(args.page_size), "page": str(n % 5 + 1)}
+        if args.jurisdiction:
+            params["jurisdiction_id"] = args.jurisdiction
+        response = await client.get("/open311/v2/requests.json", params=params)
+        ok = response.status_code == 200
+        # Counted, not parsed: decoding a megabyte of JSON would take the server's CPU.
+        if ok and response.content.count(b'"service_request_id"') != args.page_size:
+            tally.bad_bodies += 1
+    tally.latencies.append(time.perf_counter() - started)
+    tally.statuses[str(response.status_code)] += 1
+    if not ok and tally.statuses[str(response.status_code)] == 1:
+        print(f"bench_api: {response.status_code} {response.text[:300]}", file=sys.stderr)
+
+
+async def run(args: argparse.Namespace) -> dict[str, object]:
+    tally = Tally()
+    counter = iter(range(args.requests))
+    deadline = time.perf_counter() + args.seconds
+    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+
+    async def client_loop(client: httpx.AsyncClient) -> None:
+        for n in counter:
+            if time.perf_counter() > deadline:
+                return
+            await one(client, args, n, tally)
+
+    async with httpx.AsyncClient(base_url=args.base_url, limits=limits, timeout=120) as client:
+        for n in range(args.warmup):  # connections and caches warm, not counted
+            await one(client, args, n, Tally())
+        started = time.perf_counter()
+        await asyncio.gather(*(client_loop(client) for _ in range(args.clients)))
+        elapsed = time.perf_counter() - started
+    return summary(args, tally, elapsed)
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(share * (len(sorted_values) - 1))))
+    return sorted_values[index]
+
+
+def summary(args: argparse.Namespace, tally: Tally, elapsed: float) -> dict[str, object]:
+    latencies = sorted(tally.latencies)
+    return {
+        "scenario": args.scenario,
+        "clients": args.clients,
+        "requests": len(latencies),
+        "seconds": round(elapsed, 2),
+        "requests_per_second": round(len(latencies) / elapsed, 1) if elapsed else None,
+        "median_ms": round(percentile(latencies, 0.5) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "statuses": dict(tally.statuses),
+        "short_pages": tally.bad_bodies,
+    }
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("--scenario", choices=["post", "get"], required=True)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=2000, help="at most this many")
+    parser.add_argument("--seconds", type=float, default=60, help="and at most this long")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--api-key", default="")
+    parser.add_argument("--jurisdiction", default="")
+    parser.add_argument("--service-codes", nargs="+", default=["C010101"])
+    parser.add_argument("--address-ids", nargs="*", default=[])
+    parser.add_argument("--page-size", type=int, default=1000)
+    parser.add_argument("--idempotency", action="store_true", help="send an Idempotency-Key")
+    args = parser.parse_args(argv)
+    if args.scenario == "post" and not args.api_key:
+        parser.error("--api-key is required for the post scenario")
+    if not 1 <= args.clients <= 256 or args.requests < 1 or args.seconds <= 0:
+        parser.error("--clients 1..256, --requests and --seconds positive")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = arguments(argv)
+    loopback_only(args.base_url)
+    print(json.dumps(asyncio.run(run(args)), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
