@@ -163,7 +163,7 @@ def case_detail(*, user: User, case: Case) -> dict[str, Any]:
 
 def requester_out(case: Case) -> dict[str, Any]:
     try:
-        email = case.open311.email  # type: ignore[attr-defined]
+        email = case.open311.email
     except ObjectDoesNotExist:
         email = ""
     return {
