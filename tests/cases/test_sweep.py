@@ -87,3 +87,20 @@ def test_signing_stops_the_sign_clock(tree: Tree, catalogue: Catalogue, people: 
     services.case_sign(actor=people.cadre, case_id=case.pk)
     Case.objects.filter(pk=case.pk).update(sign_deadline=timezone.now() - timedelta(hours=1))
     assert sweep()["sign_overdue"] == 0
+
+
+def test_a_reopened_case_answered_again_still_closes_when_left_unrated(
+    tree: Tree, catalogue: Catalogue, people: People, settings
+):
+    settings.CASE_AUTO_CLOSE_DAYS = 3
+    case = dispatched(tree, catalogue, people)
+    for text in ("第一次答复", "第二次答复"):
+        services.case_sign(actor=people.cadre, case_id=case.pk)
+        services.case_reply(actor=people.cadre, case_id=case.pk, kind=ReplyKind.SOLVED, text=text)
+        if text == "第一次答复":
+            services.case_rate(number=case.number, token=case.tracking_token, rating="unsatisfied")
+    case.refresh_from_db()
+    assert (case.state, case.rating) == (CaseState.REPLIED, "")
+    Case.objects.filter(pk=case.pk).update(replied_at=timezone.now() - timedelta(days=4))
+    assert sweep()["auto_closed"] == 1
+    assert timeline_replays(Case.objects.get(pk=case.pk))

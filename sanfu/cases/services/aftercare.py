@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sanfu.cases import events
-from sanfu.cases.models import REASON_MAX, Case, CaseState, EventKind, Rating
+from sanfu.cases.models import REASON_MAX, TITLE_MAX, Case, CaseState, EventKind, Rating
 from sanfu.cases.notifications import notify_units
 from sanfu.cases.policies import Capability, acting_unit
 from sanfu.cases.services.common import (
@@ -77,6 +77,9 @@ def _reopen(case: Case, *, at: datetime, actor: User | None, unit: Unit | None, 
     case.reopen_count += 1
     case.signed_at = case.replied_at = case.closed_at = None
     case.reply_kind, case.reply_text = "", ""
+    # The rating belonged to the answer being reopened (the timeline keeps it); the next
+    # answer waits for a rating of its own, and the sweep closes it if none comes.
+    case.rating, case.rating_comment, case.rated_at = "", "", None
     case.signed_on_time = case.replied_on_time = None
     case.handling_working_days = None
     start_clocks(case, at)
@@ -125,7 +128,8 @@ def case_publish(*, actor: User, case_id: int) -> Case:
         raise ValidationFailed(_("The case is already published."), field="case")
     names = [case.requester_name] if case.requester_name else []
     at = now()
-    case.public_title = anonymise(case.title, names=names)
+    # Masking can lengthen a text ("3号" becomes "**号"); the title column has a limit.
+    case.public_title = anonymise(case.title, names=names)[:TITLE_MAX]
     case.public_text = anonymise(case.text, names=names)
     case.public_reply = anonymise(case.reply_text, names=names)
     case.published_at = at

@@ -101,6 +101,8 @@ def release(case: Case) -> None:
     """No unit works on the case any more (returned, escalated, merged)."""
     Assignment.objects.filter(case=case, active=True).update(active=False)
     case.lead_unit = None
+    case.signed_at = None
+    case.signed_on_time = None
     stop_clocks(case)
 
 

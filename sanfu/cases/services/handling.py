@@ -119,7 +119,6 @@ def case_return(*, actor: User, case_id: int, reason: str, note: str) -> Case:
     at = now()
     before = case.state
     case.state = CaseState.NEW
-    case.signed_at = None
     case.return_count += 1
     release(case)
     case.save()
@@ -176,7 +175,6 @@ def case_escalate(*, actor: User, case_id: int, note: str) -> Case:
     at = now()
     before = case.state
     case.state = CaseState.NEW
-    case.signed_at = None
     case.desk_unit = desk
     release(case)
     case.save()

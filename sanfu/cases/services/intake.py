@@ -230,6 +230,7 @@ def case_create_solved_on_the_spot(*, new: NewCase, actor: User, reply: str) -> 
     case.accepted_at = case.dispatched_at = case.signed_at = case.replied_at = at
     case.state = CaseState.REPLIED
     assign(case, lead=unit, co_units=[], at=at)
+    case.assignments.filter(active=True).update(signed_at=at)
     case.reply_kind, case.reply_text, case.reply_unit = ReplyKind.ON_THE_SPOT, reply, unit
     case.signed_on_time = case.replied_on_time = True
     case.handling_working_days = Decimal("0")
