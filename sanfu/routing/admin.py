@@ -1,0 +1,41 @@
+"""Administrators maintain routing rules; suggestions and choices are a read-only record."""
+
+from django.contrib import admin
+
+from sanfu.routing.models import Choice, Rule, Suggestion
+
+
+@admin.register(Rule)
+class RuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["keywords", "category", "lead_unit", "area", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["keywords", "note"]
+    autocomplete_fields = ["category", "lead_unit", "area"]
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["case", "kind", "source", "rank", "label", "unit", "confidence", "chosen", "at"]
+    list_filter = ["kind", "source", "chosen"]
+    raw_id_fields = ["case", "category", "unit", "rule"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: object) -> bool:
+        # Suggestions are a record of what the system said; nobody writes them by hand.
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Choice)
+class ChoiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["case", "category", "lead_unit", "actor", "at"]
+    raw_id_fields = ["case", "category", "lead_unit", "actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,202 @@
+"""Writes of the routing app: recording suggestions and choices, indexing cases, rules.
+
+The case loop calls `case_index` and `suggestion_record` at intake and `choice_record` at
+dispatch. Each runs in a savepoint and logs instead of raising on a database error, so a
+routing problem can never stop a citizen's request from being taken in or dispatched.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import TypeVar
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanfu.cases.models import Case, Category
+from sanfu.directory.models import Unit, User
+from sanfu.lib.errors import ValidationFailed
+from sanfu.routing.keywords import hashed, keyword_weights
+from sanfu.routing.models import (
+    KEYWORDS_MAX,
+    CaseSignature,
+    CaseTerm,
+    Choice,
+    Rule,
+    Source,
+    Suggestion,
+    SuggestionKind,
+)
+from sanfu.routing.names import place_segmenter
+from sanfu.routing.similar import case_terms, index_rows
+from sanfu.routing.suggest import Suggestions, field_of
+from sanfu.routing.text import Segmenter, clean, is_meaningful
+
+logger = logging.getLogger(__name__)
+# Administrators separate keywords with spaces, commas or enumeration commas.
+_SEPARATORS = re.compile(r"[\s,，、;；]+")
+T = TypeVar("T")
+
+
+def suggestion_record(
+    *, case: Case, suggestions: Suggestions, at: datetime | None = None
+) -> list[Suggestion]:
+    """Keep what was suggested for `case`, so accuracy can be reported from real use."""
+    at = at or timezone.now()
+    rows = [
+        Suggestion(
+            case=case,
+            kind=SuggestionKind.CATEGORY,
+            source=item.source,
+            rank=rank,
+            label=item.label[:100],
+            category=item.category,
+            rule=item.rule,
+            confidence=item.confidence,
+            model_version=suggestions.model_version if item.source == Source.MODEL else "",
+            at=at,
+        )
+        for rank, item in enumerate(suggestions.categories, start=1)
+    ]
+    if suggestions.lead_unit is not None:
+        rows.append(
+            Suggestion(
+                case=case,
+                kind=SuggestionKind.LEAD_UNIT,
+                source=suggestions.lead_unit.source,
+                rank=1,
+                unit=suggestions.lead_unit.unit,
+                rule=suggestions.lead_unit.rule,
+                at=at,
+            )
+        )
+    return _guarded(lambda: Suggestion.objects.bulk_create(rows), "suggestions", case) or []
+
+
+def choice_record(
+    *,
+    case: Case,
+    category: Category | None,
+    lead_unit: Unit | None,
+    actor: User | None = None,
+    at: datetime | None = None,
+) -> Choice | None:
+    """Keep the dispatcher's decision and mark which suggestions it followed."""
+    at = at or timezone.now()
+
+    def write() -> Choice:
+        choice = Choice.objects.create(
+            case=case, category=category, lead_unit=lead_unit, actor=actor, at=at
+        )
+        pending = Suggestion.objects.filter(case=case, chosen__isnull=True)
+        # Fields are compared: a rule may suggest a matter, the model a first-level field.
+        field = field_of(category) if category is not None else None
+        for row in pending.filter(kind=SuggestionKind.CATEGORY).select_related("category"):
+            named = field_of(row.category) if row.category is not None else row.label
+            row.chosen = field is not None and named == field
+            row.save(update_fields=["chosen"])
+        pending.filter(kind=SuggestionKind.LEAD_UNIT).update(chosen=False)
+        if lead_unit is not None:
+            Suggestion.objects.filter(
+                case=case, kind=SuggestionKind.LEAD_UNIT, unit=lead_unit, at__lte=at
+            ).update(chosen=True)
+        return choice
+
+    return _guarded(write, "choice", case)
+
+
+def case_index(*, case: Case, segmenter: Segmenter | None = None) -> bool:
+    """Add (or refresh) the case in the similar-cases index; False if it could not be."""
+    terms = case_terms(case, segmenter or place_segmenter())
+
+    def write() -> bool:
+        CaseTerm.objects.filter(case=case).delete()
+        signature, rows = index_rows(case, terms)
+        CaseSignature.objects.update_or_create(case=case, defaults={"terms": signature.terms})
+        CaseTerm.objects.bulk_create(rows)
+        return True
+
+    return bool(_guarded(write, "index", case))
+
+
+def cases_index(
+    *,
+    cases: Iterable[Case],
+    batch_size: int = 2000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Index many cases (a backfill); texts seen before in the run are not segmented again."""
+    memo: dict[tuple[str, str], dict[int, float]] = {}
+    done = 0
+    batch: list[Case] = []
+    for case in cases:
+        batch.append(case)
+        if len(batch) >= batch_size:
+            done += _index_batch(batch, memo)
+            batch = []
+            if progress is not None:
+                progress(done)
+    done += _index_batch(batch, memo)
+    if progress is not None:
+        progress(done)
+    return done
+
+
+def _index_batch(batch: Sequence[Case], memo: dict[tuple[str, str], dict[int, float]]) -> int:
+    if not batch:
+        return 0
+    signatures, terms = [], []
+    for case in batch:
+        key = (case.title, case.text)
+        if key not in memo:
+            if len(memo) > 200_000:  # bound the memory of a huge backfill
+                memo.clear()
+            memo[key] = hashed(keyword_weights(case.title, case.text, segmenter=place_segmenter()))
+        signature, rows = index_rows(case, memo[key])
+        signatures.append(signature)
+        terms.extend(rows)
+    ids = [case.pk for case in batch]
+    with transaction.atomic():
+        CaseTerm.objects.filter(case_id__in=ids).delete()
+        CaseSignature.objects.filter(case_id__in=ids).delete()
+        CaseSignature.objects.bulk_create(signatures)
+        CaseTerm.objects.bulk_create(terms, batch_size=5000)
+    return len(batch)
+
+
+def _guarded(write: Callable[[], T], what: str, case: Case) -> T | None:
+    try:
+        with transaction.atomic():
+            return write()
+    except DatabaseError:
+        logger.exception("routing: could not record %s for case %s", what, case.pk)
+        return None
+
+
+@transaction.atomic
+def rule_create(
+    *,
+    keywords: str,
+    category: Category,
+    lead_unit: Unit | None = None,
+    area: Unit | None = None,
+    note: str = "",
+) -> Rule:
+    words = [w for w in _SEPARATORS.split(clean(keywords, limit=1000)) if is_meaningful(w)]
+    if not words:
+        raise ValidationFailed(_("Give at least one keyword."), field="keywords")
+    joined = " ".join(dict.fromkeys(words))
+    if len(joined) > KEYWORDS_MAX:
+        raise ValidationFailed(
+            _("At most %(limit)d characters of keywords.") % {"limit": KEYWORDS_MAX},
+            field="keywords",
+        )
+    if lead_unit is not None and not lead_unit.is_active:
+        raise ValidationFailed(_("This unit is no longer active."), field="lead_unit")
+    return Rule.objects.create(
+        keywords=joined, category=category, lead_unit=lead_unit, area=area, note=note[:200]
+    )
