@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sanfu.cases",
     "sanfu.notify",
     "sanfu.routing",
+    "sanfu.assistance",
     "sanfu.api",
     "sanfu.portal",
     "sanfu.workbench",

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/uv.sh sync --locked --all-groups --quiet
+scripts/uv.sh sync --locked --group dev --quiet
 bin=.venv/bin
 step() { printf '\n== %s\n' "$*" >&2; }
 

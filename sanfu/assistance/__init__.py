@@ -1,0 +1,2 @@
+"""联连帮: integrated social assistance — programmes, aid records, applications, person matching
+across sources and the findings of missed, duplicate and excessive aid."""
