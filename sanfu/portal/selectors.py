@@ -4,6 +4,7 @@ the published results. Nothing here reveals personal data or an unpublished case
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
@@ -23,6 +24,9 @@ from sanfu.directory.models import TOWN_KINDS, VILLAGE_KINDS, Unit, UnitKind
 from sanfu.lib.treepath import path_ids
 
 CATEGORY_RESULTS = 8
+SIMILAR_RESULTS = 5
+# A model guess below this is not worth a requester's attention.
+FIELD_CONFIDENCE = 0.3
 PUBLISHED_PAGE_SIZE = 20
 
 
@@ -67,31 +71,93 @@ def _bigrams(text: str) -> set[str]:
     return {a + b for a, b in pairwise(tokens)}
 
 
-def categories_suggested(text: str) -> list[Category]:
-    """Matters whose names share the most two-character words with the request's text.
+def fields_suggested(*, title: str, text: str) -> list[str]:
+    """The first-level categories the routing app reads in what was typed, likeliest first.
 
-    A plain lexical guess for the requester, who can always pick another; the routing app's
-    classifier will take this place when it exists (see the report of issue 4).
+    Only names of categories: nothing about any other case. Empty without a trained model and
+    without a matching rule, and for text too short to say anything.
+    """
+    from sanfu.routing.selectors import suggestions_for
+
+    if len(f"{title}{text}".strip()) < 4:
+        return []
+    found = suggestions_for(title=title, text=text, place=None)
+    names: list[str] = []
+    for item in found.categories:
+        name = _field_name(item.category) if item.category is not None else item.label
+        if name not in names and (item.confidence is None or item.confidence >= FIELD_CONFIDENCE):
+            names.append(name)
+    return names
+
+
+def _field_name(category: Category) -> str:
+    node = category
+    while node.parent is not None:
+        node = node.parent
+    return node.name
+
+
+def categories_suggested(text: str, *, fields: Sequence[str] = ()) -> list[Category]:
+    """Matters whose names share the most two-character words with the request's text; among
+    equals, those in the fields the routing app suggests (`fields_suggested`) first.
+
+    A guess for the requester, who can always pick another.
     """
     words = _bigrams(text)
     if not words:
         return []
-    scored: list[tuple[int, str, Category]] = []
+    rank = {name: index for index, name in enumerate(fields)}
+    scored: list[tuple[int, int, str, Category]] = []
     for category in matters():
         score = len(words & _bigrams(category.name))
         if score:
-            scored.append((-score, category.code, category))
-    scored.sort(key=lambda row: (row[0], row[1]))
-    return [category for _score, _code, category in scored[:CATEGORY_RESULTS]]
+            field = (
+                category.parent.parent.name if category.parent and category.parent.parent else ""
+            )
+            scored.append((-score, rank.get(field, len(rank)), category.code, category))
+    scored.sort(key=lambda row: row[:3])
+    return [row[3] for row in scored[:CATEGORY_RESULTS]]
 
 
-def similar_open_cases(*, title: str, text: str, place: Unit | None) -> list[Case]:
-    """Open cases nearby that look like this one ("follow it instead?").
+@dataclass(frozen=True)
+class PublicSimilar:
+    """A published case like the one being written, in its public (anonymised) words only."""
 
-    The slot for `sanfu.routing.selectors.similar_cases(...)`: until the routing app provides
-    it, nobody is shown anything rather than a poor guess.
+    number: str
+    title: str
+    reply: str
+    replied_at: datetime | None
+    similarity: float
+
+
+def similar_open_cases(*, title: str, text: str, place: Unit | None) -> list[PublicSimilar]:
+    """Cases nearby already answered and published that say the same thing ("read the answer
+    instead?").
+
+    Candidates come from the routing app's index, then are scored again on their *public*
+    title and text alone: a case must look alike in what anyone may read, so typing a name or
+    a phone number that only the private text holds finds nothing.
     """
-    return []
+    from sanfu.routing.keywords import cosine, hashed, keyword_weights
+    from sanfu.routing.selectors import similar_published_cases
+    from sanfu.routing.similar import MIN_SIMILARITY
+
+    if place is None or len(f"{title}{text}".strip()) < 4:
+        return []
+    query = hashed(keyword_weights(title, text))
+    found = []
+    for item in similar_published_cases(title=title, text=text, place=place):
+        case = item.case
+        public = hashed(keyword_weights(case.public_title, case.public_text))
+        value = cosine(query, public)
+        if value >= MIN_SIMILARITY:
+            found.append(
+                PublicSimilar(
+                    case.number, case.public_title, case.public_reply, case.replied_at, value
+                )
+            )
+    found.sort(key=lambda s: -s.similarity)
+    return found[:SIMILAR_RESULTS]
 
 
 # --- a requester's own case ------------------------------------------------------------------

@@ -45,25 +45,31 @@ def submit(request: HttpRequest) -> HttpResponse:
 def _submit_page(request: HttpRequest, form: SubmitForm, *, status: int = 200) -> HttpResponse:
     data = form.data if form.is_bound else {}
     query = str(data.get("category_query", ""))
-    text = f"{data.get('title', '')} {data.get('text', '')}"
+    title, text = str(data.get("title", "")), str(data.get("text", ""))
+    choices, fields = _category_choices(query, title, text, str(data.get("category", "")))
     context = {
         "form": form,
-        "choices": _category_choices(query, text, str(data.get("category", ""))),
+        "choices": choices,
+        "fields": fields,
         "category_query": query,
         "villages": selectors.villages(town=_unit(data.get("town"))),
     }
     return render(request, "portal/submit.html", context, status=status)
 
 
-def _category_choices(query: str, text: str, chosen: str) -> list[object]:
+def _category_choices(
+    query: str, title: str, text: str, chosen: str
+) -> tuple[list[object], list[str]]:
+    """The matters to offer, and the broad fields the routing app reads in the text."""
+    fields = [] if query.strip() else selectors.fields_suggested(title=title, text=text)
     found = (
         selectors.categories_matching(query)
         if query.strip()
-        else selectors.categories_suggested(text)
+        else selectors.categories_suggested(f"{title} {text}", fields=fields)
     )
     if chosen.isdigit() and all(str(c.pk) != chosen for c in found):
         found = list(selectors.matters().filter(pk=int(chosen))) + found
-    return list(found)
+    return list(found), fields
 
 
 def _unit(value: object) -> Unit | None:
@@ -75,9 +81,11 @@ def _unit(value: object) -> Unit | None:
 @require_GET
 def category_choices(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("category_query", "")
-    text = f"{request.GET.get('title', '')} {request.GET.get('text', '')}"
     chosen = request.GET.get("category", "")
-    context = {"choices": _category_choices(query, text, chosen), "chosen": chosen}
+    choices, fields = _category_choices(
+        query, request.GET.get("title", ""), request.GET.get("text", ""), chosen
+    )
+    context = {"choices": choices, "fields": fields, "chosen": chosen}
     return render(request, "portal/_category_choices.html", context)
 
 
@@ -90,12 +98,19 @@ def village_choices(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def similar(request: HttpRequest) -> HttpResponse:
+    town = _unit(request.GET.get("town"))
     cases = selectors.similar_open_cases(
         title=request.GET.get("title", ""),
         text=request.GET.get("text", ""),
-        place=_unit(request.GET.get("town")),
+        place=_village(request.GET.get("village"), town) or town,
     )
     return render(request, "portal/_similar.html", {"cases": cases})
+
+
+def _village(value: object, town: Unit | None) -> Unit | None:
+    if town is None or not isinstance(value, str) or not value.isdigit():
+        return None
+    return selectors.villages(town=town).filter(pk=int(value)).first()
 
 
 @require_GET

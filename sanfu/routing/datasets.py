@@ -42,7 +42,6 @@ class Examples:
 
 
 def _reader(lines: Iterable[str], required: Collection[str]) -> csv.DictReader[str]:
-    csv.field_size_limit(min(FIELD_LIMIT, sys.maxsize))
     reader = csv.DictReader(lines)
     header = reader.fieldnames
     if header is None:
@@ -56,6 +55,9 @@ def _reader(lines: Iterable[str], required: Collection[str]) -> csv.DictReader[s
 
 
 def _rows(reader: csv.DictReader[str]) -> Iterable[tuple[int, dict[str, str]]]:
+    # csv's limit is process-wide: raised while this file is read, then put back, so other
+    # readers in the process (the synthetic history's) keep theirs.
+    previous = csv.field_size_limit(min(FIELD_LIMIT, sys.maxsize))
     try:
         for record in reader:
             if None in record:
@@ -69,6 +71,8 @@ def _rows(reader: csv.DictReader[str]) -> Iterable[tuple[int, dict[str, str]]]:
             _("line %(line)d: not valid CSV (%(reason)s).")
             % {"line": reader.line_num, "reason": exc}
         ) from None
+    finally:
+        csv.field_size_limit(previous)
 
 
 def examples_read(lines: Iterable[str], *, labels: Collection[str]) -> Examples:

@@ -156,6 +156,9 @@ def case_dispatch(
         data={"lead": lead_unit.pk, "co": [u.pk for u in co]},
     )
     notify_units(case, "dispatched", [lead_unit, *co])
+    from sanfu.routing.hooks import case_routed
+
+    case_routed(case, lead_unit=lead_unit, actor=actor, at=at)
     return case
 
 
@@ -202,6 +205,9 @@ def case_transfer(
         data={"from": previous.pk, "lead": lead_unit.pk, "co": [u.pk for u in co]},
     )
     notify_units(case, "dispatched", [lead_unit, *co])
+    from sanfu.routing.hooks import case_routed
+
+    case_routed(case, lead_unit=lead_unit, actor=actor, at=at)
     return case
 
 

@@ -211,6 +211,9 @@ def case_create(*, new: NewCase, actor: User | None = None) -> Case:
         unit=desk if actor else None,
         data={"channel": new.channel},
     )
+    from sanfu.routing.hooks import case_received
+
+    case_received(case)
     return case
 
 
@@ -245,4 +248,7 @@ def case_create_solved_on_the_spot(*, new: NewCase, actor: User, reply: str) -> 
         note=reply,
         data={"kind": ReplyKind.ON_THE_SPOT},
     )
+    from sanfu.routing.hooks import case_routed
+
+    case_routed(case, lead_unit=unit, actor=actor, at=at)
     return case

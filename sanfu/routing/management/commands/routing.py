@@ -209,15 +209,18 @@ def _read_examples(path: Path) -> Any:
 
 
 def _replies(lines: TextIO) -> Iterator[tuple[int, dict[str, str]]]:
-    csv.field_size_limit(min(FIELD_LIMIT, sys.maxsize))
-    reader = csv.DictReader(lines)
-    missing = [c for c in ("title", "text", "reply") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise CommandError(
-            _("line 1: missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    for record in reader:
-        yield reader.line_num, {k: (v or "") for k, v in record.items() if k is not None}
+    previous = csv.field_size_limit(min(FIELD_LIMIT, sys.maxsize))
+    try:
+        reader = csv.DictReader(lines)
+        missing = [c for c in ("title", "text", "reply") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CommandError(
+                _("line 1: missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}
+            )
+        for record in reader:
+            yield reader.line_num, {k: (v or "") for k, v in record.items() if k is not None}
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _examples_from_cases() -> list[Example]:
