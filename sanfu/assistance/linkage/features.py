@@ -1,0 +1,164 @@
+"""Columns computed in Python before Splink runs: normalised fields, pinyin, blocking keys.
+
+Splink then compares plain columns with built-in SQL functions on every backend; nothing here
+needs a user-defined SQL function. Empty values become NULL so blocking never pairs two blanks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+from pypinyin import lazy_pinyin
+
+from sanfu.lib.idnumber import id_number_check_char
+
+if TYPE_CHECKING:
+    from sanfu.assistance.linkage import Record
+
+__all__ = [
+    "COLUMNS",
+    "features_table",
+    "id_for_matching",
+    "matching_name",
+    "name_counts",
+    "normalise_address",
+    "pinyin_of",
+]
+
+COLUMNS = (
+    "unique_id",
+    "source",
+    "name",
+    "name_pinyin",
+    "surname_pinyin",
+    "id_number",
+    "id_valid",
+    "id_bc",
+    "id_ac",
+    "id_ab",
+    "phone",
+    "birth_date",
+    "birth_year",
+    "address",
+    "town",
+)
+
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―﹣]+")
+_SPACES = re.compile(r"\s+")
+# 省/自治区/市/州/盟/县/区/旗 prefixes that some bodies write and others drop.
+_ADDRESS_PREFIX = re.compile(
+    r"^(?:[^省]{2,7}省|[^区]{2,10}自治区)?(?:[^市州盟]{2,9}(?:市|自治州|州|盟))?"
+    r"(?:[^县区旗市]{1,9}(?:县|区|旗|市))?"
+)
+_TOWN_SUFFIX = re.compile(r"(?:街道办事处|街道|镇|乡)$")
+_UNIT_WORDS = re.compile(r"(?:号楼|幢|栋|弄|单元|号院|室|号|－|—|-|之)")
+
+
+@lru_cache(maxsize=65_536)
+def _char_pinyin(char: str) -> str:
+    return lazy_pinyin(char)[0].lower() if char.strip() else ""
+
+
+def pinyin_of(name: str) -> str:
+    """Toneless pinyin syllables of a name, space-separated; Latin names as they are."""
+    return " ".join(filter(None, (_char_pinyin(c) for c in name if c != "·"))).lower()
+
+
+def id_for_matching(value: str) -> tuple[str, bool]:
+    """An ID number for comparison: ``(number, valid)``; ``("", False)`` when not an ID.
+
+    Unlike ``clean_id_number`` this keeps numbers whose check digit or birth date is wrong:
+    those are the typos matching exists to see through. 15-digit numbers are widened.
+    """
+    text = _ID_SEPARATORS.sub("", unicodedata.normalize("NFKC", value)).upper()
+    if len(text) == 15 and text.isdigit():
+        first17 = text[:6] + "19" + text[6:]
+        text = first17 + id_number_check_char(first17)
+    if not _ID_SHAPE.match(text):
+        return "", False
+    return text, _is_valid(text)
+
+
+def _is_valid(number: str) -> bool:
+    if id_number_check_char(number[:17]) != number[17]:
+        return False
+    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
+    return 1890 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
+
+
+@lru_cache(maxsize=262_144)
+def normalise_address(value: str) -> str:
+    """Drop the province/city/county prefix and unit words, full-width to ASCII, no spaces."""
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", value))
+    text = _ADDRESS_PREFIX.sub("", text, count=1) or text
+    return _UNIT_WORDS.sub("-", text).strip("-")
+
+
+@lru_cache(maxsize=4096)
+def normalise_town(value: str) -> str:
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", value))
+    return _TOWN_SUFFIX.sub("", text) or text
+
+
+def _null(value: str) -> str | None:
+    return value or None
+
+
+def matching_name(value: str) -> str:
+    """The spelling of a name that comparisons and term frequencies use."""
+    return unicodedata.normalize("NFKC", value).replace(" ", "").upper()
+
+
+def name_counts(records: Iterable[Record]) -> Counter[str]:
+    return Counter(name for r in records if (name := matching_name(r.name)))
+
+
+def _row(record: Record) -> tuple[object, ...]:
+    name = matching_name(record.name)
+    pinyin = pinyin_of(name) if name else ""
+    surname = pinyin.split(" ", 1)[0] if pinyin else ""
+    id_number, id_valid = id_for_matching(record.id_number) if record.id_number else ("", False)
+    birth_date = record.birth_date
+    if not birth_date and id_valid:
+        n = id_number
+        birth_date = f"{n[6:10]}-{n[10:12]}-{n[12:14]}"
+    id_bc = id_number[6:] if id_number else ""
+    id_ac = f"{id_number[:6]}{id_number[14:]}{surname}" if id_number and surname else ""
+    id_ab = f"{id_number[:14]}{surname}" if id_number and surname else ""
+    return (
+        record.record_id,
+        record.source,
+        _null(name),
+        _null(pinyin.replace(" ", "")),
+        _null(surname),
+        _null(id_number),
+        id_valid,
+        _null(id_bc),
+        _null(id_ac),
+        _null(id_ab),
+        _null(record.phone),
+        _null(birth_date),
+        _null(birth_date[:4]),
+        _null(normalise_address(record.address) if record.address else ""),
+        _null(normalise_town(record.town) if record.town else ""),
+    )
+
+
+def features_table(records: Iterable[Record], *, extra: Sequence[str] = ()) -> pa.Table:
+    """The records as an Arrow table with ``COLUMNS`` (and ``extra`` as NULL string columns)."""
+    rows = [_row(r) for r in records]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in COLUMNS]
+    arrays = {
+        name: pa.array(values, type=pa.bool_() if name == "id_valid" else pa.string())
+        for name, values in zip(COLUMNS, columns, strict=True)
+    }
+    for name in extra:
+        arrays[name] = pa.nulls(len(rows), type=pa.string())
+    return pa.table(arrays)
