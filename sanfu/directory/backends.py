@@ -12,7 +12,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from sanfu.directory.models import Membership, StaffRole
 
-ADMINISTERED_APPS = frozenset({"directory", "cases", "api"})
+ADMINISTERED_APPS = frozenset({"directory", "cases", "api", "routing"})
 
 
 class RoleBackend(ModelBackend):

@@ -1,12 +1,30 @@
 """Administrators maintain routing rules; suggestions and choices are a read-only record."""
 
+from django import forms
 from django.contrib import admin
 
+from sanfu.lib.errors import ValidationFailed
 from sanfu.routing.models import Choice, Rule, Suggestion
+from sanfu.routing.services import keywords_normalise
+
+
+class RuleForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The keywords as the rule will match them, checked as `rule_create` checks them."""
+
+    class Meta:
+        model = Rule
+        fields = ["keywords", "category", "lead_unit", "area", "is_active", "note"]
+
+    def clean_keywords(self) -> str:
+        try:
+            return keywords_normalise(self.cleaned_data.get("keywords") or "")
+        except ValidationFailed as error:
+            raise forms.ValidationError(error.message) from None
 
 
 @admin.register(Rule)
 class RuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = RuleForm
     list_display = ["keywords", "category", "lead_unit", "area", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["keywords", "note"]

@@ -29,6 +29,7 @@ from sanfu.routing.hotspots import (
 from sanfu.routing.keywords import hashed, keyword_weights, signature_parse
 from sanfu.routing.models import CaseSignature, Choice, Suggestion, SuggestionKind
 from sanfu.routing.names import place_segmenter
+from sanfu.routing.review import Flag, case_reply_review
 from sanfu.routing.similar import (
     HIDDEN_STATES,
     WINDOW_DAYS,
@@ -40,7 +41,13 @@ from sanfu.routing.similar import (
     village_path_of,
     window_start,
 )
-from sanfu.routing.suggest import Suggestions, load_router, suggest
+from sanfu.routing.suggest import (
+    CategorySuggestion,
+    Suggestions,
+    UnitSuggestion,
+    load_router,
+    suggest,
+)
 
 SIMILAR_LIMIT = 10
 # Published answers stay useful longer than open duplicates.
@@ -262,3 +269,60 @@ def _field_names() -> dict[int, str]:
 
 def _share(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
+
+
+def suggestions_for_case(*, case: Case) -> Suggestions:
+    """What was suggested for a case when it came in (the record), or, for a case taken in
+    before routing was wired, what would be suggested now. The caller has read `case`
+    through `visible_to`."""
+    rows = list(
+        Suggestion.objects.filter(case=case)
+        .select_related("category", "unit", "rule")
+        .order_by("-at", "kind", "rank")
+    )
+    if not rows:
+        return suggestions_for(title=case.title, text=case.text, place=case.location_unit)
+    latest = [row for row in rows if row.at == rows[0].at]
+    categories = [
+        CategorySuggestion(row.label, row.category, row.confidence, row.source, row.rule)
+        for row in latest
+        if row.kind == SuggestionKind.CATEGORY
+    ]
+    units = [
+        UnitSuggestion(row.unit, row.source, row.rule)
+        for row in latest
+        if row.kind == SuggestionKind.LEAD_UNIT and row.unit is not None
+    ]
+    version = next((row.model_version for row in latest if row.model_version), "")
+    return Suggestions(categories, units[0] if units else None, version)
+
+
+REVIEW_DAYS = 14
+REVIEW_LIMIT = 60
+
+
+@dataclass(frozen=True)
+class ReviewedReply:
+    case: Case
+    flags: list[Flag]
+
+
+def replies_to_review(
+    *, user: AnyUser, days: int = REVIEW_DAYS, limit: int = REVIEW_LIMIT
+) -> list[ReviewedReply]:
+    """Answers sent in the last `days` to cases this person sees, that reply review flags;
+    the newest `limit` answers are read."""
+    since = timezone.now() - timedelta(days=days)
+    cases = (
+        Case.objects.visible_to(user)
+        .filter(replied_at__gte=since, state__in=[CaseState.REPLIED, CaseState.CLOSED])
+        .exclude(reply_text="")
+        .select_related("reply_unit")
+        .order_by("-replied_at", "-pk")[:limit]
+    )
+    found = []
+    for case in cases:
+        flags = case_reply_review(case)
+        if flags:
+            found.append(ReviewedReply(case, flags))
+    return found

@@ -177,15 +177,9 @@ def _guarded(write: Callable[[], T], what: str, case: Case) -> T | None:
         return None
 
 
-@transaction.atomic
-def rule_create(
-    *,
-    keywords: str,
-    category: Category,
-    lead_unit: Unit | None = None,
-    area: Unit | None = None,
-    note: str = "",
-) -> Rule:
+def keywords_normalise(keywords: str) -> str:
+    """A rule's keywords as matching reads them: cleaned, lower case, one space apart, each
+    once; refused when nothing meaningful is left or it is too long."""
     words = [w for w in _SEPARATORS.split(clean(keywords, limit=1000)) if is_meaningful(w)]
     if not words:
         raise ValidationFailed(_("Give at least one keyword."), field="keywords")
@@ -195,6 +189,19 @@ def rule_create(
             _("At most %(limit)d characters of keywords.") % {"limit": KEYWORDS_MAX},
             field="keywords",
         )
+    return joined
+
+
+@transaction.atomic
+def rule_create(
+    *,
+    keywords: str,
+    category: Category,
+    lead_unit: Unit | None = None,
+    area: Unit | None = None,
+    note: str = "",
+) -> Rule:
+    joined = keywords_normalise(keywords)
     if lead_unit is not None and not lead_unit.is_active:
         raise ValidationFailed(_("This unit is no longer active."), field="lead_unit")
     return Rule.objects.create(

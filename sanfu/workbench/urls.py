@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanfu.workbench.views import case, dashboard, intake, lists, supervision
+from sanfu.workbench.views import case, dashboard, intake, lists, routing, supervision
 
 app_name = "workbench"
 urlpatterns = [
@@ -13,4 +13,10 @@ urlpatterns = [
     path("supervision/", supervision.board, name="supervision"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/cases/", dashboard.drill, name="drill"),
+    path("cases/<int:case_id>/routing/", routing.case_panel, name="routing_case"),
+    path("cases/<int:case_id>/reply-check/", routing.reply_check, name="routing_reply_check"),
+    path("intake/assist/", routing.intake_assist, name="routing_intake"),
+    path("hotspots/", routing.hotspots, name="hotspots"),
+    path("supervision/replies/", routing.review_board, name="routing_review_board"),
+    path("routing/accuracy/", routing.accuracy, name="routing_accuracy"),
 ]
