@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("directory/", include("sanfu.directory.urls")),
     path("workbench/", include("sanfu.workbench.urls")),
+    path("assistance/", include("sanfu.assistance.urls")),
     path("api/", include("sanfu.api.urls")),
     path("open311/v2/", include("sanfu.api.open311.urls")),
     path("", include("sanfu.portal.urls")),

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from sanfu.assistance.worker import imports_pending_run
 from sanfu.cases.sweep import sweep_once
 
 
@@ -33,7 +34,13 @@ class Command(BaseCommand):
         while True:
             started = time.monotonic()
             result = sweep_once()
-            figures = {**result.as_dict(), "seconds": round(time.monotonic() - started, 3)}
+            # Uploaded aid-record files waiting for the background import (sanfu.assistance).
+            imports = imports_pending_run()
+            figures = {
+                **result.as_dict(),
+                "imports": imports,
+                "seconds": round(time.monotonic() - started, 3),
+            }
             self.stdout.write(json.dumps(figures))
             if options["once"]:
                 return

@@ -1,0 +1,199 @@
+"""Online applications (最多跑一次): what a resident appears eligible for, and applying.
+
+Privacy: anyone can type any ID number, so the aid a person already receives is shown only when
+the name given is the name the sources hold for that number. Eligibility is computed from the
+facts the applicant gives, never from what the sources know about the number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanfu.assistance import rules
+from sanfu.assistance.models import Application, Need, Programme, RecordKind, SourceRecord
+from sanfu.assistance.programmes import rule_of
+from sanfu.cases import events
+from sanfu.cases.models import Case, CaseState, Category, Channel, EventKind, RequesterKind
+from sanfu.cases.notifications import notify_units
+from sanfu.cases.services.common import assign, start_clocks
+from sanfu.cases.services.intake import NewCase, Requester, case_create
+from sanfu.directory.models import TOWN_KINDS, Unit
+from sanfu.lib.errors import ValidationFailed
+from sanfu.lib.idnumber import IdNumberError, IdNumberInfo, parse_id_number
+
+RECEIVES_WINDOW_DAYS = 365
+# Catalogue matters (民政 › 社会救助 › …) an application of each need is filed under.
+CATEGORY_NAMES: dict[str, tuple[str, ...]] = {
+    Need.SUBSISTENCE: ("农村低保", "城镇低保"),
+    Need.EXTREME_POVERTY: ("特困人员供养",),
+    Need.MEDICAL: ("医疗救助",),
+    Need.EDUCATION: ("教育救助",),
+}
+FALLBACK_CATEGORY = ("社会救助", "其他")
+
+
+def id_check(value: str) -> IdNumberInfo:
+    try:
+        return parse_id_number(value)
+    except IdNumberError as error:
+        raise ValidationFailed(error.message, field="id_number") from None
+
+
+@dataclass(frozen=True)
+class Received:
+    programme: str
+    body: str
+    last_given: date
+    times: int
+    total: Decimal | None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    info: IdNumberInfo
+    eligible: list[Programme]
+    # None: not shown (the name does not match the sources' records of this number).
+    receives: list[Received] | None
+    known: bool  # whether the sources hold the number at all (shown only with the name)
+
+
+def _clean_name(value: str) -> str:
+    return "".join(value.split())
+
+
+def application_assess(
+    *, id_number: str, name: str, facts: rules.Facts, on: date | None = None
+) -> Assessment:
+    info = id_check(id_number)
+    on = on or timezone.localdate()
+    facts = rules.Facts(
+        statuses=facts.statuses,
+        disability_grade=facts.disability_grade,
+        income_per_head=facts.income_per_head,
+        birth_date=info.birth_date,
+    )
+    programmes = list(Programme.objects.filter(is_active=True).select_related("body"))
+    eligible = [p for p in programmes if not rules.unmet_rules(rule_of(p), facts, on=on)]
+    records = SourceRecord.objects.filter(id_number=info.number)
+    names = set(records.values_list("name", flat=True).distinct())
+    receives: list[Received] | None = None
+    if _clean_name(name) and _clean_name(name) in names:
+        since = on - timedelta(days=RECEIVES_WINDOW_DAYS)
+        aid = (
+            records.filter(kind=RecordKind.AID, given_on__gte=since)
+            .select_related("programme", "source")
+            .order_by("programme__code", "given_on")
+        )
+        grouped: dict[int, Received] = {}
+        for record in aid:
+            if record.programme is None or record.given_on is None:
+                continue  # aid records always have both (a database constraint)
+            before = grouped.get(record.programme.pk)
+            total = (before.total or Decimal(0) if before else Decimal(0)) + (
+                record.amount or Decimal(0)
+            )
+            grouped[record.programme.pk] = Received(
+                programme=record.programme.name,
+                body=record.source.name,
+                last_given=record.given_on,
+                times=(before.times if before else 0) + 1,
+                total=total if record.programme.amount is not None else None,
+            )
+        receives = list(grouped.values())
+    return Assessment(info=info, eligible=eligible, receives=receives, known=bool(names))
+
+
+def _category_for(need: str) -> Category | None:
+    for name in CATEGORY_NAMES.get(need, ()):
+        found = Category.objects.filter(name=name, parent__name="社会救助").first()
+        if found is not None:
+            return found
+    return Category.objects.filter(
+        name=FALLBACK_CATEGORY[1], parent__name=FALLBACK_CATEGORY[0]
+    ).first()
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    id_number: str,
+    name: str,
+    phone: str,
+    town: Unit,
+    programme: Programme,
+    facts: rules.Facts,
+    note: str = "",
+) -> Application:
+    """File the application as a case, routed at once to the body that gives the programme."""
+    info = id_check(id_number)
+    name = _clean_name(name)
+    if not name:
+        raise ValidationFailed(_("Name is required."), field="name")
+    if not phone.strip():
+        raise ValidationFailed(_("Give a phone number so the body can reach you."), field="phone")
+    if town.kind not in TOWN_KINDS:
+        raise ValidationFailed(_("Choose a town."), field="town")
+    if not programme.is_active:
+        raise ValidationFailed(_("This programme is closed."), field="programme")
+    given = {
+        "statuses": sorted(facts.statuses),
+        "disability_grade": facts.disability_grade,
+        "income_per_head": None if facts.income_per_head is None else str(facts.income_per_head),
+    }
+    lines = [
+        _("Application for %(programme)s (%(body)s) made online.")
+        % {"programme": programme.name, "body": programme.body.name},
+        _("Monthly household income per head: %(value)s")
+        % {"value": given["income_per_head"] or "—"},
+        _("Disability grade: %(value)s") % {"value": given["disability_grade"] or "—"},
+    ]
+    if note.strip():
+        lines.append(note.strip())
+    case = case_create(
+        new=NewCase(
+            channel=Channel.WEB,
+            title=_("Assistance application: %(programme)s") % {"programme": programme.name},
+            text="\n".join(lines),
+            location_unit=town,
+            requester=Requester(
+                kind=RequesterKind.RESIDENT, name=name, phone=phone, id_number=info.number
+            ),
+            category=_category_for(programme.need),
+        )
+    )
+    _route(case, programme.body)
+    return Application.objects.create(
+        id_number=info.number,
+        name=name,
+        phone=case.requester_phone,
+        town=town,
+        programme=programme,
+        facts=given,
+        case=case,
+    )
+
+
+def _route(case: Case, body: Unit) -> None:
+    """Dispatched by the system to the programme's body: the applicant need not wait for the
+    dispatch centre to find out who gives what (最多跑一次)."""
+    at = timezone.now()
+    before = case.state
+    case.accepted_at = case.dispatched_at = at
+    case.state = CaseState.ASSIGNED
+    assign(case, lead=body, co_units=[], at=at)
+    start_clocks(case, at)
+    case.save()
+    events.append(
+        case=case,
+        kind=EventKind.DISPATCHED,
+        at=at,
+        from_state=before,
+        data={"lead": body.pk, "co": [], "by": "assistance application"},
+    )
+    notify_units(case, "dispatched", [body])

@@ -1,0 +1,1 @@
+"""Importing the bodies' spreadsheets: reading, mapping columns, checking each row, writing."""

@@ -1,0 +1,287 @@
+"""Uploading and importing a batch: one file, checked row by row, written in bulk.
+
+A batch is processed in chunks, each its own transaction: a row is written whole or not at all,
+progress is visible to other connections while it runs, and a batch cut short is simply run
+again — rows already written are recognised by their natural key and not written twice.
+No query runs per row: lookups are loaded once, existing keys are fetched once per chunk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanfu.assistance.imports import cells
+from sanfu.assistance.imports.fields import check_mapping, find_layout, guess_columns
+from sanfu.assistance.imports.read import Row, read_table
+from sanfu.assistance.imports.rows import Clean, Lookups, RowRefused, RowSkipped, check_row
+from sanfu.assistance.models import (
+    BatchState,
+    ColumnMapping,
+    ImportBatch,
+    Programme,
+    RowIssue,
+    SourceRecord,
+)
+from sanfu.directory.models import TOWN_KINDS, Unit, UnitKind, User
+from sanfu.lib.errors import ApplicationError, ValidationFailed
+
+CHUNK = 5000
+LAYOUT_ROWS = 30  # the header row must be among the first this many
+SOURCE_KINDS = frozenset({UnitKind.DEPARTMENT, UnitKind.SOCIAL_ORG, *TOWN_KINDS})
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+Progress = Callable[[ImportBatch], None]
+
+
+def check_source(source: Unit) -> Unit:
+    if source.kind not in SOURCE_KINDS:
+        raise ValidationFailed(
+            _("Only a department, a town or a social organisation gives aid."), field="source"
+        )
+    return source
+
+
+@transaction.atomic
+def mapping_save(
+    *, source: Unit, name: str, columns: Mapping[str, object], defaults: Mapping[str, object]
+) -> ColumnMapping:
+    """Create or replace a body's named column mapping."""
+    check_source(source)
+    name = " ".join(name.split())
+    if not name or len(name) > 50:
+        raise ValidationFailed(_("Give the mapping a name of at most 50 characters."), field="name")
+    cleaned = check_mapping(columns, defaults)
+    clean_defaults = {key: str(value).strip() for key, value in defaults.items()}
+    lookups = _lookups(source, clean_defaults)
+    if "programme" in clean_defaults and not lookups.programmes.get(clean_defaults["programme"]):
+        raise ValidationFailed(
+            _("Unknown programme “%(value)s” (not one of this body's programmes).")
+            % {"value": clean_defaults["programme"]},
+            field="defaults",
+        )
+    try:
+        if "given_on" in clean_defaults:
+            cells.day(clean_defaults["given_on"], allow_month=True)
+        if "amount" in clean_defaults:
+            cells.money(clean_defaults["amount"], label=_("Amount"))
+        if "status" in clean_defaults:
+            cells.status(clean_defaults["status"])
+    except cells.CellError as error:
+        raise ValidationFailed(error.message, field="defaults") from None
+    mapping, _created = ColumnMapping.objects.update_or_create(
+        source=source, name=name, defaults={"columns": cleaned, "defaults": clean_defaults}
+    )
+    return mapping
+
+
+def mapping_guess(*, source: Unit, file_name: str, data: bytes) -> ColumnMapping:
+    """A mapping from the usual header names, saved as the body's "auto" mapping."""
+    table = read_table(file_name, data)
+    head = list(itertools.islice(table.rows, LAYOUT_ROWS))
+    best: dict[str, str] = {}
+    for _number, values in head:
+        guess = guess_columns(values)
+        if len(guess) > len(best):
+            best = guess
+    return mapping_save(source=source, name="auto", columns=best, defaults={})
+
+
+def batch_upload(
+    *, source: Unit, mapping: ColumnMapping, file_name: str, data: bytes, user: User | None
+) -> tuple[ImportBatch, bool]:
+    """Keep an uploaded file as a pending batch; the same content again is the same batch."""
+    check_source(source)
+    if mapping.source_id != source.pk:
+        raise ValidationFailed(_("This mapping belongs to another body."), field="mapping")
+    if not data:
+        raise ValidationFailed(_("The file is empty."), field="file")
+    if len(data) > MAX_FILE_BYTES:
+        raise ValidationFailed(_("The file is larger than 200 MB."), field="file")
+    digest = hashlib.sha256(data).hexdigest()
+    existing = ImportBatch.objects.filter(source=source, sha256=digest).first()
+    if existing is not None:
+        return existing, False
+    batch = ImportBatch(
+        source=source,
+        mapping=mapping,
+        file_name=file_name[-200:] or "upload",
+        sha256=digest,
+        uploaded_by=user,
+    )
+    batch.file.save(f"{digest[:16]}-{file_name[-80:]}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            batch.save()
+    except IntegrityError:
+        # The same file uploaded twice at once: the other upload won.
+        batch.file.delete(save=False)
+        return ImportBatch.objects.get(source=source, sha256=digest), False
+    return batch, True
+
+
+def _lookups(source: Unit, defaults: Mapping[str, str]) -> Lookups:
+    programmes: dict[str, int] = {}
+    for pk, code, name in Programme.objects.filter(body=source).values_list("pk", "code", "name"):
+        programmes[code] = programmes[code.upper()] = programmes["".join(name.split())] = pk
+    towns: dict[str, int] = {}
+    for pk, code, name in Unit.objects.filter(kind__in=TOWN_KINDS).values_list(
+        "pk", "code", "name"
+    ):
+        towns[code] = towns[name] = pk
+        for suffix in ("街道", "镇", "乡"):
+            if name.endswith(suffix) and len(name) > len(suffix) + 1:
+                towns.setdefault(name.removesuffix(suffix), pk)
+    return Lookups(programmes=programmes, towns=towns, defaults=defaults)
+
+
+def batch_claim(batch_id: int) -> bool:
+    """Take a pending (or failed) batch for processing; False if someone else has it."""
+    claimed = ImportBatch.objects.filter(
+        pk=batch_id, state__in=[BatchState.PENDING, BatchState.FAILED]
+    ).update(state=BatchState.RUNNING, error="")
+    return claimed == 1
+
+
+def batch_process(*, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
+    """Import a claimed batch (state running). Counters and issues start afresh each run."""
+    batch.issues.all().delete()
+    batch.kept = batch.refused = batch.duplicates = batch.skipped = batch.processed_rows = 0
+    try:
+        with batch.file.open("rb") as handle:
+            data = handle.read()
+        table = read_table(batch.file_name, data)
+        batch.total_rows = table.total
+        head = list(itertools.islice(table.rows, LAYOUT_ROWS))
+        columns: dict[str, str] = dict(batch.mapping.columns)
+        layout = find_layout(head, columns)
+        lookups = _lookups(batch.source, dict(batch.mapping.defaults))
+        rows = itertools.chain((row for row in head if row[0] > layout.header_row), table.rows)
+        batch.processed_rows = min(layout.header_row, batch.total_rows)
+        seen: dict[str, int] = {}
+        for chunk in _chunks(rows):
+            _import_chunk(batch, chunk, layout, columns, lookups, seen)
+            if progress is not None:
+                progress(batch)
+    except ApplicationError as error:
+        return _finish(batch, BatchState.FAILED, error.message)
+    return _finish(batch, BatchState.DONE, "")
+
+
+def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        yield chunk
+
+
+def _finish(batch: ImportBatch, state: str, error: str) -> ImportBatch:
+    batch.state, batch.error, batch.finished_at = state, error, timezone.now()
+    batch.processed_rows = batch.total_rows = max(batch.processed_rows, batch.total_rows)
+    batch.save()
+    return batch
+
+
+def _import_chunk(
+    batch: ImportBatch,
+    chunk: list[Row],
+    layout: Any,
+    columns: Mapping[str, str],
+    lookups: Lookups,
+    seen: dict[str, int],
+) -> None:
+    good: list[tuple[int, Clean]] = []
+    issues: list[RowIssue] = []
+    for number, values in chunk:
+        try:
+            good.append((number, check_row(values, layout, columns, lookups)))
+        except RowSkipped as skipped:
+            batch.skipped += 1
+            if values and any(cells.text(v) for v in values):
+                issues.append(
+                    RowIssue(batch=batch, row=number, message=skipped.message[:300], refused=False)
+                )
+        except RowRefused as refused:
+            batch.refused += 1
+            issues.append(
+                RowIssue(
+                    batch=batch,
+                    row=number,
+                    column=refused.column[:100],
+                    message=refused.message[:300],
+                )
+            )
+    keys = [clean.natural_key for _number, clean in good]
+    existing = set(
+        SourceRecord.objects.filter(source=batch.source, natural_key__in=keys).values_list(
+            "natural_key", flat=True
+        )
+    )
+    new: list[SourceRecord] = []
+    for number, clean in good:
+        if clean.natural_key in existing:
+            batch.duplicates += 1
+            continue
+        if clean.natural_key in seen:
+            batch.duplicates += 1
+            issues.append(
+                RowIssue(
+                    batch=batch,
+                    row=number,
+                    message=(
+                        _("The same record as row %(row)d; imported once.")
+                        % {"row": seen[clean.natural_key]}
+                    )[:300],
+                    refused=False,
+                )
+            )
+            continue
+        seen[clean.natural_key] = number
+        new.append(_record(batch, number, clean))
+    with transaction.atomic():
+        SourceRecord.objects.bulk_create(new, batch_size=1000)
+        RowIssue.objects.bulk_create(issues, batch_size=1000)
+        batch.kept += len(new)
+        batch.processed_rows = min(
+            batch.processed_rows + len(chunk),
+            max(batch.total_rows, batch.processed_rows + len(chunk)),
+        )
+        batch.total_rows = max(batch.total_rows, batch.processed_rows)
+        batch.save(
+            update_fields=[
+                "kept",
+                "refused",
+                "duplicates",
+                "skipped",
+                "processed_rows",
+                "total_rows",
+            ]
+        )
+
+
+def _record(batch: ImportBatch, number: int, clean: Clean) -> SourceRecord:
+    return SourceRecord(
+        source_id=batch.source_id,
+        batch=batch,
+        row=number,
+        natural_key=clean.natural_key,
+        kind=clean.kind,
+        name=clean.name,
+        id_number=clean.id_number,
+        phone=clean.phone,
+        birth_date=clean.birth_date,
+        address=clean.address,
+        town_id=clean.town_id,
+        household=clean.household,
+        programme_id=clean.programme_id,
+        amount=clean.amount,
+        given_on=clean.given_on,
+        status=clean.status,
+        disability_grade=clean.disability_grade,
+        income_per_head=clean.income_per_head,
+    )

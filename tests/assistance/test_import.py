@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from sanfu.assistance.imports.run import batch_claim, batch_process, batch_upload, mapping_guess
+from sanfu.assistance.models import ImportBatch, SourceRecord
+from tests.assistance.conftest import HEADER, LI, WANG, ZHANG, Bodies, csv_bytes, xlsx_bytes
+
+
+def _import(bodies: Bodies, name: str, data: bytes) -> ImportBatch:
+    mapping = mapping_guess(source=bodies.civil, file_name=name, data=data)
+    batch, _created = batch_upload(
+        source=bodies.civil, mapping=mapping, file_name=name, data=data, user=None
+    )
+    if batch_claim(batch.pk):
+        batch = batch_process(batch=batch)
+    return batch
+
+
+def test_it_imports_gbk_csv_keeping_good_rows_and_naming_bad_ones(bodies: Bodies) -> None:
+    rows = [
+        HEADER,
+        ["张三 ", ZHANG, "１３８００１３８０００", "石门镇", "DB01", "800", "2025-07-01"],
+        [
+            "李四",
+            LI[:-1] + ("0" if LI[-1] != "0" else "1"),
+            "13800138001",
+            "石门镇",
+            "DB01",
+            "800",
+            "2025-07-01",
+        ],
+        ["王五", WANG, "13800138002", "石门", "城乡低保", "八百", "2025-07-01"],
+        ["王五", WANG, "13800138002", "石门", "城乡低保", "800", "2025-02-30"],
+        HEADER,
+        ["赵六", "3.30102E+17", "13800138003", "石门镇", "DB01", "800", "2025-07-01"],
+        ["钱七", LI, "13800138004", "白岩镇", "XX99", "800", "2025-07-01"],
+    ]
+    batch = _import(bodies, "低保.csv", csv_bytes(rows, "gbk"))
+    assert batch.state == "done", batch.error
+    assert (batch.kept, batch.refused, batch.skipped) == (1, 5, 1)
+    issues = {issue.row: (issue.column, issue.message) for issue in batch.issues.all()}
+    assert issues[3][0] == "身份证号"
+    assert issues[4][0] == "发放金额"
+    assert issues[5][0] == "发放日期"
+    assert issues[7][0] == "身份证号"
+    assert "Excel" in issues[7][1]
+    assert issues[8][0] == "项目"
+    record = SourceRecord.objects.get()
+    assert (record.name, record.phone) == ("张三", "13800138000")
+
+    again = _import(bodies, "低保.csv", csv_bytes(rows, "gbk"))
+    assert again.pk == batch.pk
+    assert SourceRecord.objects.count() == 1
+
+
+def test_it_reads_xlsx_with_merged_cells_and_refuses_float_ids(bodies: Bodies) -> None:
+    header: list[object] = list(HEADER)
+    rows: list[list[object]] = [
+        ["2025年7月低保发放名单"],
+        header,
+        ["张三", ZHANG, "13800138000", "石门镇", "DB01", 800, "2025-07"],
+        ["李四", LI, "13800138001", None, "DB01", 800, "2025-07"],
+        header,
+        ["王五", 3.30102199001011e17, "13800138002", "白岩镇", "DB01", 800, "2025-07"],
+    ]
+    batch = _import(bodies, "低保.xlsx", xlsx_bytes(rows, merges=("A1:G1", "D3:D4")))
+    assert batch.state == "done", batch.error
+    assert (batch.kept, batch.refused) == (2, 1)
+    li = SourceRecord.objects.get(name="李四")
+    assert li.town is not None
+    assert li.town.name == "石门镇"
+    assert str(li.given_on) == "2025-07-01"
+    issue = batch.issues.get(refused=True)
+    assert issue.row == 6
+    assert issue.column == "身份证号"
