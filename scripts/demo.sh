@@ -35,6 +35,14 @@ sanfu=.venv/bin/sanfu
 if [ ! -f "$SANFU_DATA_DIR/cases-seeded" ]; then
   "$sanfu" seed cases --count 5000 && touch "$SANFU_DATA_DIR/cases-seeded"
 fi
+# Smart routing, once: the category router from the labelled messages shipped with the code
+# (sanfu/routing/data/README.md), and the similar-cases index over the seeded history.
+if [ ! -f "$SANFU_DATA_DIR/routing/router.npz" ]; then
+  "$sanfu" routing train --data sanfu/routing/data/routing_train.csv.gz > /dev/null
+fi
+if [ ! -f "$SANFU_DATA_DIR/cases-indexed" ]; then
+  "$sanfu" routing index > /dev/null && touch "$SANFU_DATA_DIR/cases-indexed"
+fi
 "$sanfu" collectstatic --no-input --verbosity 0
 # The sweep keeps deadlines, urges and auto-closing current while the demo runs.
 "$sanfu" sweep > "$SANFU_DATA_DIR/sweep.log" 2>&1 &

@@ -4,6 +4,7 @@ stderr, so scripts can read the figures and people can watch the run."""
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import sys
 import time
@@ -183,9 +184,16 @@ class Command(BaseCommand):
 @contextmanager
 def _open(path: Path) -> Iterator[TextIO]:
     try:
-        # utf-8-sig: a CSV saved from Excel starts with a byte-order mark.
-        with path.open(encoding="utf-8-sig", newline="") as lines:
-            yield lines
+        # utf-8-sig: a CSV saved from Excel starts with a byte-order mark. A .gz file is read
+        # through gzip (the labelled messages shipped with the code are kept compressed).
+        if path.suffix == ".gz":
+            with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as lines:
+                yield lines
+        else:
+            with path.open(encoding="utf-8-sig", newline="") as lines:
+                yield lines
+    except gzip.BadGzipFile as exc:
+        raise CommandError(_("%(file)s is not a gzip file.") % {"file": path}) from exc
     except OSError as exc:
         raise CommandError(
             _("%(file)s cannot be read: %(reason)s") % {"file": path, "reason": exc.strerror}
