@@ -168,7 +168,7 @@ def application_submit(
         )
     )
     _route(case, programme.body)
-    return Application.objects.create(
+    application = Application.objects.create(
         id_number=info.number,
         name=name,
         phone=case.requester_phone,
@@ -177,6 +177,44 @@ def application_submit(
         facts=given,
         case=case,
     )
+    _match(application, info)
+    return application
+
+
+def _match(application: Application, info: IdNumberInfo) -> None:
+    """Find the applicant among the persons, comparing only with records that share their
+    ID number, phone or name (the blocking keys), so an application costs milliseconds."""
+    from django.db.models import Q
+
+    from sanfu.assistance.linkage import Record, default_model_path, match_new
+    from sanfu.assistance.linkage.model import LinkageModel
+    from sanfu.assistance.persons import RECORD_FIELDS, as_record
+
+    path = default_model_path()
+    if not path.exists():
+        return  # no model yet: the application waits for the next linking run
+    candidates = (
+        SourceRecord.objects.filter(person__isnull=False)
+        .filter(Q(id_number=info.number) | Q(phone=application.phone) | Q(name=application.name))
+        .values_list(*RECORD_FIELDS, "person_id")[:500]
+    )
+    existing = [(as_record(row[:-1]), str(row[-1])) for row in candidates]
+    if not existing:
+        return
+    applicant = Record(
+        record_id=f"application-{application.pk}",
+        source="application",
+        name=application.name,
+        id_number=info.number,
+        phone=application.phone,
+        birth_date=info.birth_date.isoformat(),
+        town=application.town.name,
+    )
+    model = LinkageModel.load(path)
+    person, probability = match_new([applicant], existing, model=model)[applicant.record_id]
+    application.person_id = int(person) if person is not None else None
+    application.match_probability = probability
+    application.save(update_fields=["person", "match_probability"])
 
 
 def _route(case: Case, body: Unit) -> None:

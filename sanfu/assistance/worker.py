@@ -1,4 +1,4 @@
-"""Background work: pending import batches.
+"""Background work: pending import batches, then matching their records to persons.
 
 Run from `sanfu sweep` on every pass and by `sanfu assistance work`. Safe in several processes:
 a batch is claimed by one conditional UPDATE, and only the process that changed the row goes on.
@@ -14,13 +14,29 @@ from sanfu.assistance.models import BatchState, ImportBatch
 MAX_BATCHES_PER_PASS = 5
 
 
-def imports_pending_run(*, progress: Callable[[ImportBatch], None] | None = None) -> int:
-    """Import waiting batches (oldest first); returns how many this process imported."""
+def _model_saved() -> bool:
+    from sanfu.assistance.linkage import default_model_path
+
+    return default_model_path().exists()
+
+
+def imports_pending_run(
+    *, progress: Callable[[ImportBatch], None] | None = None, link: bool = True
+) -> int:
+    """Import waiting batches (oldest first); returns how many this process imported.
+
+    Their records are matched to persons at once when a linkage model is saved; without one
+    (training takes a while) they wait for `sanfu assistance link`.
+    """
     done = 0
     waiting = ImportBatch.objects.filter(state=BatchState.PENDING).order_by("created_at", "pk")
     for batch_id in list(waiting.values_list("pk", flat=True)[:MAX_BATCHES_PER_PASS]):
         if not batch_claim(batch_id):
             continue
-        batch_process(batch=ImportBatch.objects.get(pk=batch_id), progress=progress)
+        batch = batch_process(batch=ImportBatch.objects.get(pk=batch_id), progress=progress)
         done += 1
+        if link and batch.state == BatchState.DONE and _model_saved():
+            from sanfu.assistance.persons import persons_match_new
+
+            persons_match_new(records=batch.records.all())
     return done

@@ -117,3 +117,12 @@ def xlsx_bytes(rows: list[list[object]], merges: tuple[str, ...] = ()) -> bytes:
 
 
 HEADER = ["姓名", "身份证号", "联系电话", "乡镇", "项目", "发放金额", "发放日期"]
+
+
+@pytest.fixture(scope="session")
+def linkage_model() -> object:
+    """A real model, trained once per test run on a small synthetic county (a few seconds)."""
+    from sanfu.assistance.linkage import train
+    from sanfu.assistance.linkage.synthetic import generate
+
+    return train(generate(300, seed=3)[0])

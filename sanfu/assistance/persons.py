@@ -1,0 +1,308 @@
+"""Canonical persons: records linked by sanfu.assistance.linkage, and the facts they carry.
+
+`persons_relink` clusters every record again (after a model change, or nightly);
+`persons_match_new` attaches records that have no person yet to existing persons, one import
+or application at a time, without re-linking the rest. Person ids stay stable across a
+re-link: a cluster keeps the person most of its records already had.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from sanfu.assistance.models import Person, RecordKind, SourceRecord
+from sanfu.directory.models import Resident, Unit
+
+if TYPE_CHECKING:
+    from sanfu.assistance.linkage import LinkageModel, Record
+
+# Without a saved model, a county with at least this many records trains on its own records;
+# a smaller one (a trial, the tests) on a synthetic county of this many people.
+MIN_OWN_TRAINING = 2000
+SYNTHETIC_TRAINING_PERSONS = 1500
+RECORD_FIELDS = (
+    "pk",
+    "source_id",
+    "name",
+    "id_number",
+    "phone",
+    "birth_date",
+    "address",
+    "town__name",
+)
+
+Say = Callable[[str], None]
+
+
+def linkage_model(*, records: Sequence[Record] = (), say: Say | None = None) -> LinkageModel:
+    """The saved model, or one trained now (on the records, or on a synthetic county) and saved."""
+    from sanfu.assistance.linkage import LinkageModel, default_model_path, train
+
+    path = default_model_path()
+    if path.exists():
+        return LinkageModel.load(path)
+    if len(records) >= MIN_OWN_TRAINING:
+        if say:
+            say(f"training the linkage model on {len(records)} records")
+        model = train(records)
+    else:
+        from sanfu.assistance.linkage.synthetic import generate
+
+        if say:
+            say(f"training the linkage model on {SYNTHETIC_TRAINING_PERSONS} synthetic persons")
+        model = train(generate(SYNTHETIC_TRAINING_PERSONS, seed=1)[0])
+    model.save(path)
+    return model
+
+
+def as_record(row: tuple[Any, ...]) -> Record:
+    """A linkage Record from a `values_list(*RECORD_FIELDS)` row of SourceRecord."""
+    from sanfu.assistance.linkage import Record
+
+    pk, source_id, name, id_number, phone, birth_date, address, town = row
+    return Record(
+        record_id=str(pk),
+        source=str(source_id),
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        birth_date=birth_date.isoformat() if isinstance(birth_date, date) else "",
+        address=address,
+        town=town or "",
+    )
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    records: int
+    persons: int
+    new_persons: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"records": self.records, "persons": self.persons, "new_persons": self.new_persons}
+
+
+def persons_relink(*, model: LinkageModel | None = None, say: Say | None = None) -> LinkSummary:
+    """Cluster every record into persons again, keeping person ids where clusters persist."""
+    from sanfu.assistance.linkage import link
+
+    rows = list(SourceRecord.objects.order_by("pk").values_list(*RECORD_FIELDS))
+    records = [as_record(row) for row in rows]
+    if model is None:
+        model = linkage_model(records=records, say=say)
+    if say:
+        say(f"linking {len(records)} records")
+    linkage = link(records, model=model) if records else None
+    clusters: dict[str, list[int]] = defaultdict(list)
+    best: dict[int, tuple[float, dict[str, str]]] = {}
+    if linkage is not None:
+        for record_id, person_key in linkage.person_of.items():
+            clusters[person_key].append(int(record_id))
+        for pair in linkage.pairs:
+            for side in (int(pair.left), int(pair.right)):
+                if pair.probability > best.get(side, (-1.0, {}))[0]:
+                    best[side] = (pair.probability, dict(pair.evidence))
+    return _store_clusters(list(clusters.values()), best)
+
+
+@transaction.atomic
+def _store_clusters(
+    clusters: list[list[int]], best: dict[int, tuple[float, dict[str, str]]]
+) -> LinkSummary:
+    current = dict(SourceRecord.objects.values_list("pk", "person_id"))
+    taken: set[int] = set()
+    assignment: dict[int, int] = {}
+    new_persons = 0
+    for members in sorted(clusters, key=len, reverse=True):
+        votes = Counter(current.get(pk) for pk in members if current.get(pk) is not None)
+        person_id = next((p for p, _n in votes.most_common() if p not in taken), None)
+        if person_id is None:
+            person_id = Person.objects.create(name="").pk
+            new_persons += 1
+        taken.add(person_id)
+        for pk in members:
+            assignment[pk] = person_id
+    updates = []
+    for pk, person_id in assignment.items():
+        probability, evidence = best.get(pk, (None, {}))
+        updates.append(
+            SourceRecord(
+                pk=pk, person_id=person_id, match_probability=probability, match_evidence=evidence
+            )
+        )
+    SourceRecord.objects.bulk_update(
+        updates, ["person", "match_probability", "match_evidence"], batch_size=2000
+    )
+    Person.objects.exclude(pk__in=taken).filter(records__isnull=True).delete()
+    person_facts_refresh(person_ids=taken)
+    return LinkSummary(records=len(assignment), persons=len(taken), new_persons=new_persons)
+
+
+def persons_match_new(
+    *, records: QuerySet[SourceRecord] | None = None, model: LinkageModel | None = None
+) -> LinkSummary:
+    """Attach records without a person to existing persons (or new ones), incrementally."""
+    from sanfu.assistance.linkage import match_new
+
+    pending = records if records is not None else SourceRecord.objects.all()
+    new_rows = list(pending.filter(person__isnull=True).order_by("pk").values_list(*RECORD_FIELDS))
+    if not new_rows:
+        return LinkSummary(records=0, persons=Person.objects.count(), new_persons=0)
+    existing_rows = list(
+        SourceRecord.objects.filter(person__isnull=False)
+        .order_by("pk")
+        .values_list(*RECORD_FIELDS, "person_id")
+    )
+    new = [as_record(row) for row in new_rows]
+    existing = [(as_record(row[:-1]), str(row[-1])) for row in existing_rows]
+    if model is None:
+        model = linkage_model(records=[*new, *(r for r, _p in existing)])
+    matched = match_new(new, existing, model=model) if existing else {}
+    return _store_matches(new, matched, model.threshold)
+
+
+@transaction.atomic
+def _store_matches(
+    new: list[Record], matched: dict[str, tuple[str | None, float]], threshold: float
+) -> LinkSummary:
+    # New records that match no one are matched among themselves by exact ID number first,
+    # so one import's rows about one stranger still make one person.
+    by_id: dict[str, int] = {}
+    touched: set[int] = set()
+    created = 0
+    updates = []
+    for record in new:
+        person, probability = matched.get(record.record_id, (None, 0.0))
+        if person is None and record.id_number and record.id_number in by_id:
+            person_id = by_id[record.id_number]
+        elif person is None:
+            person_id = Person.objects.create(name=record.name).pk
+            created += 1
+        else:
+            person_id = int(person)
+        if record.id_number:
+            by_id.setdefault(record.id_number, person_id)
+        touched.add(person_id)
+        updates.append(
+            SourceRecord(
+                pk=int(record.record_id),
+                person_id=person_id,
+                match_probability=probability if probability >= threshold else None,
+                match_evidence={"incremental": f"{probability:.3f}"},
+            )
+        )
+    SourceRecord.objects.bulk_update(
+        updates, ["person", "match_probability", "match_evidence"], batch_size=2000
+    )
+    person_facts_refresh(person_ids=touched)
+    return LinkSummary(records=len(new), persons=Person.objects.count(), new_persons=created)
+
+
+# --- facts ---------------------------------------------------------------------------------
+
+
+def _most_common(values: Iterable[str]) -> str:
+    counted = Counter(v for v in values if v)
+    return counted.most_common(1)[0][0] if counted else ""
+
+
+def person_facts_refresh(*, person_ids: Iterable[int]) -> None:
+    """Name, ID number, birth date, place, household and facts of persons, from their records.
+
+    Facts: every registered status any source certifies; the most severe disability grade; the
+    household income per head most recently reported.
+    """
+    ids = sorted(set(person_ids))
+    residents: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in (
+            SourceRecord.objects.filter(person_id__in=chunk)
+            .order_by("given_on", "pk")
+            .values(
+                "person_id",
+                "name",
+                "id_number",
+                "birth_date",
+                "town_id",
+                "household",
+                "status",
+                "disability_grade",
+                "income_per_head",
+                "kind",
+            )
+        ):
+            rows[row["person_id"]].append(dict(row))
+        numbers = {r["id_number"] for rs in rows.values() for r in rs if r["id_number"]}
+        residents = {
+            number: (village_id, household or "")
+            for number, village_id, household in Resident.objects.filter(
+                id_number__in=numbers
+            ).values_list("id_number", "village_id", "household__number")
+        }
+        persons = Person.objects.in_bulk(chunk)
+        for person_id, records in rows.items():
+            person = persons[person_id]
+            _refresh_one(person, records, residents)
+        Person.objects.bulk_update(
+            list(persons.values()),
+            [
+                "name",
+                "id_number",
+                "birth_date",
+                "town",
+                "place",
+                "household",
+                "statuses",
+                "disability_grade",
+                "income_per_head",
+            ],
+            batch_size=1000,
+        )
+
+
+def _refresh_one(
+    person: Person, records: list[dict[str, Any]], residents: dict[str, tuple[int, str]]
+) -> None:
+    person.name = _most_common(r["name"] for r in records)[:50]
+    person.id_number = _most_common(r["id_number"] for r in records)
+    births = Counter(r["birth_date"] for r in records if r["birth_date"])
+    person.birth_date = births.most_common(1)[0][0] if births else None
+    towns = Counter(r["town_id"] for r in records if r["town_id"])
+    person.town_id = towns.most_common(1)[0][0] if towns else None
+    person.household = _most_common(r["household"] for r in records)
+    resident = residents.get(person.id_number)
+    person.place_id = person.town_id
+    if resident is not None:
+        village_id, household = resident
+        person.place_id = village_id
+        person.household = person.household or household
+        if person.town_id is None:
+            village = Unit.objects.filter(pk=village_id).values_list("parent_id", flat=True).first()
+            person.town_id = village
+    person.statuses = sorted({r["status"] for r in records if r["status"]})
+    grades = [r["disability_grade"] for r in records if r["disability_grade"] is not None]
+    person.disability_grade = min(grades) if grades else None
+    incomes: list[Decimal] = [
+        r["income_per_head"] for r in records if r["income_per_head"] is not None
+    ]
+    person.income_per_head = incomes[-1] if incomes else None
+
+
+__all__ = [
+    "LinkSummary",
+    "RecordKind",
+    "linkage_model",
+    "person_facts_refresh",
+    "persons_match_new",
+    "persons_relink",
+]
