@@ -247,7 +247,9 @@ def finding_review(*, actor: User, finding_id: int, decision: str, reason: str) 
     )
     if finding is None:
         raise NotFound(_("No such finding."))
-    finding = Finding.objects.select_for_update().select_related("place").get(pk=finding.pk)
+    finding = (
+        Finding.objects.select_for_update(of=("self",)).select_related("place").get(pk=finding.pk)
+    )
     if decision not in (FindingState.CONFIRMED, FindingState.DISMISSED):
         raise ValidationFailed(_("Confirm or dismiss."), field="decision")
     reason = reason.strip()
