@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 from splink import Linker, block_on
+from splink.internals.exceptions import SplinkException
 
 from sanfu.assistance.linkage.features import features_table, id_for_matching, name_counts
 from sanfu.assistance.linkage.model import (
@@ -16,6 +17,7 @@ from sanfu.assistance.linkage.model import (
     comparison_levels,
     settings_creator,
 )
+from sanfu.assistance.linkage.steps import StepLog
 
 if TYPE_CHECKING:
     from splink.internals.database_api import DatabaseAPI
@@ -23,14 +25,16 @@ if TYPE_CHECKING:
 
     from sanfu.assistance.linkage import Linkage, MatchedPair, Record
 
-__all__ = ["link", "match_new", "train"]
+__all__ = ["link", "link_at_thresholds", "match_new", "train", "train_or_default"]
 
 BACKENDS = ("duckdb", "spark")
 # Splink logs every SQL step at INFO; only its warnings are worth showing.
-_SPLINK_LOG_LEVEL = logging.WARNING
+_SPLINK_LOG_LEVEL = logging.ERROR
 # At most this many records take part in training; more adds time, not precision.
 _TRAINING_SAMPLE = 400_000
 _MAX_NAME_COUNTS = 100_000
+_U_PAIRS = 5e5
+MIN_TRAINING_RECORDS = 2_000
 
 
 @contextmanager
@@ -67,6 +71,31 @@ def train(records: Sequence[Record], *, backend: str = "duckdb") -> LinkageModel
     """
     if len(records) < 2:
         raise ValueError("training needs at least two records")
+    try:
+        return _train(records, backend=backend)
+    except SplinkException as exc:
+        raise ValueError(f"these records cannot train a model: {exc}") from exc
+
+
+def train_or_default(
+    records: Sequence[Record], *, backend: str = "duckdb"
+) -> tuple[LinkageModel, str]:
+    """A model trained on ``records``, or the packaged default when they are too few.
+
+    Returns the model and where it came from (``"trained"`` or ``"default"``). EM needs
+    thousands of candidate pairs to estimate anything; below ``MIN_TRAINING_RECORDS``, or when
+    training fails for want of pairs, the packaged model (trained on a synthetic county) is
+    better than a guess.
+    """
+    if len(records) >= MIN_TRAINING_RECORDS:
+        try:
+            return train(records, backend=backend), "trained"
+        except ValueError:
+            pass
+    return LinkageModel.default(), "default"
+
+
+def _train(records: Sequence[Record], *, backend: str) -> LinkageModel:
     sample = records
     if len(records) > _TRAINING_SAMPLE:
         step = len(records) / _TRAINING_SAMPLE
@@ -76,7 +105,12 @@ def train(records: Sequence[Record], *, backend: str = "duckdb") -> LinkageModel
         linker = Linker(frame, settings_creator(), log_level=_SPLINK_LOG_LEVEL)
         training = linker.training
         training.estimate_probability_two_random_records_match([block_on("id_number")], recall=0.6)
-        training.estimate_u_using_random_sampling(max_pairs=2e6, seed=7)
+        # Half a million random pairs give every common level's u; the rare levels (a
+        # one-digit ID difference) are floored in LinkageModel.from_splink instead of
+        # sampling billions of pairs.
+        training.estimate_u_using_random_sampling(
+            max_pairs=_U_PAIRS, seed=7, min_count_per_level=None, num_chunks=1
+        )
         training.estimate_parameters_using_expectation_maximisation(
             block_on("id_number"), estimate_without_term_frequencies=True
         )
@@ -209,34 +243,67 @@ def link(
     model: LinkageModel | None = None,
     backend: str = "duckdb",
     with_pairs: bool = True,
+    steps: StepLog | None = None,
 ) -> Linkage:
     """Cluster the records into persons; trains a model on them when none is given.
 
     ``with_pairs=False`` skips building ``MatchedPair`` objects (a million records make
-    millions of them) and returns ``pairs=[]``.
+    millions of them) and returns ``pairs=[]``. ``steps`` records time and memory of the
+    train, predict and cluster steps.
     """
     from sanfu.assistance.linkage import Linkage, MatchedPair
 
+    log = steps or StepLog()
     _check_unique(records)
     if model is None:
-        model = train(records, backend=backend)
+        with log.step("train"):
+            model, _ = train_or_default(records, backend=backend)
     pairs: list[MatchedPair] = []
     edges: list[tuple[str, str, float]] = []
+    with log.step("predict"):
+        for left, right, probability, evidence in _predict(
+            records, model, model.threshold, backend=backend, with_evidence=with_pairs
+        ):
+            edges.append((left, right, probability))
+            if with_pairs:
+                pairs.append(MatchedPair(left, right, probability, evidence))
+    with log.step("cluster"):
+        person_of = _clusters([r.record_id for r in records], edges, _valid_ids(records))
+    return Linkage(person_of=person_of, pairs=pairs)
+
+
+def _predict(
+    records: Sequence[Record],
+    model: LinkageModel,
+    threshold: float,
+    *,
+    backend: str,
+    with_evidence: bool,
+) -> list[tuple[str, str, float, dict[str, str]]]:
     with _db_api(backend) as api:
         frame = _register(api, features_table(records), "records")
         linker = Linker(frame, settings_creator(model), log_level=_SPLINK_LOG_LEVEL)
         _register_name_frequencies(api, linker, records, model)
         predictions = linker.inference.predict(
-            threshold_match_probability=model.threshold, warning_mode="never"
+            threshold_match_probability=threshold, warning_mode="never"
         )
-        for left, right, probability, evidence in _scored_pairs(
-            predictions, model.threshold, with_evidence=with_pairs
-        ):
-            edges.append((left, right, probability))
-            if with_pairs:
-                pairs.append(MatchedPair(left, right, probability, evidence))
-    person_of = _clusters([r.record_id for r in records], edges, _valid_ids(records))
-    return Linkage(person_of=person_of, pairs=pairs)
+        return list(_scored_pairs(predictions, threshold, with_evidence=with_evidence))
+
+
+def link_at_thresholds(
+    records: Sequence[Record],
+    *,
+    model: LinkageModel,
+    thresholds: Sequence[float],
+    backend: str = "duckdb",
+) -> dict[float, dict[str, str]]:
+    """``person_of`` at each threshold, from one prediction: for choosing the threshold."""
+    _check_unique(records)
+    scored = _predict(records, model, min(thresholds), backend=backend, with_evidence=False)
+    ids, valid = [r.record_id for r in records], _valid_ids(records)
+    return {
+        t: _clusters(ids, [(a, b, p) for a, b, p, _ in scored if p >= t], valid) for t in thresholds
+    }
 
 
 def match_new(

@@ -6,6 +6,7 @@ needs a user-defined SQL function. Empty values become NULL so blocking never pa
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -46,17 +47,20 @@ COLUMNS = (
     "birth_date",
     "birth_year",
     "address",
+    "address_place",
     "town",
 )
 
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 _ID_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―﹣]+")
 _SPACES = re.compile(r"\s+")
-# 省/自治区/市/州/盟/县/区/旗 prefixes that some bodies write and others drop.
-_ADDRESS_PREFIX = re.compile(
-    r"^(?:[^省]{2,7}省|[^区]{2,10}自治区)?(?:[^市州盟]{2,9}(?:市|自治州|州|盟))?"
-    r"(?:[^县区旗市]{1,9}(?:县|区|旗|市))?"
+# Administrative prefixes (省, 市, 县, 区 …) that some bodies write and others drop; the part
+# before the suffix must not look like a street, village or housing estate.
+_ADMIN_PREFIX = re.compile(
+    r"^[^镇乡街村路道巷弄号小社园苑\d]{1,8}?(?:省|自治区|特别行政区|自治州|地区|盟|市|县|区|旗)"
 )
+_TOWN_PREFIX = re.compile(r"^[^村路道巷弄号\d]{1,6}?(?:街道办事处|街道|镇|乡)")
+_PLACE = re.compile(r"^\D+")
 _TOWN_SUFFIX = re.compile(r"(?:街道办事处|街道|镇|乡)$")
 _UNIT_WORDS = re.compile(r"(?:号楼|幢|栋|弄|单元|号院|室|号|－|—|-|之)")
 
@@ -66,11 +70,13 @@ def _char_pinyin(char: str) -> str:
     return lazy_pinyin(char)[0].lower() if char.strip() else ""
 
 
+@lru_cache(maxsize=1 << 18)
 def pinyin_of(name: str) -> str:
     """Toneless pinyin syllables of a name, space-separated; Latin names as they are."""
     return " ".join(filter(None, (_char_pinyin(c) for c in name if c != "·"))).lower()
 
 
+@lru_cache(maxsize=1 << 20)
 def id_for_matching(value: str) -> tuple[str, bool]:
     """An ID number for comparison: ``(number, valid)``; ``("", False)`` when not an ID.
 
@@ -86,19 +92,45 @@ def id_for_matching(value: str) -> tuple[str, bool]:
     return text, _is_valid(text)
 
 
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
 def _is_valid(number: str) -> bool:
-    if id_number_check_char(number[:17]) != number[17]:
+    total = sum(map(operator.mul, map(int, number[:17]), _WEIGHTS))
+    if "10X98765432"[total % 11] != number[17]:
         return False
     year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
     return 1890 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
 
 
 @lru_cache(maxsize=262_144)
-def normalise_address(value: str) -> str:
-    """Drop the province/city/county prefix and unit words, full-width to ASCII, no spaces."""
+def split_address(value: str) -> tuple[str, str]:
+    """``(town, rest)`` of an address: no province/city/county prefix, one unit separator.
+
+    ``浙江省台州市云溪县石门镇人民路12弄3号`` gives ``("石门", "人民路12-3")`` and
+    ``人民路１２-３`` gives ``("", "人民路12-3")``: the town is compared on its own.
+    """
     text = _SPACES.sub("", unicodedata.normalize("NFKC", value))
-    text = _ADDRESS_PREFIX.sub("", text, count=1) or text
-    return _UNIT_WORDS.sub("-", text).strip("-")
+    for _ in range(4):
+        match = _ADMIN_PREFIX.match(text)
+        if not match or len(text) - match.end() < 3:
+            break
+        text = text[match.end() :]
+    town = ""
+    match = _TOWN_PREFIX.match(text)
+    if match and len(text) - match.end() >= 2:
+        town, text = normalise_town(match.group(0)), text[match.end() :]
+    return town, _UNIT_WORDS.sub("-", text).strip("-")
+
+
+def normalise_address(value: str) -> str:
+    return split_address(value)[1]
+
+
+def address_place(address: str) -> str:
+    """The village, road or estate of a normalised address: what comes before the number."""
+    match = _PLACE.match(address)
+    return match.group(0).strip("-") if match else ""
 
 
 @lru_cache(maxsize=4096)
@@ -129,6 +161,8 @@ def _row(record: Record) -> tuple[object, ...]:
     if not birth_date and id_valid:
         n = id_number
         birth_date = f"{n[6:10]}-{n[10:12]}-{n[12:14]}"
+    address_town, address = split_address(record.address) if record.address else ("", "")
+    town = normalise_town(record.town) if record.town else address_town
     id_bc = id_number[6:] if id_number else ""
     id_ac = f"{id_number[:6]}{id_number[14:]}{surname}" if id_number and surname else ""
     id_ab = f"{id_number[:14]}{surname}" if id_number and surname else ""
@@ -146,8 +180,9 @@ def _row(record: Record) -> tuple[object, ...]:
         _null(record.phone),
         _null(birth_date),
         _null(birth_date[:4]),
-        _null(normalise_address(record.address) if record.address else ""),
-        _null(normalise_town(record.town) if record.town else ""),
+        _null(address),
+        _null(address_place(address)),
+        _null(town),
     )
 
 

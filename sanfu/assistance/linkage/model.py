@@ -33,9 +33,10 @@ __all__ = [
 ]
 
 MODEL_FORMAT_VERSION = 1
+DEFAULT_MODEL_FILE = Path(__file__).with_name("default-model.json")
 _FORMAT_NAME = "sanfu-linkage-model"
 # Chosen by measurement on two differently built synthetic counties (see the bench command).
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.7
 
 
 class ModelFormatError(ValueError):
@@ -78,17 +79,34 @@ def _levels() -> dict[str, list[tuple[str, ComparisonLevelCreator]]]:
             ("one digit differs", cll.DamerauLevenshteinLevel("birth_date", 1)),
             ("different", cll.ElseLevel()),
         ],
-        "phone": [
-            ("missing", cll.NullLevel("phone")),
-            ("same number", cll.ExactMatchLevel("phone")),
-            ("one digit differs", cll.DamerauLevenshteinLevel("phone", 1)),
-            ("different", cll.ElseLevel()),
-        ],
-        "address": [
-            ("missing", cll.NullLevel("address")),
+        # Phone and address in one comparison: a household shares both, so counting them as
+        # two independent agreements would make any two relatives one person.
+        "contact": [
+            (
+                "missing",
+                cll.CustomLevel(
+                    '("phone_l" IS NULL OR "phone_r" IS NULL) '
+                    'AND ("address_l" IS NULL OR "address_r" IS NULL)',
+                    base_dialect_str="duckdb",
+                ).configure(is_null_level=True),
+            ),
+            (
+                "same phone and address",
+                cll.And(cll.ExactMatchLevel("phone"), cll.ExactMatchLevel("address")),
+            ),
+            ("same phone", cll.ExactMatchLevel("phone")),
             ("same address", cll.ExactMatchLevel("address")),
-            ("very similar", cll.JaroWinklerLevel("address", 0.92)),
-            ("similar", cll.JaroWinklerLevel("address", 0.8)),
+            ("phone one digit differs", cll.DamerauLevenshteinLevel("phone", 1)),
+            ("same village or road", cll.ExactMatchLevel("address_place")),
+            # An old phone is common; with nothing else to compare it says little.
+            (
+                "phones differ, address unknown",
+                cll.CustomLevel('"address_l" IS NULL OR "address_r" IS NULL'),
+            ),
+            (
+                "addresses differ, phone unknown",
+                cll.CustomLevel('"phone_l" IS NULL OR "phone_r" IS NULL'),
+            ),
             ("different", cll.ElseLevel()),
         ],
         "town": [
@@ -235,6 +253,11 @@ class LinkageModel:
             raise
 
     @classmethod
+    def default(cls) -> LinkageModel:
+        """The packaged model, trained on a synthetic county (``sanfu assistance bench``)."""
+        return cls.load(DEFAULT_MODEL_FILE)
+
+    @classmethod
     def load(cls, path: Path) -> LinkageModel:
         """Read a model file; ``ModelFormatError`` if it is not a model of this version."""
         try:
@@ -281,14 +304,20 @@ _M_FLOOR = {
     "name": 0.0005,
     "id_number": 0.002,
     "birth_date": 0.005,
-    "phone": 0.05,
-    "address": 0.02,
+    "contact": 0.05,
     "town": 0.02,
 }
 
 
+# Least u of any level: what half a million random pairs can still tell from zero.
+_U_FLOOR = 1e-6
+
+
 def _floor_m(levels: dict[str, tuple[float | None, float | None]], floor: float) -> None:
-    """Give the else level at least ``floor`` and untrained levels a small m; renormalise."""
+    """Give the else level at least ``floor`` and untrained levels a small m; renormalise.
+
+    Levels random sampling never hit get u = ``_U_FLOOR``.
+    """
     labels = list(levels)
     m = {label: levels[label][0] for label in labels}
     m[labels[-1]] = max(m[labels[-1]] or 0.0, floor)
@@ -296,7 +325,8 @@ def _floor_m(levels: dict[str, tuple[float | None, float | None]], floor: float)
         m[label] = max(m[label] or 0.0, 1e-5)
     total = sum(v for v in m.values() if v is not None)
     for label in labels:
-        levels[label] = ((m[label] or 0.0) / total, levels[label][1])
+        u = levels[label][1]
+        levels[label] = ((m[label] or 0.0) / total, max(u or 0.0, _U_FLOOR))
 
 
 def _probability(value: object) -> float | None:

@@ -65,6 +65,8 @@ class ErrorRates:
     name_homophone: float = 0.05
     name_look_alike: float = 0.02
     name_missing: float = 0.01
+    # Departments paying cash need the ID number; towns mostly have it; organisations handing
+    # out donations in kind often do not ask: the mean over sources is about 0.15.
     id_missing: float = 0.15
     id_one_digit: float = 0.04
     id_two_digits: float = 0.01
@@ -106,6 +108,19 @@ class SyntheticCounty:
     records: list[Record]
     truth: dict[str, str]  # record_id -> person key
     sources: list[str] = field(default_factory=list)
+
+
+_ID_MISSING_BY_KIND = {"department": 0.2, "town": 0.7, "organisation": 2.0}
+
+
+def _kind_of(source: str) -> str:
+    if source.endswith(
+        ("局", "办公室", "大队", "中心", "合作社", "委员会", "联合会", "总工会", "红十字会")
+    ):
+        return "department"
+    if source.endswith(("镇", "街道", "乡")):
+        return "town"
+    return "organisation"
 
 
 def _sources() -> list[str]:
@@ -186,16 +201,19 @@ class _Builder:
             )
             members.append((sex, born, own_surname + self.given(sex, year)))
         # Twins: the last child gets a sibling born the same day, a name one character away.
-        if size >= 3 and rng.random() < 0.08:
+        if size >= 3 and rng.random() < 0.04:
             sex, born, name = members[-1]
-            given = name[1:]
-            last = given[-1]
-            # Twins' names often differ in one character, or only in how it is written.
-            swaps = _HOMOPHONE_OF.get(last, "").replace(last, "") or "乐欢安康宁"
             twin_sex = rng.choice(("male", "female"))
-            twin = name[:-1] + rng.choice(swaps)
-            if len(given) == 1 and rng.random() < 0.5:
+            # Twins' names mostly differ in a character (浩然, 浩宇), now and then only in how
+            # it is written (俊杰, 俊婕): those two can only be told apart by ID number.
+            last = name[-1]
+            homophones = _HOMOPHONE_OF.get(last, "").replace(last, "")
+            if homophones and rng.random() < 0.2:
+                twin = name[:-1] + rng.choice(homophones)
+            else:
                 twin = name[0] + self.given(twin_sex, born.year)
+                if len(twin) == len(name) == 3 and rng.random() < 0.5:
+                    twin = name[:2] + twin[-1]  # the shared generation character
             members.append((twin_sex, born, twin if twin != name else name + "乐"))
         persons: list[Person] = []
         last_seq: int | None = None
@@ -273,7 +291,8 @@ class _Builder:
     def record(self, person: Person, record_id: str, source: str) -> Record:
         rng, rates = self.rng, self.rates
         name = "" if rng.random() < rates.name_missing else self.typo_name(person.name)
-        id_number = "" if rng.random() < rates.id_missing else self.typo_id(person.id_number)
+        id_missing = rates.id_missing * _ID_MISSING_BY_KIND[_kind_of(source)]
+        id_number = "" if rng.random() < id_missing else self.typo_id(person.id_number)
         phone = ""
         if rng.random() >= rates.phone_missing:
             phone = person.old_phone if rng.random() < rates.phone_old else person.phone
