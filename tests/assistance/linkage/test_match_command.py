@@ -24,7 +24,7 @@ def _english():
         yield
 
 
-def _match(*args: str) -> tuple[dict, str]:
+def _match(*args: str) -> tuple[dict[str, object], str]:
     out, err = io.StringIO(), io.StringIO()
     call_command("assistance", "match", *args, stdout=out, stderr=err)
     return json.loads(out.getvalue()), err.getvalue()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from sanfu.assistance.linkage import LinkageModel, link, match_new, train
+from sanfu.assistance.linkage import LinkageModel, Record, link, match_new, train
 from sanfu.assistance.linkage.evaluate import pairwise_scores
 from sanfu.assistance.linkage.spark import spark_available
 from sanfu.assistance.linkage.synthetic import generate
@@ -34,7 +34,7 @@ def test_spark_links_with_the_model_duckdb_trained(tmp_path):
 def test_spark_matches_new_records_incrementally():
     records, truth = generate(2000, seed=22)
     model = train(records)
-    by_person: dict[str, list] = {}
+    by_person: dict[str, list[Record]] = {}
     for record in records:
         by_person.setdefault(truth[record.record_id], []).append(record)
     known = next(
