@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sanfu.assistance.models import ImportBatch, SourceRecord
@@ -140,3 +141,10 @@ def test_a_mapping_without_a_name_column_is_refused(bodies: Bodies, civil_staff:
     )
     assert response.status_code == 400
     assert "name" in response.content.decode().lower() or "姓名" in response.content.decode()
+
+
+def test_the_assistance_demo_needs_the_demo_county(db: None) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="seed demo"):
+        call_command("seed", "assistance")

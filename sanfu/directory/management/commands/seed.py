@@ -25,12 +25,16 @@ class Command(BaseCommand):
         "residents and a staff account for every role); does nothing if it is already loaded. "
         "cases: add synthetic cases over the past two years to the demo county, in every state "
         "of the loop, with real citizens' messages and replies (needs the demo county and the "
-        "catalogue); every run adds more cases."
+        "catalogue); every run adds more cases. assistance: the demo county's assistance "
+        "programmes, aid files imported from its bodies, persons and findings (needs the demo "
+        "county); loaded once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "what", choices=["demo", "cases"], help="what to load: 'demo' or 'cases'"
+            "what",
+            choices=["demo", "cases", "assistance"],
+            help="what to load: 'demo', 'cases' or 'assistance'",
         )
         parser.add_argument(
             "--password",
@@ -58,6 +62,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "cases":
             self._cases(options)
+            return
+        if options["what"] == "assistance":
+            self._assistance()
             return
         password: str | None = options["password"]
         if password is not None and not password.strip():
@@ -104,6 +111,19 @@ class Command(BaseCommand):
                 data_dir=options["data_dir"],
                 progress=report,
             )
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
+
+    def _assistance(self) -> None:
+        # Imported here, like the cases: the directory must load without the other apps.
+        from sanfu.assistance.demo import assistance_demo_create
+
+        def say(message: str) -> None:
+            self.stderr.write(f"seed assistance: {message}", style_func=_plain)
+
+        try:
+            summary = assistance_demo_create(say=say)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
