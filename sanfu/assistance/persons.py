@@ -24,10 +24,9 @@ from sanfu.directory.models import Resident, Unit
 if TYPE_CHECKING:
     from sanfu.assistance.linkage import LinkageModel, Record
 
-# Without a saved model, a county with at least this many records trains on its own records;
-# a smaller one (a trial, the tests) on a synthetic county of this many people.
+# Without a saved model, a county with at least this many records trains on its own records
+# (EM needs that much); a smaller one (a trial, the tests) uses the packaged model.
 MIN_OWN_TRAINING = 2000
-SYNTHETIC_TRAINING_PERSONS = 1500
 RECORD_FIELDS = (
     "pk",
     "source_id",
@@ -43,22 +42,18 @@ Say = Callable[[str], None]
 
 
 def linkage_model(*, records: Sequence[Record] = (), say: Say | None = None) -> LinkageModel:
-    """The saved model, or one trained now (on the records, or on a synthetic county) and saved."""
+    """The saved model; else one trained now on the county's own records (enough of them) and
+    saved; else the packaged model trained on a synthetic county."""
     from sanfu.assistance.linkage import LinkageModel, default_model_path, train
 
     path = default_model_path()
     if path.exists():
         return LinkageModel.load(path)
-    if len(records) >= MIN_OWN_TRAINING:
-        if say:
-            say(f"training the linkage model on {len(records)} records")
-        model = train(records)
-    else:
-        from sanfu.assistance.linkage.synthetic import generate
-
-        if say:
-            say(f"training the linkage model on {SYNTHETIC_TRAINING_PERSONS} synthetic persons")
-        model = train(generate(SYNTHETIC_TRAINING_PERSONS, seed=1)[0])
+    if len(records) < MIN_OWN_TRAINING:
+        return LinkageModel.default()
+    if say:
+        say(f"training the linkage model on {len(records)} records")
+    model = train(records)
     model.save(path)
     return model
 

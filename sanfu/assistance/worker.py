@@ -14,10 +14,15 @@ from sanfu.assistance.models import BatchState, ImportBatch
 MAX_BATCHES_PER_PASS = 5
 
 
-def _model_saved() -> bool:
+def _can_link() -> bool:
+    """Whether matching needs no training first (which takes minutes: not in the sweep)."""
     from sanfu.assistance.linkage import default_model_path
+    from sanfu.assistance.models import SourceRecord
+    from sanfu.assistance.persons import MIN_OWN_TRAINING
 
-    return default_model_path().exists()
+    if default_model_path().exists():
+        return True
+    return SourceRecord.objects.count() < MIN_OWN_TRAINING
 
 
 def imports_pending_run(
@@ -25,8 +30,8 @@ def imports_pending_run(
 ) -> int:
     """Import waiting batches (oldest first); returns how many this process imported.
 
-    Their records are matched to persons at once when a linkage model is saved; without one
-    (training takes a while) they wait for `sanfu assistance link`.
+    Their records are matched to persons at once, unless a model must be trained first; then
+    they wait for `sanfu assistance link`.
     """
     done = 0
     waiting = ImportBatch.objects.filter(state=BatchState.PENDING).order_by("created_at", "pk")
@@ -35,7 +40,7 @@ def imports_pending_run(
             continue
         batch = batch_process(batch=ImportBatch.objects.get(pk=batch_id), progress=progress)
         done += 1
-        if link and batch.state == BatchState.DONE and _model_saved():
+        if link and batch.state == BatchState.DONE and _can_link():
             from sanfu.assistance.persons import persons_match_new
 
             persons_match_new(records=batch.records.all())

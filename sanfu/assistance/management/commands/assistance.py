@@ -5,6 +5,8 @@ One subparser per subcommand; each has an ``_add_<name>`` that declares its argu
 
 - ``match --input CSV --output CSV [--model PATH] [--save-model PATH] [--backend B]``
 - ``bench --persons N [--seed S] [--backend B]``
+- ``import``, ``mapping``, ``link``, ``findings``, ``work``, ``import-bench``: the registry's own
+  (see sanfu.assistance.commands)
 """
 
 from __future__ import annotations
@@ -18,6 +20,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 BACKENDS = ("duckdb", "spark")
+# The registry's subcommands, implemented in sanfu.assistance.commands.
+REGISTRY_SUBCOMMANDS = {
+    "import": "import one body's Excel or CSV file of aid records or facts",
+    "mapping": "save a body's column mapping",
+    "link": "cluster every record into persons again (--new: only attach new records)",
+    "findings": "find duplicate, excessive and missed aid and store them for review",
+    "work": "import uploaded files waiting in the background",
+    "import-bench": "time the import of N generated rows",
+}
 _SWEEP = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999)
 
 
@@ -32,9 +43,21 @@ class Command(BaseCommand):
         self._add_bench(
             subcommands.add_parser("bench", help="match a synthetic county; print figures")
         )
+        from sanfu.assistance import commands
+
+        for name, help_text in REGISTRY_SUBCOMMANDS.items():
+            adder = getattr(commands, f"add_{name.replace('-', '_')}")
+            adder(subcommands.add_parser(name, help=help_text))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = getattr(self, f"_{options['subcommand']}")(options)
+        name = options["subcommand"]
+        if name in REGISTRY_SUBCOMMANDS:
+            from sanfu.assistance import commands
+
+            runner = getattr(commands, f"run_{name.replace('-', '_')}")
+            result = runner(options, self.progress)
+        else:
+            result = getattr(self, f"_{name}")(options)
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
     def progress(self, message: str) -> None:
