@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "sanfu.notify",
     "sanfu.routing",
     "sanfu.assistance",
+    "sanfu.insight",
     "sanfu.api",
     "sanfu.portal",
     "sanfu.workbench",

@@ -3,6 +3,9 @@ DATABASE_URL (PostgreSQL with the demo county and `sanfu seed cases` for a real 
 
     DATABASE_URL=postgres://… .venv/bin/python scripts/bench_web.py [--requests 50] [--json]
 
+The dashboard reads the daily aggregates of `sanfu.insight`: build them once on the benchmark
+database with `sanfu insight rebuild` (as `sanfu sweep` keeps them in production).
+
 Each page is requested in-process through Django's test client as a logged-in demo account,
 so the time is the server's alone (middleware, view, queries, template), without a network
 or a browser. A few warm-up requests come first (connections, template and translation
@@ -40,7 +43,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from sanfu.cases.models import Case  # noqa: E402
+from sanfu.cases.models import Case, Category  # noqa: E402
 from sanfu.directory.models import User  # noqa: E402
 
 WARM_UP = 3
@@ -50,6 +53,12 @@ PAGES = [
     ("workbench home, town staff", "demo-town", "/workbench/"),
     ("dashboard, whole county, last 12 months", "demo-leader", "/workbench/dashboard/"),
     ("dashboard, one town, last 12 months", "demo-town-leader", "/workbench/dashboard/"),
+    # With a category the figures are computed from the cases rather than the aggregates.
+    (
+        "dashboard, county, one broad category",
+        "demo-leader",
+        "/workbench/dashboard/?category={category}",
+    ),
 ]
 
 
@@ -107,9 +116,11 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     cases = Case.objects.count()
     print(f"{connection.vendor}, {cases} cases, {args.requests} requests per page", flush=True)
-    for label, username, path in PAGES:
+    broad = Category.objects.filter(level=1).order_by("code").values_list("pk", flat=True)
+    for label, username, template in PAGES:
         if args.only not in label:
             continue
+        path = template.format(category=broad.first() or "")
         result = measure(label, username, path, args.requests)
         if args.json:
             print(json.dumps({"cases": cases, **asdict(result)}, ensure_ascii=False), flush=True)

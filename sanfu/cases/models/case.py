@@ -200,9 +200,22 @@ class Case(models.Model):
             ),
             # Figures and lists: a county's cases over time, and a unit's queue.
             models.Index(fields=["county", "received_at"], name="case_county_received"),
-            models.Index(fields=["lead_unit", "state"], name="case_lead_state"),
-            models.Index(fields=["desk_unit", "state"], name="case_desk_state"),
+            # A unit's queue, newest first: counted and paged from the index alone.
+            models.Index(fields=["lead_unit", "state", "received_at"], name="case_lead_queue"),
+            models.Index(fields=["desk_unit", "state", "received_at"], name="case_desk_queue"),
+            # The open cases being handled, a small part of the table: the co-handling queue
+            # joins its assignments against this from two indexes alone.
+            models.Index(
+                fields=["id"],
+                name="case_handling",
+                condition=models.Q(state__in=["assigned", "in_progress"]),
+            ),
             models.Index(fields=["location_unit", "received_at"], name="case_place_received"),
+            # The dates of the figures' other families, for recomputing a day's aggregates
+            # and for the cases behind a dashboard number.
+            models.Index(fields=["replied_at"], name="case_replied"),
+            models.Index(fields=["rated_at"], name="case_rated"),
+            models.Index(fields=["signed_at"], name="case_signed"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -254,7 +267,16 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        indexes = [models.Index(fields=["unit", "active"], name="assignment_unit_active")]
+        indexes = [
+            models.Index(fields=["unit", "active"], name="assignment_unit_active"),
+            # A unit's co-handling work (the queues): a few rows per unit, read from the index.
+            models.Index(
+                fields=["unit", "case"],
+                include=["signed_at"],
+                name="assignment_co_active",
+                condition=models.Q(active=True, role="co"),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],

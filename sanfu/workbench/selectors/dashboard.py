@@ -1,6 +1,13 @@
 """The leaders' dashboard (驾驶舱): the loop's figures for a unit's subtree and a period, by
 month, by town and department (ranked, with a minimum sample), by category and channel, and
-the cases behind any number."""
+the cases behind any number.
+
+The figures come from the daily aggregates of `sanfu.insight` (a few hundred rows instead of a
+county's cases), as fresh as their last refresh, which the page shows. With a category chosen
+they are computed from the cases themselves (the aggregates do not keep every category), with
+the same definitions, in one grouped query per table. The cases behind a number are always
+read live.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +23,13 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sanfu.cases.figures import Figures, case_figures, scoped_cases
+from sanfu.cases import figures as parts
+from sanfu.cases.figures import Figures, scoped_cases
 from sanfu.cases.models import Case, Category, Channel
 from sanfu.directory.models import TOWN_KINDS, VILLAGE_KINDS, Unit, UnitKind, User
+from sanfu.insight import build as insight_build
+from sanfu.insight import selectors as insight
 from sanfu.lib.treepath import SEGMENT_WIDTH, path_depth
-from sanfu.workbench.selectors import figure_parts as parts
 
 # A unit with fewer cases than this behind a rate is shown, but not ranked: two cases both
 # answered on time say little about a town.
@@ -51,6 +60,22 @@ class Scope:
     @property
     def last_day(self) -> date:
         return timezone.localtime(self.end).date() - timedelta(days=1)
+
+    @property
+    def first_day(self) -> date:
+        return timezone.localtime(self.start).date()
+
+    @property
+    def after_day(self) -> date:
+        return timezone.localtime(self.end).date()
+
+    def months(self) -> list[date]:
+        months: list[date] = []
+        day = self.first_day.replace(day=1)
+        while month_start(day) < self.end:
+            months.append(day)
+            day = next_month(day)
+        return months
 
 
 def dashboard_units(*, user: User) -> QuerySet[Unit]:
@@ -105,14 +130,20 @@ class Dashboard:
     departments: list[Row]
     categories: list[Row]
     channels: list[Row]
+    # When the aggregates the figures come from were refreshed; None when computed live.
+    as_of: datetime | None = None
 
 
 def dashboard(*, scope: Scope, rank_by: Rank = Rank.SATISFACTION) -> Dashboard:
+    as_of = insight_build.as_of()
+    # Until the aggregates are first built (a fresh install) the figures come from the cases.
+    if scope.category is None and as_of is not None:
+        return _from_aggregates(scope=scope, rank_by=rank_by, as_of=as_of)
     places, departments = ranking(scope=scope, rank_by=rank_by)
     categories, channels = breakdown(scope=scope)
     return Dashboard(
         scope=scope,
-        figures=case_figures(
+        figures=parts.case_figures(
             unit=scope.unit, start=scope.start, end=scope.end, category=scope.category
         ),
         trend=trend(scope=scope),
@@ -123,17 +154,64 @@ def dashboard(*, scope: Scope, rank_by: Rank = Rank.SATISFACTION) -> Dashboard:
     )
 
 
+def _children(unit: Unit) -> list[Unit]:
+    return list(unit.children.filter(is_active=True, kind__in=DASHBOARD_KINDS).order_by("path"))
+
+
+def _from_aggregates(*, scope: Scope, rank_by: Rank, as_of: datetime) -> Dashboard:
+    unit = scope.unit
+    children = _children(unit)
+    by_unit_month = insight.unit_month_parts(
+        unit_ids=[unit.pk, *(child.pk for child in children)],
+        first=scope.first_day,
+        after=scope.after_day,
+    )
+    total = parts.empty()
+    trend_rows: list[Row] = []
+    for month in scope.months():
+        month_parts = by_unit_month.get((unit.pk, month), parts.empty())
+        parts.add(total, month_parts)
+        trend_rows.append(
+            Row(
+                key=f"{month:%Y-%m}",
+                label=f"{month:%Y-%m}",
+                figures=parts.to_figures(month_parts),
+                month=month,
+            )
+        )
+    paths = {child.pk: child.path for child in children}
+    child_totals: dict[str, parts.Parts] = defaultdict(parts.empty)
+    for (unit_id, _month), month_parts in by_unit_month.items():
+        if unit_id in paths:
+            parts.add(child_totals[paths[unit_id]], month_parts)
+    places, departments = _rank_children(children, child_totals, rank_by)
+    by_category: dict[Any, parts.Parts] = defaultdict(parts.empty)
+    by_channel: dict[str, parts.Parts] = defaultdict(parts.empty)
+    for category_id, channel, group in insight.breakdown_parts(
+        unit_id=unit.pk, first=scope.first_day, after=scope.after_day
+    ):
+        parts.add(by_category[category_id], group)
+        parts.add(by_channel[channel], group)
+    categories, channels = _breakdown_rows(by_category, by_channel)
+    return Dashboard(
+        scope=scope,
+        figures=parts.to_figures(total),
+        trend=trend_rows,
+        places=places,
+        departments=departments,
+        categories=categories,
+        channels=channels,
+        as_of=as_of,
+    )
+
+
 def _rows(scope: Scope) -> QuerySet[Case]:
     return scope.cases().filter(parts.in_period(scope.start, scope.end))
 
 
 def trend(*, scope: Scope) -> list[Row]:
     """One row per month of the period; each count falls in the month of its own date."""
-    months: list[date] = []
-    day = timezone.localtime(scope.start).date().replace(day=1)
-    while month_start(day) < scope.end:
-        months.append(day)
-        day = next_month(day)
+    months = scope.months()
     totals = {month: parts.empty() for month in months}
     keys = {f"m_{field}": TruncMonth(field) for field in parts.FAMILIES}
     grouped = _rows(scope).values(**keys).annotate(**parts.aggregates(scope.start, scope.end))
@@ -170,7 +248,7 @@ def ranking(*, scope: Scope, rank_by: Rank) -> tuple[list[Row], list[Row]]:
         .annotate(**parts.aggregates(scope.start, scope.end))
         .order_by()
     )
-    totals: dict[str, parts.Counts] = defaultdict(parts.empty)
+    totals: dict[str, parts.Parts] = defaultdict(parts.empty)
     for group in grouped:
         # A case counts for the unit where it lies and, if another, for the unit leading it:
         # the same "placed in or handled by" as case_figures for that unit.
@@ -178,9 +256,12 @@ def ranking(*, scope: Scope, rank_by: Rank) -> tuple[list[Row], list[Row]]:
             parts.add(totals[group["place"]], group)
         if group["lead"] and group["lead"] != group["place"]:
             parts.add(totals[group["lead"]], group)
-    children = list(
-        scope.unit.children.filter(is_active=True, kind__in=DASHBOARD_KINDS).order_by("path")
-    )
+    return _rank_children(_children(scope.unit), totals, rank_by)
+
+
+def _rank_children(
+    children: list[Unit], totals: dict[str, parts.Parts], rank_by: Rank
+) -> tuple[list[Row], list[Row]]:
     rows = [
         Row(
             key=str(child.pk),
@@ -224,11 +305,17 @@ def breakdown(*, scope: Scope) -> tuple[list[Row], list[Row]]:
         .annotate(**parts.aggregates(scope.start, scope.end))
         .order_by()
     )
-    by_category: dict[Any, parts.Counts] = defaultdict(parts.empty)
-    by_channel: dict[str, parts.Counts] = defaultdict(parts.empty)
+    by_category: dict[Any, parts.Parts] = defaultdict(parts.empty)
+    by_channel: dict[str, parts.Parts] = defaultdict(parts.empty)
     for group in grouped:
         parts.add(by_category[group["broad"]], group)
         parts.add(by_channel[group["channel"]], group)
+    return _breakdown_rows(by_category, by_channel)
+
+
+def _breakdown_rows(
+    by_category: dict[Any, parts.Parts], by_channel: dict[str, parts.Parts]
+) -> tuple[list[Row], list[Row]]:
     names = dict(
         Category.objects.filter(pk__in=[k for k in by_category if k]).values_list("pk", "name")
     )
@@ -276,7 +363,7 @@ def drill_down(*, user: User, scope: Scope, figure: Figure, channel: str = "") -
         Figure.RECEIVED: terms["received"],
         Figure.HANDLED: terms["handled"],
         Figure.OPEN: terms["open"],
-        Figure.OVERDUE: terms["late"] | terms["overdue_open"],
+        Figure.OVERDUE: terms["late"] | terms["open_overdue"],
         Figure.RATED: terms["rated"],
         Figure.SIGNED: terms["signed"],
     }[figure]

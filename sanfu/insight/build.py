@@ -1,0 +1,238 @@
+"""Keeping the daily aggregates current: recompute whole days, never patch counts in place.
+
+`insight_refresh()` (run by every pass of `sanfu sweep`) finds the cases whose timeline grew
+since the last refresh and recomputes every day that any of their dates falls on now or fell
+on before (each date a case ever had was set by an action that left a timeline event on that
+day, so the days of its events cover the old dates too). `insight_rebuild()` recomputes a whole
+range of days (`sanfu insight rebuild [--since DAY]`), for the first load, after a bulk import
+that bypassed the timeline, or after the organisation tree was re-zoned.
+
+Recomputing a day is a handful of grouped queries over the cases dated that day, through the
+date indexes of the four families; the rows of that day are then replaced in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min, Q
+from django.db.models.functions import Coalesce, Substr, TruncDate
+from django.utils import timezone
+
+from sanfu.cases import figures as f
+from sanfu.cases.models import Case, CaseEvent
+from sanfu.directory.models import Unit
+from sanfu.insight.models import DailyParts, Grain, Watermark
+from sanfu.lib.treepath import SEGMENT_WIDTH
+
+# Units this deep or shallower get aggregates: the county, towns and departments, villages.
+# Grids (depth 4) are never a dashboard's scope, but their cases count for their village.
+MAX_DEPTH = 3
+# When new events arrive, this many before them are read again, so an action whose transaction
+# took an id before the last refresh but committed after it is still seen.
+EVENT_ID_MARGIN = 200
+# A rebuild works through the days in chunks, to bound its memory.
+CHUNK_DAYS = 31
+
+Key = tuple[Any, ...]
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=local_zone())
+
+
+def day_ranges(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Runs of consecutive days as [first, after_last) pairs."""
+    ranges: list[tuple[date, date]] = []
+    for day in sorted(set(days)):
+        if ranges and ranges[-1][1] == day:
+            ranges[-1] = (ranges[-1][0], day + timedelta(days=1))
+        else:
+            ranges.append((day, day + timedelta(days=1)))
+    return ranges
+
+
+def _dated(family: str, ranges: list[tuple[date, date]]) -> Q:
+    condition = Q(pk__in=[])
+    for first, after in ranges:
+        condition |= Q(**{f"{family}__gte": day_start(first), f"{family}__lt": day_start(after)})
+    return condition
+
+
+def _grouped(family: str, ranges: list[tuple[date, date]]) -> Any:
+    width = MAX_DEPTH * (SEGMENT_WIDTH + 1)
+    return (
+        Case.objects.filter(_dated(family, ranges))
+        .values(
+            "channel",
+            day=TruncDate(family, tzinfo=local_zone()),
+            place=Substr("location_unit__path", 1, width),
+            lead=Substr("lead_unit__path", 1, width),
+            broad=Coalesce("category__parent__parent_id", "category__parent_id", "category_id"),
+        )
+        .annotate(**f.family_aggregates(family))
+        .order_by()
+    )
+
+
+def _targets(place: str | None, lead: str | None) -> set[str]:
+    """The units a case counts for: every ancestor (down to MAX_DEPTH) of the unit it lies in
+    and of the unit leading it, each once — the "placed in or led by" of `case_figures`."""
+    paths: set[str] = set()
+    for path in (place, lead):
+        if path:
+            for depth in range(1, MAX_DEPTH + 1):
+                width = depth * (SEGMENT_WIDTH + 1)
+                if len(path) >= width:
+                    paths.add(path[:width])
+    return paths
+
+
+def _compute(ranges: list[tuple[date, date]]) -> Iterator[DailyParts]:
+    unit_ids = dict(Unit.objects.values_list("path", "id"))
+    totals: dict[Key, dict[str, Any]] = {}
+
+    def add(key: Key, row: dict[str, Any], names: tuple[str, ...]) -> None:
+        parts = totals.get(key)
+        if parts is None:
+            parts = totals[key] = f.empty()
+        f.add(parts, row, names)
+
+    for family, names in f.FAMILIES.items():
+        for row in _grouped(family, ranges):
+            day = row["day"]
+            if isinstance(day, datetime):  # pragma: no cover - backend dependent
+                day = day.date()
+            for path in _targets(row["place"], row["lead"]):
+                unit_id = unit_ids.get(path)
+                if unit_id is None:
+                    continue
+                add((day, Grain.UNIT, unit_id, None, ""), row, names)
+                add((day, Grain.BREAKDOWN, unit_id, row["broad"], row["channel"]), row, names)
+    for (day, grain, unit_id, category_id, channel), parts in totals.items():
+        yield DailyParts(
+            day=day,
+            grain=grain,
+            unit_id=unit_id,
+            category_id=category_id,
+            channel=channel,
+            **parts,
+        )
+
+
+def recompute_days(days: Iterable[date]) -> int:
+    """Replace the aggregates of these days with what the cases say now; rows written."""
+    ranges = day_ranges(days)
+    if not ranges:
+        return 0
+    rows = list(_compute(ranges))
+    within = Q(pk__in=[])
+    for first, after in ranges:
+        within |= Q(day__gte=first, day__lt=after)
+    with transaction.atomic():
+        DailyParts.objects.filter(within).delete()
+        DailyParts.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _watermark() -> Watermark:
+    mark = Watermark.objects.select_for_update().filter(pk=1).first()
+    if mark is None:
+        Watermark.objects.get_or_create(pk=1)
+        mark = Watermark.objects.select_for_update().get(pk=1)
+    return mark
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(local_zone()).date()
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    events: int
+    days: int
+    rows: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"events": self.events, "days": self.days, "rows": self.rows}
+
+
+@transaction.atomic
+def insight_refresh(*, at: datetime | None = None) -> RefreshResult:
+    """Recompute the days touched by the timeline events since the last refresh."""
+    at = at or timezone.now()
+    mark = _watermark()
+    newest = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    if newest <= mark.last_event_id:
+        mark.refreshed_at = at
+        mark.save(update_fields=["refreshed_at"])
+        return RefreshResult(events=0, days=0, rows=0)
+    recent = CaseEvent.objects.filter(id__gt=mark.last_event_id - EVENT_ID_MARGIN)
+    touched = set(recent.values_list("case_id", flat=True))
+    last_event = max(recent.values_list("id", flat=True), default=mark.last_event_id)
+    days: set[date] = set()
+    if touched:
+        for moment in CaseEvent.objects.filter(case_id__in=touched).values_list("at", flat=True):
+            days.add(_local_day(moment))
+        dated = Case.objects.filter(pk__in=touched).values_list(
+            "received_at", "replied_at", "rated_at", "signed_at"
+        )
+        for moments in dated:
+            days.update(_local_day(moment) for moment in moments if moment is not None)
+    rows = recompute_days(days)
+    mark.last_event_id = max(last_event, mark.last_event_id)
+    mark.refreshed_at = at
+    mark.save(update_fields=["last_event_id", "refreshed_at"])
+    return RefreshResult(events=len(touched), days=len(days), rows=rows)
+
+
+def _chunks(first: date, last: date) -> Iterator[list[date]]:
+    day = first
+    while day <= last:
+        chunk = [
+            day + timedelta(days=n) for n in range(CHUNK_DAYS) if day + timedelta(days=n) <= last
+        ]
+        yield chunk
+        day = chunk[-1] + timedelta(days=1)
+
+
+def insight_rebuild(*, since: date | None = None, at: datetime | None = None) -> RefreshResult:
+    """Recompute every day from `since` (default: the first case) to today."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        mark = _watermark()
+        last_event = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    first = since
+    if first is None:
+        earliest = Case.objects.aggregate(first=Min("received_at"))["first"]
+        first = _local_day(earliest) if earliest else _local_day(at)
+    last = _local_day(at)
+    days = rows = 0
+    if since is None:
+        # Days before the first case may hold rows of cases since deleted.
+        DailyParts.objects.filter(day__lt=first).delete()
+    for chunk in _chunks(first, last):
+        rows += recompute_days(chunk)
+        days += len(chunk)
+    DailyParts.objects.filter(day__gt=last).delete()
+    with transaction.atomic():
+        mark = _watermark()
+        mark.last_event_id = max(mark.last_event_id, last_event)
+        mark.refreshed_at = at
+        mark.save(update_fields=["last_event_id", "refreshed_at"])
+    return RefreshResult(events=0, days=days, rows=rows)
+
+
+def as_of() -> datetime | None:
+    """When the aggregates were last brought up to date."""
+    return Watermark.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()

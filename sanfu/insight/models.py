@@ -1,0 +1,122 @@
+"""Daily aggregates of the case loop's figures, read by the leaders' dashboard.
+
+A row holds the additive parts of every figure (`sanfu.cases.figures.PART_NAMES`) for one day
+(in Asia/Shanghai), one unit and, at the breakdown grain, one broad category and channel. A
+unit's row counts the cases placed in its subtree or led by a unit in it — exactly the scope of
+`case_figures` for that unit — so the dashboard adds rows and never scans cases. Each part is
+dated by its own family (received, replied, rated, signed): a case received in March and
+answered in April adds to March's `received` and April's `handled`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sanfu.cases.models import Category
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+from sanfu.directory.models import Unit
+
+
+class Grain(models.TextChoices):
+    UNIT = "unit", _("Unit")
+    BREAKDOWN = "breakdown", _("Unit, broad category and channel")
+
+
+def _count(label: _StrPromise) -> models.PositiveIntegerField:  # type: ignore[type-arg]
+    return models.PositiveIntegerField(label, default=0)
+
+
+class DailyParts(models.Model):
+    day = models.DateField(_("day"))
+    grain = models.CharField(_("grain"), max_length=10, choices=Grain.choices)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the (grain, unit, day) index leads with the grain
+    )
+    # At the breakdown grain: the broad (level 1) category, or none for uncategorised cases.
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    channel = models.CharField(max_length=16, blank=True)
+
+    received = _count(_("received"))
+    open = _count(_("open"))
+    open_overdue = _count(_("open and overdue"))
+    handled = _count(_("handled"))
+    late = _count(_("late"))
+    solved = _count(_("solved"))
+    on_the_spot = _count(_("on the spot"))
+    reopened = _count(_("reopened"))
+    days_n = _count(_("handling times"))
+    days_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    rated = _count(_("rated"))
+    satisfied = _count(_("satisfied"))
+    signed = _count(_("signed"))
+    signed_on_time = _count(_("signed on time"))
+
+    class Meta:
+        verbose_name = _("daily figures")
+        verbose_name_plural = _("daily figures")
+        indexes = [
+            # The dashboard reads a unit's rows over a period: on PostgreSQL from the index
+            # alone (the parts are included), a few thousand entries instead of as many
+            # scattered table pages.
+            models.Index(
+                fields=["grain", "unit", "day"],
+                name="insight_grain_unit_day",
+                include=[
+                    "category",
+                    "channel",
+                    "received",
+                    "open",
+                    "open_overdue",
+                    "handled",
+                    "late",
+                    "solved",
+                    "on_the_spot",
+                    "reopened",
+                    "days_n",
+                    "days_sum",
+                    "rated",
+                    "satisfied",
+                    "signed",
+                    "signed_on_time",
+                ],
+            ),
+            models.Index(fields=["day"], name="insight_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(grain__in=Grain.values), name="insight_grain_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id} {self.grain}"
+
+
+class Watermark(models.Model):
+    """How far the aggregates have caught up: one row, locked while they are refreshed."""
+
+    refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
+    last_event_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("aggregates watermark")
+        verbose_name_plural = _("aggregates watermark")
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at} #{self.last_event_id}"

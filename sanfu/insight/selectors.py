@@ -1,0 +1,65 @@
+"""Reads of the daily aggregates: the parts of the figures per unit and month, and per broad
+category and channel. Callers decide who may see which unit (the dashboard's form does)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+
+from sanfu.cases import figures as f
+from sanfu.insight.models import DailyParts, Grain
+
+Parts = f.Parts
+
+
+def _sums() -> dict[str, Any]:
+    return {
+        name: Sum(name, output_field=f.DAYS_SUM_FIELD) if name in f.SUMS else Sum(name)
+        for name in f.PART_NAMES
+    }
+
+
+def _parts(row: dict[str, Any]) -> Parts:
+    parts = f.empty()
+    f.add(parts, row)
+    return parts
+
+
+def unit_month_parts(
+    *, unit_ids: Iterable[int], first: date, after: date
+) -> dict[tuple[int, date], Parts]:
+    """Parts per (unit, first day of the month) for the days [first, after)."""
+    grouped = (
+        DailyParts.objects.filter(
+            grain=Grain.UNIT, unit_id__in=list(unit_ids), day__gte=first, day__lt=after
+        )
+        .values("unit_id", month=TruncMonth("day"))
+        .annotate(**_sums())
+        .order_by()
+    )
+    result: dict[tuple[int, date], Parts] = {}
+    for row in grouped:
+        month = row["month"]
+        if not isinstance(month, date):  # pragma: no cover - backend dependent
+            month = date.fromisoformat(str(month)[:10])
+        result[(row["unit_id"], month.replace(day=1))] = _parts(row)
+    return result
+
+
+def breakdown_parts(
+    *, unit_id: int, first: date, after: date
+) -> list[tuple[int | None, str, Parts]]:
+    """Parts per (broad category, channel) of one unit for the days [first, after)."""
+    grouped = (
+        DailyParts.objects.filter(
+            grain=Grain.BREAKDOWN, unit_id=unit_id, day__gte=first, day__lt=after
+        )
+        .values("category_id", "channel")
+        .annotate(**_sums())
+        .order_by()
+    )
+    return [(row["category_id"], row["channel"], _parts(row)) for row in grouped]

@@ -1,0 +1,133 @@
+"""The daily aggregates follow the case loop: after each sweep pass the dashboard's numbers,
+read from them, equal `case_figures` computed from the cases — for the county, each town and
+department, each month — however the cases moved in between."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from sanfu.cases import services
+from sanfu.cases.figures import case_figures
+from sanfu.cases.models import Rating, ReplyKind
+from sanfu.directory.models import Unit
+from sanfu.insight.models import DailyParts
+from sanfu.workbench.selectors import dashboard as d
+from tests.cases.conftest import Catalogue, People, web_case
+from tests.conftest import Tree, login
+
+pytestmark = pytest.mark.django_db
+
+
+def sweep() -> dict[str, object]:
+    out = io.StringIO()
+    call_command("sweep", "--once", stdout=out)
+    result: dict[str, object] = json.loads(out.getvalue())
+    return result
+
+
+def this_month() -> d.Scope:
+    today = timezone.localdate()
+    return d.Scope(
+        unit=Unit.objects.get(kind="county"),
+        start=d.month_start(today),
+        end=d.month_start(d.next_month(today)),
+    )
+
+
+def assert_equal_everywhere(tree: Tree) -> None:
+    whole = this_month()
+    board = d.dashboard(scope=whole)
+    assert board.as_of is not None
+    assert board.figures == case_figures(unit=tree.county, start=whole.start, end=whole.end)
+    for row in board.places + board.departments:
+        assert row.unit is not None
+        expected = case_figures(unit=row.unit, start=whole.start, end=whole.end)
+        assert row.figures == expected, row.label
+    town = d.Scope(unit=tree.town_a, start=whole.start, end=whole.end)
+    assert d.dashboard(scope=town).figures == case_figures(
+        unit=tree.town_a, start=whole.start, end=whole.end
+    )
+
+
+def test_each_sweep_brings_the_dashboard_level_with_the_cases(
+    tree: Tree, catalogue: Catalogue, people: People
+):
+    first = web_case(tree, catalogue)
+    second = web_case(tree, catalogue, location_unit=tree.village_b)
+    result = sweep()
+    assert result["insight"]["days"] >= 1  # type: ignore[index]
+    assert_equal_everywhere(tree)
+    assert d.dashboard(scope=this_month()).figures.received == 2
+
+    services.case_dispatch(actor=people.dispatcher, case_id=first.pk, lead_unit=tree.village_a)
+    services.case_sign(actor=people.cadre, case_id=first.pk)
+    # Moved to the department: the town's figures lose the lead, the department's gain it.
+    services.case_transfer(
+        actor=people.dispatcher, case_id=first.pk, lead_unit=tree.department, note="职能部门办理"
+    )
+    services.case_dispatch(actor=people.dispatcher, case_id=second.pk, lead_unit=tree.town_b)
+    sweep()
+    assert_equal_everywhere(tree)
+
+    services.case_sign(actor=people.handler, case_id=first.pk)
+    services.case_reply(actor=people.handler, case_id=first.pk, kind=ReplyKind.SOLVED, text="已修")
+    services.case_rate(number=first.number, token=first.tracking_token, rating=Rating.UNSATISFIED)
+    sweep()
+    assert_equal_everywhere(tree)
+    figures = d.dashboard(scope=this_month()).figures
+    assert (figures.received, figures.open) == (2, 2)  # reopened: open again
+
+
+def test_a_pass_with_nothing_new_recomputes_nothing(tree: Tree, catalogue: Catalogue):
+    web_case(tree, catalogue)
+    sweep()
+    rows = DailyParts.objects.count()
+    again = sweep()
+    assert again["insight"] == {"events": 0, "days": 0, "rows": 0}
+    assert DailyParts.objects.count() == rows
+
+
+def test_rebuild_recomputes_every_day_from_the_first_case(tree: Tree, catalogue: Catalogue):
+    case = web_case(tree, catalogue)
+    DailyParts.objects.all().delete()
+    out = io.StringIO()
+    call_command("insight", "rebuild", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["days"] >= 1
+    assert result["rows"] > 0
+    assert_equal_everywhere(tree)
+    received = timezone.localtime(case.received_at).date()
+    assert DailyParts.objects.filter(day=received, unit=tree.county, grain="unit").get().received
+    status = io.StringIO()
+    call_command("insight", "status", stdout=status)
+    assert status.getvalue().strip() != "never"
+
+
+def test_rebuild_since_a_day_keeps_the_days_before(tree: Tree, catalogue: Catalogue):
+    web_case(tree, catalogue)
+    call_command("insight", "rebuild", stdout=io.StringIO())
+    before = DailyParts.objects.count()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    call_command("insight", "rebuild", "--since", tomorrow.isoformat(), stdout=io.StringIO())
+    assert DailyParts.objects.count() == before
+
+
+def test_rebuild_refuses_a_day_that_is_not_a_day(tree: Tree):
+    with pytest.raises(CommandError, match="--since: '2026-02-30' is not a day"):
+        call_command("insight", "rebuild", "--since", "2026-02-30", stdout=io.StringIO())
+
+
+def test_the_page_says_how_fresh_the_figures_are(tree: Tree, catalogue: Catalogue, people: People):
+    web_case(tree, catalogue)
+    sweep()
+    page = login(people.supervisor).get("/workbench/dashboard/")
+    assert page.status_code == 200
+    as_of = page.context["board"].as_of
+    assert as_of is not None
+    assert timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M") in page.content.decode()
