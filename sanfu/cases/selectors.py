@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from sanfu.cases.models import (
     HANDLING_STATES,
+    Assignment,
+    AssignmentRole,
     Case,
     CaseEvent,
     CaseState,
+    Clock,
     Decision,
     Extension,
     SupervisionOrder,
@@ -62,22 +65,50 @@ class Queues:
     supervision_orders: QuerySet[SupervisionOrder]
 
 
-def queues_for_user(*, user: User) -> Queues:
-    """The work waiting for this person's units, each a queryset to count, filter and page."""
-    units = Membership.objects.filter(user=user).values("unit_id")
-    led = Case.objects.visible_to(user).filter(
-        assignments__active=True, assignments__unit__in=units
+def _my_units(user: User) -> list[int]:
+    # Active units only, as in `visible_to`: then every case below is visible to this person
+    # (a unit's own cases lie in its own subtree), and no scope filter needs to be repeated.
+    return list(
+        Membership.objects.filter(user=user, unit__is_active=True)
+        .values_list("unit_id", flat=True)
+        .distinct()
     )
-    visible = Case.objects.visible_to(user)
+
+
+def _co_handled(units: list[int]) -> tuple[list[int], list[int]]:
+    """The open cases these units help with as co-handlers: all, and those not signed for.
+
+    Few, so they are read first and passed as ids: the queues' conditions then stay plain
+    index lookups that the database can OR together, where an EXISTS would make it test
+    every open case of the county."""
+    rows = Assignment.objects.filter(
+        unit__in=units, active=True, role=AssignmentRole.CO, case__state__in=HANDLING_STATES
+    ).values_list("case_id", "signed_at")
+    every = sorted({case_id for case_id, _signed in rows})
+    unsigned = sorted({case_id for case_id, signed in rows if signed is None})
+    return every, unsigned
+
+
+def queues_for_user(*, user: User) -> Queues:
+    """The work waiting for this person's units, each a queryset to count, filter and page.
+
+    Cases a unit of theirs leads, or helps with as a co-handling unit. The lead unit of a case
+    is also its active lead assignment (both are set together in `services.common.assign`), so
+    the lead side reads the (lead_unit, state) index instead of joining assignments."""
+    units = _my_units(user)
+    co, co_unsigned = _co_handled(units)
+    handling = Case.objects.filter(state__in=HANDLING_STATES)
+    led = handling.filter(Q(lead_unit__in=units) | Q(pk__in=co))
+    desk = Case.objects.filter(desk_unit__in=units)
     return Queues(
-        to_sign=led.filter(state=CaseState.ASSIGNED, assignments__signed_at__isnull=True),
-        in_progress=led.filter(state=CaseState.IN_PROGRESS),
-        due_soon=led.filter(state__in=HANDLING_STATES, reply_clock="due_soon"),
-        overdue=led.filter(state__in=HANDLING_STATES, reply_clock="overdue"),
-        to_dispatch=visible.filter(state=CaseState.NEW, desk_unit__in=units),
-        extensions_to_decide=Extension.objects.filter(
-            decision=Decision.PENDING, case__in=visible.filter(desk_unit__in=units)
+        to_sign=Case.objects.filter(
+            Q(state=CaseState.ASSIGNED) & (Q(lead_unit__in=units) | Q(pk__in=co_unsigned))
         ),
+        in_progress=led.filter(state=CaseState.IN_PROGRESS),
+        due_soon=led.filter(reply_clock=Clock.DUE_SOON),
+        overdue=led.filter(reply_clock=Clock.OVERDUE),
+        to_dispatch=desk.filter(state=CaseState.NEW),
+        extensions_to_decide=Extension.objects.filter(decision=Decision.PENDING, case__in=desk),
         supervision_orders=supervision_orders_for_leader(user=user),
     )
 

@@ -118,3 +118,26 @@ def test_any_list_exports_to_excel_without_personal_data(
     outsider_sheet = load_workbook(io.BytesIO(outsider.content)).active
     assert outsider_sheet is not None
     assert len(list(outsider_sheet.iter_rows())) == 1
+
+
+def test_a_co_handling_unit_finds_the_case_in_its_queues(
+    tree: Tree, catalogue: Catalogue, people: People
+):
+    case = web_case(tree, catalogue)
+    services.case_dispatch(
+        actor=people.dispatcher,
+        case_id=case.pk,
+        lead_unit=tree.village_a,
+        co_units=[tree.department],
+    )
+
+    def counts(user: Any) -> dict[str, int]:
+        home = login(user).get("/workbench/").context["home"]
+        return {c.queue.value: c.count for c in home.counts}
+
+    assert counts(people.handler)["to_sign"] == 1
+    assert counts(people.outsider)["to_sign"] == 0
+    services.case_sign(actor=people.cadre, case_id=case.pk)
+    handler = counts(people.handler)
+    assert (handler["to_sign"], handler["in_progress"]) == (0, 1)
+    assert counts(people.outsider)["in_progress"] == 0

@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sanfu.cases.models import Case, Category
-from sanfu.cases.selectors import queues_for_user
+from sanfu.cases.selectors import Queues, queues_for_user
 from sanfu.directory.models import Unit, User
 
 PAGE_SIZE = 25
@@ -48,11 +48,11 @@ QUEUE_LABELS: dict[Queue, Promise] = {
 COUNTED = [queue for queue in Queue if queue is not Queue.ALL]
 
 
-def queue_cases(*, user: User, queue: Queue) -> QuerySet[Case]:
+def queue_cases(*, user: User, queue: Queue, queues: Queues | None = None) -> QuerySet[Case]:
     """The cases of one queue; extension requests and supervision orders by their cases."""
-    queues = queues_for_user(user=user)
     if queue is Queue.ALL:
         return Case.objects.visible_to(user)
+    queues = queues or queues_for_user(user=user)
     if queue is Queue.EXTENSIONS:
         return Case.objects.filter(pk__in=queues.extensions_to_decide.values("case_id"))
     if queue is Queue.SUPERVISION:
@@ -68,9 +68,14 @@ class QueueCount:
     count: int
 
 
-def queue_counts(*, user: User) -> list[QueueCount]:
+def queue_counts(*, user: User, queues: Queues | None = None) -> list[QueueCount]:
+    queues = queues or queues_for_user(user=user)
     return [
-        QueueCount(queue, str(QUEUE_LABELS[queue]), queue_cases(user=user, queue=queue).count())
+        QueueCount(
+            queue,
+            str(QUEUE_LABELS[queue]),
+            queue_cases(user=user, queue=queue, queues=queues).count(),
+        )
         for queue in COUNTED
     ]
 
@@ -196,9 +201,10 @@ def choose_queue(value: str | None, counts: list[QueueCount]) -> Queue:
 
 def workbench_home(*, user: User, queue: str | None, filters: CaseFilters, page: int) -> Home:
     """The queues with their counts, and one page of the chosen queue, filtered."""
-    counts = queue_counts(user=user)
+    queues = queues_for_user(user=user)
+    counts = queue_counts(user=user, queues=queues)
     chosen = choose_queue(queue, counts)
-    cases = filter_cases(queue_cases(user=user, queue=chosen), filters)
+    cases = filter_cases(queue_cases(user=user, queue=chosen, queues=queues), filters)
     return Home(counts=counts, queue=chosen, page=case_page(cases, number=page))
 
 
