@@ -50,7 +50,11 @@ PERFORMERS: dict[str, Perform] = {
         actor=user, case_id=view.case.pk, reason=data["reason"], note=data["note"]
     ),
     "transfer": lambda user, view, data: services.case_transfer(
-        actor=user, case_id=view.case.pk, lead_unit=data["lead_unit"], note=data["note"]
+        actor=user,
+        case_id=view.case.pk,
+        lead_unit=data["lead_unit"],
+        co_units=list(data["co_units"]),
+        note=data["note"],
     ),
     "escalate": lambda user, view, data: services.case_escalate(
         actor=user, case_id=view.case.pk, note=data["note"]

@@ -174,13 +174,20 @@ class DispatchForm(forms.Form):
 
 class TransferForm(forms.Form):
     lead_unit = UnitField(label=_("New lead unit"), queryset=Unit.objects.none())
+    co_units = UnitsField(
+        label=_("Co-handling units"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
     note = _text(_("Reason"), REASON_MAX, rows=2)
 
     def __init__(self, *args: Any, targets: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["lead_unit"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - for mypy
-        field.queryset = targets.order_by("path")
+        for name in ("lead_unit", "co_units"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - for mypy
+            field.queryset = targets.order_by("path")
 
 
 class ReturnForm(forms.Form):

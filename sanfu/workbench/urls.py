@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanfu.workbench.views import case, dashboard, intake, lists, routing, supervision
+from sanfu.workbench.views import case, dashboard, intake, lists, routing, supervision, tokens
 
 app_name = "workbench"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("supervision/", supervision.board, name="supervision"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/cases/", dashboard.drill, name="drill"),
+    path("tokens/", tokens.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", tokens.revoke, name="token_revoke"),
     path("cases/<int:case_id>/routing/", routing.case_panel, name="routing_case"),
     path("cases/<int:case_id>/reply-check/", routing.reply_check, name="routing_reply_check"),
     path("intake/assist/", routing.intake_assist, name="routing_intake"),

@@ -180,3 +180,37 @@ def test_the_board_posts_back_to_where_it_came_from(
 def test_an_unknown_action_is_not_found(tree: Tree, catalogue: Catalogue, people: People):
     case = web_case(tree, catalogue)
     assert act(login(people.dispatcher), case, "delete").status_code == 404
+
+
+def test_a_transfer_names_a_new_lead_and_co_handling_units(
+    tree: Tree, catalogue: Catalogue, people: People
+):
+    case = web_case(tree, catalogue)
+    services.case_dispatch(actor=people.dispatcher, case_id=case.pk, lead_unit=tree.village_a)
+    client = login(people.dispatcher)
+    response = act(
+        client,
+        case,
+        "transfer",
+        lead_unit=tree.department.pk,
+        co_units=[tree.village_a.pk],
+        note="需要部门牵头",
+    )
+    assert response.status_code == 302
+    case = reload(case)
+    assert case.lead_unit == tree.department
+    active = {(a.unit_id, a.role) for a in case.assignments.filter(active=True)}
+    assert active == {(tree.department.pk, "lead"), (tree.village_a.pk, "co")}
+    # A co-handling unit the dispatcher may not choose is refused, naming the field.
+    refused = act(
+        client, case, "transfer", lead_unit=tree.department.pk, co_units=[999999], note="再转"
+    )
+    assert refused.status_code == 400
+    transfer = next(a for a in refused.context["actions"] if a.name == "transfer")
+    assert "co_units" in transfer.form.errors
+    assert (
+        act(
+            login(people.outsider), case, "transfer", lead_unit=tree.department.pk, note="x"
+        ).status_code
+        == 404
+    )
