@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from sanfu.lib.errors import ValidationFailed
@@ -44,3 +48,31 @@ def check_upload(name: str, content: bytes) -> str:
             field="attachments",
         )
     return content_type
+
+
+class StoredFile(Protocol):
+    """An uploaded file's row: the file, its original name and its checked content type."""
+
+    file: FieldFile
+    name: str
+    content_type: str
+
+
+def file_response(attachment: StoredFile) -> FileResponse:
+    """The stored file under its own name. Its path comes from the database, never from the
+    request, and the storage refuses any path outside the media folder."""
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404 from error
+    # Photos open in the browser; anything else downloads.
+    inline = attachment.content_type.startswith("image/")
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

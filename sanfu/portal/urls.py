@@ -11,5 +11,10 @@ urlpatterns = [
     path("submit/similar/", views.similar, name="similar"),
     path("track/", views.track_lookup, name="track"),
     path("track/<str:number>/<str:token>/", views.case, name="case"),
+    path(
+        "track/<str:number>/<str:token>/files/<int:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
     path("published/", views.published, name="published"),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,6 +13,7 @@ from sanfu.cases.models import Channel
 from sanfu.cases.selectors import case_get_by_token
 from sanfu.directory.models import Unit
 from sanfu.lib.errors import ApplicationError, NotFound
+from sanfu.lib.files import file_response
 from sanfu.portal import selectors
 from sanfu.portal.errors import show_on_form
 from sanfu.portal.forms import PublishedFilterForm, RateForm, SubmitForm, TrackForm
@@ -149,6 +150,8 @@ def case(request: HttpRequest, number: str, token: str) -> HttpResponse:
             return redirect(reverse("portal:case", args=[number, token]) + "?rated=1")
     context = {
         "case": found,
+        "token": token,
+        "files": list(found.attachments.filter(uploaded_by__isnull=True).order_by("pk")),
         "steps": selectors.public_timeline(case=found),
         "who": selectors.who_has_it(found),
         "form": form,
@@ -157,6 +160,20 @@ def case(request: HttpRequest, number: str, token: str) -> HttpResponse:
         "link": request.build_absolute_uri(reverse("portal:case", args=[number, token])),
     }
     return render(request, "portal/case.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def attachment(request: HttpRequest, number: str, token: str, attachment_id: int) -> FileResponse:
+    """One of the requester's own files, reached only with the case number and its code."""
+    try:
+        found = case_get_by_token(number=number, token=token)
+    except NotFound:
+        raise Http404 from None
+    # Files staff added while handling the case are for staff only.
+    own = found.attachments.filter(pk=attachment_id, uploaded_by__isnull=True).first()
+    if own is None:
+        raise Http404
+    return file_response(own)
 
 
 @require_GET

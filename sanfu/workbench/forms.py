@@ -190,6 +190,26 @@ class TransferForm(forms.Form):
             field.queryset = targets.order_by("path")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; the case service checks each one's type and size."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(one, initial) for one in files if one]
+
+
+class UploadForm(forms.Form):
+    attachments = MultipleFileField(label=_("Photos or PDF documents"), required=False)
+
+
 class ReturnForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=ReturnReason.choices)
     note = _text(_("Explanation"), REASON_MAX, rows=2)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from sanfu.workbench.views import case, dashboard, intake, lists, routing, supervision, tokens
+from sanfu.workbench.views import (
+    case,
+    dashboard,
+    files,
+    intake,
+    lists,
+    routing,
+    supervision,
+    tokens,
+)
 
 app_name = "workbench"
 urlpatterns = [
@@ -9,6 +18,8 @@ urlpatterns = [
     path("cases/<int:case_id>/", case.case_page, name="case"),
     path("cases/<int:case_id>/do/<str:action>/", case.case_action, name="case_action"),
     path("cases/<int:case_id>/reveal/", case.reveal, name="reveal"),
+    path("cases/<int:case_id>/files/", files.upload, name="upload"),
+    path("cases/<int:case_id>/files/<int:attachment_id>/", files.download, name="attachment"),
     path("intake/", intake.intake, name="intake"),
     path("supervision/", supervision.board, name="supervision"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),

@@ -2,6 +2,7 @@
 in one transaction under the case's row lock, appends to the timeline and notifies on commit."""
 
 from sanfu.cases.services.aftercare import case_publish, case_rate, case_reopen
+from sanfu.cases.services.attachments import case_attach
 from sanfu.cases.services.dispatch import (
     case_accept,
     case_dispatch,
@@ -36,6 +37,7 @@ __all__ = [
     "Requester",
     "Upload",
     "case_accept",
+    "case_attach",
     "case_co_opinion",
     "case_create",
     "case_create_solved_on_the_spot",

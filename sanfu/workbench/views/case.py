@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sanfu.lib.errors import ApplicationError, NotFound, PermissionDenied
 from sanfu.portal.errors import show_on_form
 from sanfu.workbench import actions
+from sanfu.workbench.forms import UploadForm
 from sanfu.workbench.selectors.cases import CaseView, case_view
 from sanfu.workbench.services import personal_data_reveal
 from sanfu.workbench.views.common import staff
@@ -32,12 +33,14 @@ def _render(
     *,
     bound: dict[str, forms.Form] | None = None,
     status: int = 200,
+    upload: forms.Form | None = None,
 ) -> HttpResponse:
     context = {
         "view": view,
         "case": view.case,
         "actions": actions.available(view, bound),
         "open_action": next(iter(bound or {}), ""),
+        "upload": upload or UploadForm(),
     }
     return render(request, "workbench/case.html", context, status=status)
 
