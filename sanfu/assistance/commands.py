@@ -18,7 +18,7 @@ import io
 import random
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -307,22 +307,16 @@ def _bench_file(rows: int, kind: str, seed: int) -> tuple[str, bytes]:
     )
     header: list[object] = ["姓名", "身份证号", "联系电话", "项目", "发放金额", "发放日期"]
     table: list[list[object]] = [header]
+    born = date(1940, 1, 1)
     for n in range(rows):
-        first17 = f"330299{1940 + n % 70}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
+        day = born + timedelta(days=n // 1000)
+        first17 = f"330299{day:%Y%m%d}{n % 1000:03d}"
         number = first17 + id_number_check_char(first17)
         if n % 100 == 99:
             number = number[:-1] + ("0" if number[-1] != "0" else "1")  # 1% refused
         name = rng.choice(surnames) + rng.choice(given) + rng.choice(given)
-        table.append(
-            [
-                name,
-                number,
-                f"13{n:09d}"[:11],
-                "BENCH-DB",
-                "800",
-                f"2025-{1 + n % 12:02d}-{1 + (n // 12) % 28:02d}",
-            ]
-        )
+        phone = f"13{n:09d}"
+        table.append([name, number, phone, "BENCH-DB", "800", f"2025-{1 + n % 12:02d}-15"])
     if kind == "xlsx":
         from openpyxl import Workbook
 

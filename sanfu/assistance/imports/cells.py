@@ -12,6 +12,7 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from sanfu.assistance.models import Status
@@ -29,6 +30,8 @@ class CellError(ValueError):
 def text(value: Cell) -> str:
     if value is None:
         return ""
+    if isinstance(value, str) and value.isascii():
+        return value.strip()  # nothing for NFKC to fold
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFKC", str(value)).strip()
@@ -125,7 +128,7 @@ def day(value: Cell, *, allow_month: bool = False) -> date | None:
     return result
 
 
-def money(value: Cell, *, label: str) -> Decimal | None:
+def money(value: Cell, *, label: str | Promise) -> Decimal | None:
     if isinstance(value, int | float):
         raw = repr(value)
     else:

@@ -9,12 +9,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanfu.assistance.imports import cells
 from sanfu.assistance.imports.cells import Cell, CellError
 from sanfu.assistance.imports.fields import FACT_FIELDS, SUMMARY_NAMES, Layout
 from sanfu.assistance.models import RecordKind
-from sanfu.lib.idnumber import parse_id_number
 
 
 @dataclass(frozen=True)
@@ -58,34 +58,35 @@ class RowSkipped(Exception):
         self.message = message
 
 
-def _cell(cells_: Sequence[Cell], layout: Layout, field: str) -> Cell:
-    position = layout.positions.get(field)
-    if position is None or position >= len(cells_):
-        return None
-    return cells_[position]
-
-
 class _Row:
+    """One row's cells by our field names (None where the file has no such column)."""
+
     def __init__(self, values: Sequence[Cell], layout: Layout, headers: Mapping[str, str]) -> None:
-        self.values, self.layout, self.headers = values, layout, headers
+        self.headers = headers
+        count = len(values)
+        self.cells = {f: values[i] if i < count else None for f, i in layout.positions.items()}
 
     def get(self, field: str) -> Cell:
-        return _cell(self.values, self.layout, field)
+        return self.cells.get(field)
 
     def column(self, field: str) -> str:
         return self.headers.get(field, field)
+
+
+INCOME, AMOUNT = _lazy("Income"), _lazy("Amount")
 
 
 def check_row(
     values: Sequence[Cell], layout: Layout, headers: Mapping[str, str], lookups: Lookups
 ) -> Clean:
     """Raises RowSkipped (blank, repeated header, totals) or RowRefused naming the column."""
-    if all(cells.text(v) == "" for v in values):
-        raise RowSkipped(_("Empty row."))
-    if layout.is_header(values):
-        raise RowSkipped(_("The header row repeated; skipped."))
     row = _Row(values, layout, headers)
-    if cells.text(row.get("name")) in SUMMARY_NAMES:
+    first = cells.text(row.get("name"))
+    if not first and all(v is None or cells.text(v) == "" for v in values):
+        raise RowSkipped(_("Empty row."))
+    if first == headers.get("name") and layout.is_header(values):
+        raise RowSkipped(_("The header row repeated; skipped."))
+    if first in SUMMARY_NAMES:
         raise RowSkipped(_("A totals row; skipped."))
     field = "name"
     try:
@@ -109,11 +110,11 @@ def check_row(
         field = "disability_grade"
         grade = cells.disability_grade(row.get("disability_grade"))
         field = "income_per_head"
-        income = cells.money(row.get("income_per_head"), label=_("Income"))
+        income = cells.money(row.get("income_per_head"), label=INCOME)
         field = "programme"
         programme_id = _programme(row.get("programme"), lookups)
         field = "amount"
-        amount = cells.money(row.get("amount") or lookups.defaults.get("amount"), label=_("Amount"))
+        amount = cells.money(row.get("amount") or lookups.defaults.get("amount"), label=AMOUNT)
         field = "given_on"
         given_on = cells.day(
             row.get("given_on") or lookups.defaults.get("given_on"), allow_month=True
@@ -166,7 +167,8 @@ def _birth_date(value: Cell, id_number: str) -> date | None:
     given = cells.day(value)
     if not id_number:
         return given
-    from_id = parse_id_number(id_number).birth_date
+    # Already checked by cells.id_number: the digits are a real date.
+    from_id = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
     if given is not None and given != from_id:
         raise CellError(
             _("The birth date %(given)s differs from the one in the ID number (%(id)s).")
