@@ -21,7 +21,6 @@ from sanfu.api import keys
 from sanfu.api.models import (
     LIST_DATATYPES,
     ApiClient,
-    PersonalDataRead,
     ServiceAttribute,
     StaffToken,
 )
@@ -196,30 +195,3 @@ class ServiceAttributeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["datatype", "required"]
     search_fields = ["code", "description", "category__name", "category__code"]
     autocomplete_fields = ["category"]
-
-
-@admin.register(PersonalDataRead)
-class PersonalDataReadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["at", "user", "case"]
-    search_fields = ["user__username", "case__number"]
-    date_hierarchy = "at"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[PersonalDataRead]:
-        # An administrator reviews the reads of their own county's cases.
-        reads = super().get_queryset(request).select_related("user", "case")
-        paths = scope_paths(request.user)
-        if paths is None:
-            return reads
-        in_scope = Q(pk__in=[])
-        for path in paths:
-            in_scope |= Q(case__county__path__descendant=path)
-        return reads.filter(in_scope)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

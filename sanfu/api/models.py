@@ -196,20 +196,3 @@ class ServiceAttribute(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-
-class PersonalDataRead(models.Model):
-    """One read of a requester's unmasked personal data through the staff API."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    at = models.DateTimeField(_("at"))
-
-    class Meta:
-        verbose_name = _("read of personal data")
-        verbose_name_plural = _("reads of personal data")
-        ordering = ["-at"]
-        indexes = [models.Index(fields=["case", "at"], name="personal_read_case")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.case_id} {self.at:%Y-%m-%d %H:%M}"

@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from sanfu.cases.models import CalendarDay, CalendarYear, Case, CaseEvent, Category, Sla
+from sanfu.cases.models import (
+    CalendarDay,
+    CalendarYear,
+    Case,
+    CaseEvent,
+    Category,
+    PersonalDataAccess,
+    Sla,
+)
+from sanfu.directory.querysets import scope_paths
 
 # --- calendar ---
 # Next year's schedule is announced in late autumn, often before the holiday package knows it:
@@ -108,6 +117,38 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in Case._meta.fields if f.name not in self.exclude]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# --- personal data log ---
+# Who read which requester's unmasked data, through the workbench or the API: for auditors.
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["at", "user", "case", "via", "fields"]
+    list_filter = ["via", "at"]
+    search_fields = ["user__username", "case__number"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PersonalDataAccess]:
+        # An administrator reviews the reads of their own county's cases.
+        reads = super().get_queryset(request).select_related("user", "case")
+        paths = scope_paths(request.user)
+        if paths is None:
+            return reads
+        in_scope = Q(pk__in=[])
+        for path in paths:
+            in_scope |= Q(case__county__path__descendant=path)
+        return reads.filter(in_scope)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

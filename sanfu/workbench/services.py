@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanfu.cases.models import AccessVia
 from sanfu.cases.selectors import case_get_for_user
+from sanfu.cases.services import personal_data_access_record
 from sanfu.directory.models import User
 from sanfu.lib.errors import PermissionDenied
-from sanfu.workbench.models import PersonalDataView
 from sanfu.workbench.selectors.cases import CaseView, case_view, in_handling_chain
 
 SHOWN_FIELDS = ["requester_name", "requester_phone", "requester_id_number"]
@@ -26,5 +26,5 @@ def personal_data_reveal(*, user: User, case_id: int) -> CaseView:
         raise PermissionDenied(
             _("Only the units handling this case may see the requester's personal data.")
         )
-    PersonalDataView.objects.create(user=user, case=case, at=timezone.now(), fields=SHOWN_FIELDS)
+    personal_data_access_record(user=user, case=case, via=AccessVia.WORKBENCH, fields=SHOWN_FIELDS)
     return case_view(user=user, case_id=case_id, reveal=True)

@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from sanfu.api.keys import staff_token_create, staff_token_revoke
-from sanfu.api.models import PersonalDataRead
 from sanfu.cases import services
+from sanfu.cases.models import PersonalDataAccess
 from sanfu.directory.models import StaffRole
 from tests.api.conftest import StaffClient, staff
 from tests.cases.conftest import Catalogue, People, web_case
@@ -118,11 +118,13 @@ def test_the_requester_is_unmasked_for_the_handling_chain_and_each_read_recorded
     assert data["name"] == "王建国"
     assert data["phone"] == "13812345678"
     assert data["address"] == "上坪村村口12号"
-    assert PersonalDataRead.objects.filter(user=people.dispatcher, case=case).count() == 1
+    assert (
+        PersonalDataAccess.objects.filter(user=people.dispatcher, case=case, via="api").count() == 1
+    )
     # A supervisor above sees the case but is not handling it.
     refused = staff(people.supervisor).get(f"/api/cases/{case.pk}/requester")
     assert refused.status_code == 403
-    assert PersonalDataRead.objects.count() == 1
+    assert PersonalDataAccess.objects.count() == 1
     services.case_dispatch(actor=people.dispatcher, case_id=case.pk, lead_unit=tree.village_a)
     assert staff(people.cadre).get(f"/api/cases/{case.pk}/requester").status_code == 200
 

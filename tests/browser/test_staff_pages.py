@@ -13,8 +13,7 @@ from playwright.sync_api import Page, expect
 
 from sanfu.cases import services
 from sanfu.cases.figures import case_figures
-from sanfu.cases.models import Case, Clock, Rating, ReplyKind
-from sanfu.workbench.models import PersonalDataView
+from sanfu.cases.models import Case, Clock, PersonalDataAccess, Rating, ReplyKind
 from sanfu.workbench.selectors.dashboard import month_start, next_month
 from tests.browser.conftest import Opener
 from tests.browser.helpers import fits_the_phone, log_in, open_action, overflowing
@@ -59,7 +58,7 @@ def test_personal_data_stays_masked_until_the_handling_chain_asks(
     expect(handler.get_by_test_id("requester-phone")).to_have_text("138****5678")
     handler.get_by_test_id("reveal").click()  # htmx swaps in the unmasked fragment
     expect(handler.get_by_test_id("requester-phone")).to_have_text("13812345678")
-    assert PersonalDataView.objects.filter(user=people.handler, case=case).count() == 1
+    assert PersonalDataAccess.objects.filter(user=people.handler, case=case).count() == 1
     shot(handler, "case-revealed-and-logged")
     handler.reload()
     expect(handler.get_by_test_id("requester-phone")).to_have_text("138****5678")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Schema
 from pydantic import Field
 
-from sanfu.api.models import PersonalDataRead, StaffToken
+from sanfu.api.models import StaffToken
 from sanfu.api.staff import schemas
 from sanfu.api.staff.paging import page
 from sanfu.api.staff.present import (
@@ -27,13 +27,14 @@ from sanfu.api.staff.present import (
 )
 from sanfu.api.staff.routes import router
 from sanfu.cases.figures import case_figures
-from sanfu.cases.models import Case, Category
+from sanfu.cases.models import AccessVia, Case, Category
 from sanfu.cases.policies import Capability, may
 from sanfu.cases.selectors import (
     case_get_for_user,
     queues_for_user,
     supervision_orders_for_leader,
 )
+from sanfu.cases.services import personal_data_access_record
 from sanfu.directory.models import Membership, Unit, User
 from sanfu.lib.errors import NotFound, PermissionDenied, ValidationFailed
 
@@ -153,7 +154,7 @@ def requester(request: HttpRequest, case_id: schemas.Id) -> dict[str, Any]:
     case = case_get_for_user(user=user, case_id=case_id)
     if not handles(user, case):
         raise PermissionDenied(_("Only the units handling a case see its requester's details."))
-    PersonalDataRead.objects.create(user=user, case=case, at=timezone.now())
+    personal_data_access_record(user=user, case=case, via=AccessVia.API)
     return requester_out(case)
 
 

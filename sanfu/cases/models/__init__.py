@@ -1,3 +1,4 @@
+from sanfu.cases.models.audit import AccessVia, PersonalDataAccess
 from sanfu.cases.models.calendar import CalendarDay, CalendarYear, DayKind
 from sanfu.cases.models.case import (
     FINAL_STATES,
@@ -32,6 +33,7 @@ __all__ = [
     "REASON_MAX",
     "TEXT_MAX",
     "TITLE_MAX",
+    "AccessVia",
     "Assignment",
     "AssignmentRole",
     "Attachment",
@@ -48,6 +50,7 @@ __all__ = [
     "Decision",
     "EventKind",
     "Extension",
+    "PersonalDataAccess",
     "Priority",
     "Rating",
     "ReplyKind",

@@ -3,6 +3,7 @@ in one transaction under the case's row lock, appends to the timeline and notifi
 
 from sanfu.cases.services.aftercare import case_publish, case_rate, case_reopen
 from sanfu.cases.services.attachments import case_attach
+from sanfu.cases.services.audit import personal_data_access_record
 from sanfu.cases.services.dispatch import (
     case_accept,
     case_dispatch,
@@ -56,5 +57,6 @@ __all__ = [
     "case_supervise",
     "case_transfer",
     "case_urge",
+    "personal_data_access_record",
     "supervision_answer",
 ]
