@@ -17,7 +17,7 @@ from sanfu.assistance.linkage.model import (
     comparison_levels,
     settings_creator,
 )
-from sanfu.assistance.linkage.steps import StepLog
+from sanfu.assistance.linkage.steps import StepLog, no_gc
 
 if TYPE_CHECKING:
     from splink.internals.database_api import DatabaseAPI
@@ -31,7 +31,7 @@ BACKENDS = ("duckdb", "spark")
 # Splink logs every SQL step at INFO; only its warnings are worth showing.
 _SPLINK_LOG_LEVEL = logging.ERROR
 # At most this many records take part in training; more adds time, not precision.
-_TRAINING_SAMPLE = 400_000
+_TRAINING_SAMPLE = 200_000
 _MAX_NAME_COUNTS = 100_000
 _U_PAIRS = 5e5
 MIN_TRAINING_RECORDS = 2_000
@@ -251,6 +251,19 @@ def link(
     millions of them) and returns ``pairs=[]``. ``steps`` records time and memory of the
     train, predict and cluster steps.
     """
+
+    with no_gc():
+        return _link(records, model=model, backend=backend, with_pairs=with_pairs, steps=steps)
+
+
+def _link(
+    records: Sequence[Record],
+    *,
+    model: LinkageModel | None,
+    backend: str,
+    with_pairs: bool,
+    steps: StepLog | None,
+) -> Linkage:
     from sanfu.assistance.linkage import Linkage, MatchedPair
 
     log = steps or StepLog()

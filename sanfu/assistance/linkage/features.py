@@ -10,9 +10,9 @@ import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
 from pypinyin import lazy_pinyin
@@ -21,6 +21,8 @@ from sanfu.lib.idnumber import id_number_check_char
 
 if TYPE_CHECKING:
     from sanfu.assistance.linkage import Record
+
+_T = TypeVar("_T")
 
 __all__ = [
     "COLUMNS",
@@ -42,6 +44,7 @@ COLUMNS = (
     "id_valid",
     "id_bc",
     "id_ac",
+    "id_ad",
     "id_ab",
     "phone",
     "birth_date",
@@ -49,7 +52,10 @@ COLUMNS = (
     "address",
     "address_place",
     "town",
+    "rare_pinyin_town",
 )
+# Names (by pinyin) at most this frequent in a batch block with the town alone.
+RARE_NAME = 30
 
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 _ID_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―﹣]+")
@@ -139,10 +145,6 @@ def normalise_town(value: str) -> str:
     return _TOWN_SUFFIX.sub("", text) or text
 
 
-def _null(value: str) -> str | None:
-    return value or None
-
-
 def matching_name(value: str) -> str:
     """The spelling of a name that comparisons and term frequencies use."""
     return unicodedata.normalize("NFKC", value).replace(" ", "").upper()
@@ -152,48 +154,67 @@ def name_counts(records: Iterable[Record]) -> Counter[str]:
     return Counter(name for r in records if (name := matching_name(r.name)))
 
 
-def _row(record: Record) -> tuple[object, ...]:
-    name = matching_name(record.name)
-    pinyin = pinyin_of(name) if name else ""
-    surname = pinyin.split(" ", 1)[0] if pinyin else ""
-    id_number, id_valid = id_for_matching(record.id_number) if record.id_number else ("", False)
-    birth_date = record.birth_date
-    if not birth_date and id_valid:
-        n = id_number
-        birth_date = f"{n[6:10]}-{n[10:12]}-{n[12:14]}"
-    address_town, address = split_address(record.address) if record.address else ("", "")
-    town = normalise_town(record.town) if record.town else address_town
-    id_bc = id_number[6:] if id_number else ""
-    id_ac = f"{id_number[:6]}{id_number[14:]}{surname}" if id_number and surname else ""
-    id_ab = f"{id_number[:14]}{surname}" if id_number and surname else ""
-    return (
-        record.record_id,
-        record.source,
-        _null(name),
-        _null(pinyin.replace(" ", "")),
-        _null(surname),
-        _null(id_number),
-        id_valid,
-        _null(id_bc),
-        _null(id_ac),
-        _null(id_ab),
-        _null(record.phone),
-        _null(birth_date),
-        _null(birth_date[:4]),
-        _null(address),
-        _null(address_place(address)),
-        _null(town),
-    )
+def _by_value(values: list[str], function: Callable[[str], _T], empty: _T) -> list[_T]:
+    """``function`` of each value, computed once per distinct value (values repeat a lot)."""
+    table = {v: function(v) for v in set(values) if v}
+    return [table[v] if v else empty for v in values]
 
 
-def features_table(records: Iterable[Record], *, extra: Sequence[str] = ()) -> pa.Table:
-    """The records as an Arrow table with ``COLUMNS`` (and ``extra`` as NULL string columns)."""
-    rows = [_row(r) for r in records]
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in COLUMNS]
-    arrays = {
-        name: pa.array(values, type=pa.bool_() if name == "id_valid" else pa.string())
-        for name, values in zip(COLUMNS, columns, strict=True)
+def _name_parts(name: str) -> tuple[str | None, str | None, str | None]:
+    cleaned = matching_name(name)
+    if not cleaned:
+        return None, None, None
+    pinyin = pinyin_of(cleaned)
+    return cleaned, pinyin.replace(" ", "") or None, pinyin.split(" ", 1)[0] or None
+
+
+def features_table(records: Sequence[Record]) -> pa.Table:
+    """The records as an Arrow table with ``COLUMNS``, built column by column."""
+    no_name: tuple[str | None, str | None, str | None] = (None, None, None)
+    names = _by_value([r.name for r in records], _name_parts, no_name)
+    ids = _by_value([r.id_number for r in records], id_for_matching, ("", False))
+    numbers = [n or None for n, _ in ids]
+    valid = [ok for _, ok in ids]
+    births = [
+        r.birth_date or (f"{n[6:10]}-{n[10:12]}-{n[12:14]}" if ok and n else "")
+        for r, (n, ok) in zip(records, ids, strict=True)
+    ]
+    addresses = _by_value([r.address for r in records], split_address, ("", ""))
+    towns = _by_value([r.town for r in records], normalise_town, "")
+    surnames = [surname for _, _, surname in names]
+    places = _by_value([a for _, a in addresses], address_place, "")
+    columns: dict[str, list[Any]] = {
+        "unique_id": [r.record_id for r in records],
+        "source": [r.source for r in records],
+        "name": [n for n, _, _ in names],
+        "name_pinyin": [p for _, p, _ in names],
+        "surname_pinyin": surnames,
+        "id_number": numbers,
+        "id_valid": valid,
+        "id_bc": [n[6:] if n else None for n in numbers],
+        # Region + year + sequence + check (a typo in month or day), region + month and day +
+        # sequence + check (a typo in the year), region + birth date + surname (a typo in the
+        # sequence or check digit).
+        "id_ac": [n[:10] + n[14:] if n else None for n in numbers],
+        "id_ad": [n[:6] + n[10:] if n else None for n in numbers],
+        "id_ab": [
+            f"{n[:14]}{s}" if n and s else None for n, s in zip(numbers, surnames, strict=True)
+        ],
+        "phone": [r.phone or None for r in records],
+        "birth_date": [b or None for b in births],
+        "birth_year": [b[:4] or None for b in births],
+        "address": [a or None for _, a in addresses],
+        "address_place": [p or None for p in places],
+        "town": [t or at or None for t, (at, _) in zip(towns, addresses, strict=True)],
     }
-    for name in extra:
-        arrays[name] = pa.nulls(len(rows), type=pa.string())
-    return pa.table(arrays)
+    pinyin_counts = Counter(p for p in columns["name_pinyin"] if p)
+    columns["rare_pinyin_town"] = [
+        f"{p}|{t}" if p and t and pinyin_counts[p] <= RARE_NAME else None
+        for p, t in zip(columns["name_pinyin"], columns["town"], strict=True)
+    ]
+    return pa.table(
+        {
+            name: pa.array(columns[name], type=pa.bool_() if name == "id_valid" else pa.string())
+            for name in COLUMNS
+        }
+    )

@@ -125,20 +125,23 @@ def comparison_levels() -> dict[str, list[str]]:
 def blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
     """Candidate pairs: any one of these equalities (NULLs never pair).
 
-    Common names make huge blocks at a million records, so pinyin is always combined with the
-    birth year or the town. The three ID-number keys each leave out one part of the number
-    (region, birth date, sequence and check digit), so a one-digit typo in any part still
-    meets the right record.
+    At a million records every key must make small blocks, or the pairs grow with the square
+    of the county: pinyin goes with the birth year or the address, and with the town only
+    for names rare in the batch (``RARE_NAME``): a rare name and a town are evidence, a
+    common one and a town are not, and its block would be huge. The ID-number keys each
+    leave out one part of the number (region, year, month and day, sequence and check
+    digit), so a typo in any one part still meets its record.
     """
     return [
         block_on("id_number"),
         block_on("phone"),
-        block_on("birth_date", "town"),
         block_on("name_pinyin", "birth_year"),
-        block_on("name_pinyin", "town"),
         block_on("name_pinyin", "address"),
+        block_on("birth_date", "town"),
+        block_on("rare_pinyin_town"),
         block_on("id_bc"),
         block_on("id_ac"),
+        block_on("id_ad"),
         block_on("id_ab"),
     ]
 

@@ -26,8 +26,9 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,6 +46,9 @@ _CLEAN_ID = re.compile(r"^\d{17}[\dX]$")
 _MOBILE = re.compile(r"^1\d{10}$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―﹣－()（）.]+")
+# CJK unified ideographs (U+4E00-U+9FFF) are unchanged by NFKC.
+_PLAIN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_EARLIEST, _LATEST = date(1890, 1, 1), date(2100, 12, 31)
 _FLOAT = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$|^\d+\.\d*$")
 
 
@@ -85,6 +89,8 @@ def _decode(data: bytes) -> str:
 
 
 def _match_id(value: str) -> str:
+    if _CLEAN_ID.match(value):  # the common case, already clean
+        return value
     text = unicodedata_fold(value)
     if _CLEAN_ID.match(text):
         return text
@@ -106,6 +112,8 @@ def unicodedata_fold(value: str) -> str:
 
 
 def _match_phone(value: str) -> str:
+    if _MOBILE.match(value):
+        return value
     text = clean_text(value)
     if _MOBILE.match(text):
         return text
@@ -123,42 +131,71 @@ def _match_phone(value: str) -> str:
     raise ValueError(_("%(value)s is not a phone number.") % {"value": value})
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _match_date(value: str) -> str:
+    if _ISO.match(value):
+        try:
+            if _EARLIEST <= date.fromisoformat(value) <= _LATEST:
+                return value
+        except ValueError:
+            pass  # clean_date says what is wrong
     return clean_date(value)
 
 
-@lru_cache(maxsize=1 << 18)
 def _match_name(value: str) -> str:
+    if _PLAIN_NAME.match(value):  # two to four common Chinese characters: nothing to clean
+        return value
+    return _clean_name_cached(value)
+
+
+@lru_cache(maxsize=1 << 18)
+def _clean_name_cached(value: str) -> str:
     return clean_name(value)
 
 
-def _record(row: Mapping[str, str | None], line: int, errors: list[RowError]) -> Record | None:
-    values = {c: (row.get(c) or "") for c in COLUMNS}
+@lru_cache(maxsize=1 << 16)
+def _fold_repeated(value: str) -> str:
+    """``clean_text`` for columns whose values repeat (source, town)."""
+    return clean_text(value)
+
+
+_CLEANERS: dict[str, Callable[[str], str]] = {
+    "name": _match_name,
+    "id_number": _match_id,
+    "phone": _match_phone,
+    "birth_date": _match_date,
+}
+
+
+def _record(row: list[str], at: list[int], line: int, errors: list[RowError]) -> Record | None:
+    """The row as a Record; ``at[i]`` is the cell of ``COLUMNS[i]`` (-1: no such column)."""
+    width = len(row)
+    cells = [row[i] if 0 <= i < width else "" for i in at]
     before = len(errors)
-    for column in REQUIRED:
-        values[column] = clean_text(values[column])
-        if not values[column]:
-            errors.append(RowError(line, column, _("must not be empty")))
-    for column, clean in (
-        ("name", _match_name),
-        ("id_number", _match_id),
-        ("phone", _match_phone),
-        ("birth_date", _match_date),
-    ):
-        raw = values[column].strip()
+    for index, column in enumerate(COLUMNS):
+        raw = cells[index]
         if not raw:
-            values[column] = ""
+            if index < 2:
+                errors.append(RowError(line, column, _("must not be empty")))
             continue
-        try:
-            values[column] = clean(raw)
-        except ValueError as exc:
-            errors.append(RowError(line, column, str(exc)))
-    values["address"] = clean_text(values["address"])
-    values["town"] = clean_text(values["town"])
+        if index < 2 or index == 7:  # record_id, source, town
+            cells[index] = value = _fold_repeated(raw)
+            if index < 2 and not value:
+                errors.append(RowError(line, column, _("must not be empty")))
+        elif index == 6:  # address
+            cells[index] = clean_text(raw)
+        else:
+            stripped = raw.strip()
+            if not stripped:
+                cells[index] = ""
+                continue
+            try:
+                cells[index] = _CLEANERS[column](stripped)
+            except ValueError as exc:
+                errors.append(RowError(line, column, str(exc)))
     if len(errors) > before:
         return None
-    return Record(**values)
+    return Record(*cells)
 
 
 def read_records_csv(path: Path) -> list[Record]:
@@ -169,25 +206,30 @@ def read_records_csv(path: Path) -> list[Record]:
         raise CsvRefused(
             _("Cannot read %(path)s: %(reason)s") % {"path": path, "reason": exc.strerror}
         ) from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [clean_text(h).lower() for h in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [clean_text(h).lower() for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise CsvRefused(
             _("The header lacks the column(s) %(columns)s; expected %(expected)s.")
             % {"columns": ", ".join(missing), "expected": ",".join(COLUMNS)}
         )
-    reader.fieldnames = header
+    # Cell of each known column (-1 when absent); unknown columns are ignored.
+    at = [header.index(c) if c in header else -1 for c in COLUMNS]
+    width = len(header)
+    id_at = header.index("record_id")
     records: list[Record] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     for line, row in enumerate(reader, start=2):
-        if [clean_text(v).lower() for v in row.values() if isinstance(v, str)] == header:
-            continue  # the header repeated mid-file, as concatenated exports have it
-        if None in row:  # more cells than header columns
+        if not row or not any(cell.strip() for cell in row):
+            continue  # a blank line
+        if len(row) > width:
             errors.append(RowError(line, "-", _("more cells than the header has columns")))
             continue
-        record = _record(row, line, errors)
+        if row[id_at].strip().lower() == "record_id":
+            continue  # the header repeated mid-file, as concatenated exports have it
+        record = _record(row, at, line, errors)
         if record is None:
             continue
         if record.record_id in seen:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["StepLog"]
+__all__ = ["StepLog", "no_gc"]
 
 _STATUS = Path("/proc/self/status")
 _CLEAR_REFS = Path("/proc/self/clear_refs")
@@ -63,3 +64,19 @@ class StepLog:
     def peak_rss_mb(self) -> float | None:
         peaks = [s["peak_rss_mb"] for s in self.steps.values() if s["peak_rss_mb"] is not None]
         return max(peaks) if peaks else None
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of small objects are made.
+
+    Records, pairs and clusters hold no reference cycles; without this, each collection
+    walks every object made so far and a million records take tens of seconds longer.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -57,7 +57,10 @@ class Command(BaseCommand):
             runner = getattr(commands, f"run_{name.replace('-', '_')}")
             result = runner(options, self.progress)
         else:
-            result = getattr(self, f"_{name}")(options)
+            from sanfu.assistance.linkage.steps import no_gc
+
+            with no_gc():
+                result = getattr(self, f"_{name}")(options)
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
     def progress(self, message: str) -> None:
