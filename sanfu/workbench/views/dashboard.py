@@ -99,7 +99,7 @@ def drill(request: HttpRequest) -> HttpResponse:
         raise Http404
     cases = d.drill_down(
         user=user, scope=scope, figure=d.Figure(figure), channel=form.cleaned_data["channel"]
-    ).order_by("-received_at", "-id")
+    )
     if request.GET.get("export") == "xlsx":
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return cases_workbook(export_rows(cases), filename=f"{figure}-{stamp}")
