@@ -50,9 +50,9 @@ class MemoSegmenter(Segmenter):
         super().__init__()
         self.memo: dict[str, list[str]] = {}
 
-    def words_of(self, text: str) -> list[str]:
+    def words_of(self, text: str, *, hmm: bool = False) -> list[str]:
         if text not in self.memo:
-            self.memo[text] = super().words_of(text)
+            self.memo[text] = super().words_of(text, hmm=hmm)
         return self.memo[text]
 
 
@@ -204,6 +204,23 @@ FEATURES: dict[str, FeatureSpec] = {
     "words of the title only + chars 1-3 (first 400), title x3": replace(
         BASE, word_text_chars=0, text_chars=400
     ),
+    # With jieba-rs segmentation is cheap, so words may read further than n-grams (issue 6).
+    "words (first 200) + chars 1-3 (first 600), title x3 [before jieba-rs]": replace(
+        BASE, text_chars=600, word_text_chars=200, char_text_chars=0
+    ),
+    "words (first 600) + chars 1-3 (first 600), title x3 [jieba-rs]": replace(
+        BASE, text_chars=600, word_text_chars=600, char_text_chars=0
+    ),
+    "words (first 400) + chars 1-3 (first 400), title x3": replace(
+        BASE, text_chars=400, word_text_chars=400, char_text_chars=0
+    ),
+    "words (first 1500) + chars 1-3 (first 1500), title x3": replace(
+        BASE, text_chars=1500, word_text_chars=1500, char_text_chars=0
+    ),
+    "words (first 1500) + chars 1-3 (first 600), title x3": replace(
+        BASE, text_chars=1500, word_text_chars=1500, char_text_chars=600
+    ),
+    "words 1-2 (first 1500) + chars 1-3 (first 400), title x3": replace(BASE, word_ngrams=2),
 }
 
 MODELS: dict[str, Model] = {

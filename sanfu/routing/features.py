@@ -7,6 +7,7 @@ cannot drift apart. The recipe (`FeatureSpec`) is stored in the model file.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from itertools import pairwise, repeat
 from typing import Any
@@ -30,10 +31,14 @@ class FeatureSpec:
     # The title's terms are counted this many times: a title is the writer's own summary.
     title_weight: int = 3
     # Only the start of the text is read: the first lines say what a message is about, and
-    # it bounds the work on a 100 KB paste. Segmentation (jieba, ~2 µs a character) reads
-    # less than the character n-grams, which cost a tenth as much.
-    text_chars: int = 600
-    word_text_chars: int = 200
+    # it bounds the work on a 100 KB paste. Segmentation (jieba-rs, ~0.1 µs a character)
+    # reads further than the character n-grams (see char_text_chars).
+    text_chars: int = 1500
+    word_text_chars: int = 1500
+    # Character n-grams read only this much of the text (0: all of `text_chars`). Words are
+    # cheap to find since segmentation runs compiled, character n-grams are not: the model
+    # reads words further into a message than n-grams.
+    char_text_chars: int = 400
     # Weight of the character block against the word block after each is L2-normalised.
     char_block_weight: float = 1.0
     min_df: int = 2
@@ -45,6 +50,8 @@ class FeatureSpec:
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> FeatureSpec:
         known = {key: values[key] for key in cls.__dataclass_fields__ if key in values}
+        # Models written before char_text_chars existed read n-grams over all of text_chars.
+        known.setdefault("char_text_chars", 0)
         return cls(**known)
 
 
@@ -77,7 +84,8 @@ def message_terms(message: Message, spec: FeatureSpec, segmenter: Segmenter) -> 
     chars: list[str] = []
     if spec.char_high:
         chars = char_ngrams(title, spec.char_low, spec.char_high) * spec.title_weight
-        chars += char_ngrams(text, spec.char_low, spec.char_high)
+        char_text = text[: spec.char_text_chars] if spec.char_text_chars else text
+        chars += char_ngrams(char_text, spec.char_low, spec.char_high)
     return Terms(words=words, chars=chars)
 
 
@@ -101,13 +109,17 @@ class FeatureBlock:
         self.size = len(self.index)
 
     def vector(self, terms: list[str], weight: float) -> tuple[Array, Array]:
-        # map() and np.unique keep the per-term work in C: a message has ~2,000 terms.
-        found = np.fromiter(map(self.index.get, terms, repeat(-1)), np.int64, len(terms))
-        found = found[found >= 0]
-        if not len(found):
+        # Counter and map() keep the per-term work in C: a message has ~2,000 terms, about
+        # half of them repeats, and each distinct term is looked up once.
+        counts = Counter(terms)
+        size = len(counts)
+        found = np.fromiter(map(self.index.get, counts, repeat(-1)), np.int64, size)
+        known = found >= 0
+        if not known.any():
             return _EMPTY_INT, _EMPTY_FLOAT
-        columns, counts = np.unique(found, return_counts=True)
-        values = (1.0 + np.log(counts)) * self.idf[columns]
+        columns = found[known]
+        tally = np.fromiter(counts.values(), np.float64, size)[known]
+        values = (1.0 + np.log(tally)) * self.idf[columns]
         norm = float(np.sqrt(values @ values)) or 1.0
         return columns + self.offset, values * (weight / norm)
 

@@ -1,6 +1,6 @@
 """Training, evaluating and cross-validating the category model (scikit-learn lives here only).
 
-Segmentation is the slow part (jieba, a few ms a message), so each message is segmented once
+Segmentation (jieba-rs) is cheap but not free, so each message is segmented once
 into `Terms` and every fold and every candidate model reuses them.
 """
 
@@ -25,8 +25,8 @@ Progress = Callable[[str], None]
 
 # The model chosen by cross-validation on routing_train.csv (see scripts/bench_routing_models.py
 # and the issue note): which linear model, and its regularisation.
-DEFAULT_CLASSIFIER = "ridge"
-DEFAULT_C = 1.0
+DEFAULT_CLASSIFIER = "svm"
+DEFAULT_C = 0.5
 # Three folds: the temperature is one number, and each fold is another fit (~5 s).
 CALIBRATION_FOLDS = 3
 SEED = 20200
