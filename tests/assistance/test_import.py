@@ -72,3 +72,21 @@ def test_it_reads_xlsx_with_merged_cells_and_refuses_float_ids(bodies: Bodies) -
     issue = batch.issues.get(refused=True)
     assert issue.row == 6
     assert issue.column == "身份证号"
+
+
+def test_excel_date_cells_and_numbers_are_read_as_such(bodies: Bodies) -> None:
+    from datetime import date
+
+    header: list[object] = list(HEADER)
+    rows: list[list[object]] = [
+        header,
+        ["张三", ZHANG, 13800138000, "石门镇", "DB01", 800.5, date(2025, 7, 3)],
+    ]
+    batch = _import(bodies, "日期.xlsx", xlsx_bytes(rows))
+    assert batch.kept == 1, list(batch.issues.values_list("message", flat=True))
+    record = SourceRecord.objects.get()
+    assert (str(record.given_on), str(record.amount), record.phone) == (
+        "2025-07-03",
+        "800.50",
+        "13800138000",
+    )

@@ -16,13 +16,13 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from sanfu.assistance.imports.cells import Cell
+from sanfu.assistance.imports.xlsx import date_styles, sheet_rows
 from sanfu.lib.errors import ValidationFailed
 
 Row = tuple[int, list[Cell]]
@@ -112,12 +112,14 @@ def _read_xlsx(data: bytes) -> Table:
             spans[row].append(merge)
     top_rows = frozenset(merge[1] for merge in merged)
     total = sheet.max_row or 0
+    dates = date_styles(book)
+    archive = zipfile.ZipFile(io.BytesIO(data))
 
     def rows() -> Iterator[Row]:
         tops: dict[tuple[int, int], Cell] = {}
         try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells: list[Cell] = [_plain(value) for value in values]
+            for number, values in sheet_rows(archive, path, dates):
+                cells: list[Cell] = values
                 for min_col, min_row, max_col, _max_row in spans.get(number, ()):
                     value = tops.get((min_row, min_col))
                     if len(cells) < max_col:
@@ -132,12 +134,7 @@ def _read_xlsx(data: bytes) -> Table:
                                 cells[col - 1] = cells[min_col - 1]
                 yield number, cells
         finally:
+            archive.close()
             book.close()
 
     return Table(rows=rows(), total=total, kind="xlsx")
-
-
-def _plain(value: object) -> Cell:
-    if value is None or isinstance(value, str | int | float | date):
-        return value if not isinstance(value, bool) else str(value)
-    return str(value)
