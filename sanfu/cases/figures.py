@@ -169,12 +169,15 @@ def to_figures(parts: Mapping[str, Any]) -> Figures:
 
 
 def category_condition(category: Category, prefix: str = "") -> Q:
-    """The category with its subcategories (the catalogue has three levels)."""
-    return (
-        Q(**{f"{prefix}category": category})
-        | Q(**{f"{prefix}category__parent": category})
-        | Q(**{f"{prefix}category__parent__parent": category})
+    """The category with its subcategories (the catalogue has three levels), as a list of
+    ids read from the small catalogue first: one indexed IN on the cases instead of two joins
+    the database cannot use an index for."""
+    ids = list(
+        Category.objects.filter(
+            Q(pk=category.pk) | Q(parent=category.pk) | Q(parent__parent=category.pk)
+        ).values_list("pk", flat=True)
     )
+    return Q(**{f"{prefix}category_id__in": ids})
 
 
 def scoped_cases(*, unit: Unit, category: Category | None = None) -> QuerySet[Case]:

@@ -142,12 +142,16 @@ def dashboard(*, scope: Scope, rank_by: Rank = Rank.SATISFACTION) -> Dashboard:
         return _from_aggregates(scope=scope, rank_by=rank_by, as_of=as_of)
     places, departments = ranking(scope=scope, rank_by=rank_by)
     categories, channels = breakdown(scope=scope)
+    by_month = _month_parts(scope)
+    # The months partition the period and every part is additive: their sum is the total,
+    # without another pass over the cases.
+    total = parts.empty()
+    for month_parts in by_month.values():
+        parts.add(total, month_parts)
     return Dashboard(
         scope=scope,
-        figures=parts.case_figures(
-            unit=scope.unit, start=scope.start, end=scope.end, category=scope.category
-        ),
-        trend=trend(scope=scope),
+        figures=parts.to_figures(total),
+        trend=_trend_rows(by_month),
         places=places,
         departments=departments,
         categories=categories,
@@ -210,10 +214,9 @@ def _rows(scope: Scope) -> QuerySet[Case]:
     return scope.cases().filter(parts.in_period(scope.start, scope.end))
 
 
-def trend(*, scope: Scope) -> list[Row]:
-    """One row per month of the period; each count falls in the month of its own date."""
-    months = scope.months()
-    totals = {month: parts.empty() for month in months}
+def _month_parts(scope: Scope) -> dict[date, parts.Parts]:
+    """Each month's parts; each count falls in the month of its own date."""
+    totals = {month: parts.empty() for month in scope.months()}
     keys = {f"m_{field}": TruncMonth(field) for field in parts.FAMILIES}
     grouped = _rows(scope).values(**keys).annotate(**parts.aggregates(scope.start, scope.end))
     for group in grouped.order_by():
@@ -226,10 +229,19 @@ def trend(*, scope: Scope) -> list[Row]:
                 month = month.date()
             if month in totals:
                 parts.add(totals[month], group, names)
+    return totals
+
+
+def _trend_rows(totals: dict[date, parts.Parts]) -> list[Row]:
     return [
         Row(key=f"{m:%Y-%m}", label=f"{m:%Y-%m}", figures=parts.to_figures(totals[m]), month=m)
-        for m in months
+        for m in totals
     ]
+
+
+def trend(*, scope: Scope) -> list[Row]:
+    """One row per month of the period; each count falls in the month of its own date."""
+    return _trend_rows(_month_parts(scope))
 
 
 def _child_key_length(unit: Unit) -> int:

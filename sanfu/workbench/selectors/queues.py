@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sanfu.cases.figures import category_condition
 from sanfu.cases.models import Case, Category
 from sanfu.cases.selectors import Queues, queues_for_user
 from sanfu.directory.models import Unit, User
@@ -118,12 +119,7 @@ def filter_cases(cases: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
             Q(location_unit__path__descendant=path) | Q(lead_unit__path__descendant=path)
         )
     if filters.category is not None:
-        category = filters.category
-        cases = cases.filter(
-            Q(category=category)
-            | Q(category__parent=category)
-            | Q(category__parent__parent=category)
-        )
+        cases = cases.filter(category_condition(filters.category))
     if filters.channel:
         cases = cases.filter(channel=filters.channel)
     if filters.state:
