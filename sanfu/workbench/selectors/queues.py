@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sanfu.cases.figures import category_condition
-from sanfu.cases.models import Case, Category
+from sanfu.cases.models import Case, CaseState, Category, Clock
 from sanfu.cases.selectors import Queues, queues_for_user
 from sanfu.directory.models import Unit, User
 
@@ -69,16 +69,30 @@ class QueueCount:
     count: int
 
 
+# Parts of `Queues.handling`, counted together in one query.
+HANDLING_PARTS: dict[Queue, Q] = {
+    Queue.IN_PROGRESS: Q(state=CaseState.IN_PROGRESS),
+    Queue.DUE_SOON: Q(reply_clock=Clock.DUE_SOON),
+    Queue.OVERDUE: Q(reply_clock=Clock.OVERDUE),
+}
+
+
 def queue_counts(*, user: User, queues: Queues | None = None) -> list[QueueCount]:
     queues = queues or queues_for_user(user=user)
-    return [
-        QueueCount(
-            queue,
-            str(QUEUE_LABELS[queue]),
-            queue_cases(user=user, queue=queue, queues=queues).count(),
-        )
-        for queue in COUNTED
-    ]
+    together = queues.handling.aggregate(
+        **{
+            queue.value: Count("pk", filter=condition)
+            for queue, condition in HANDLING_PARTS.items()
+        }
+    )
+    counts: list[QueueCount] = []
+    for queue in COUNTED:
+        if queue in HANDLING_PARTS:
+            count = together[queue.value]
+        else:
+            count = queue_cases(user=user, queue=queue, queues=queues).count()
+        counts.append(QueueCount(queue, str(QUEUE_LABELS[queue]), count))
+    return counts
 
 
 class Sort(StrEnum):
