@@ -11,6 +11,7 @@ from ninja import Schema
 from pydantic import Field
 
 from sanfu.api.staff import schemas
+from sanfu.api.staff.actions import idempotent
 from sanfu.api.staff.present import case_summary, category_ref, unit_ref
 from sanfu.api.staff.reads import user_of, visible_unit
 from sanfu.api.staff.routes import router
@@ -108,6 +109,7 @@ def _similar(found: list[SimilarCase]) -> list[dict[str, Any]]:
     response=SuggestOut,
     summary="Suggested category and lead unit, and similar cases, for a text being taken in",
 )
+@idempotent
 def suggest(request: HttpRequest, body: SuggestIn) -> dict[str, Any]:
     """Changes nothing. Similar cases need the place (`location_unit`): the same town, the
     last 90 days, only cases the caller may see."""
