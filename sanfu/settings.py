@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from sanfu.lib.env import env_bool, env_int, env_list, env_str, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("SANFU_DATA_DIR", "var")).resolve()
+# The default is the checkout's var/, wherever a command is run from (a relative default made
+# stray var/ folders under whichever directory a tool happened to start in).
+DATA_DIR = Path(env_str("SANFU_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
 
 DEBUG = env_bool("SANFU_DEBUG", False)
 # pytest sets PYTEST_VERSION before it imports settings; tests then get a throwaway key and
