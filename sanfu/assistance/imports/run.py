@@ -304,9 +304,22 @@ def _insert(batch: ImportBatch, new: list[tuple[int, Clean]]) -> None:
         )
         for number, clean in new
     ]  # fmt: skip
+    if connection.vendor == "postgresql":
+        _copy(meta.db_table, columns, params)
+        return
     with connection.cursor() as cursor:
-        # One round trip per statement: executemany costs one per row on PostgreSQL.
         for start in range(0, len(params), ROWS_PER_INSERT):
             part = params[start : start + ROWS_PER_INSERT]
             values = [value for row in part for value in row]
             cursor.execute(head + ", ".join([one] * len(part)), values)
+
+
+def _copy(table: str, columns: tuple[str, ...], params: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL's COPY: several times faster than INSERT for thousands of rows."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        raw: Any = cursor.cursor  # psycopg's own cursor under Django's wrapper
+        with raw.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            for row in params:
+                copy.write_row(row)
