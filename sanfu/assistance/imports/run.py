@@ -264,8 +264,6 @@ def _import_chunk(
         )
 
 
-# 20 columns x 400 rows = 8,000 parameters: under SQLite's and PostgreSQL's limits.
-ROWS_PER_INSERT = 400
 # The columns written for each new record, in order; the rest keep their defaults.
 _COLUMNS = (
     "source_id", "batch_id", "row", "natural_key", "kind", "name", "id_number", "phone",
@@ -275,7 +273,7 @@ _COLUMNS = (
 
 
 def _insert(batch: ImportBatch, new: list[tuple[int, Clean]]) -> None:
-    """The chunk's rows in multi-row INSERT statements of ROWS_PER_INSERT rows each.
+    """The chunk's rows: COPY on PostgreSQL, executemany of one INSERT elsewhere.
 
     The ORM's bulk_create spends most of an import building SQL and adapting values field by
     field; here the values are already clean, so they are adapted once per type. The database
@@ -308,10 +306,8 @@ def _insert(batch: ImportBatch, new: list[tuple[int, Clean]]) -> None:
         _copy(meta.db_table, columns, params)
         return
     with connection.cursor() as cursor:
-        for start in range(0, len(params), ROWS_PER_INSERT):
-            part = params[start : start + ROWS_PER_INSERT]
-            values = [value for row in part for value in row]
-            cursor.execute(head + ", ".join([one] * len(part)), values)
+        # SQLite runs in-process: executemany of a one-row INSERT is its fastest way.
+        cursor.executemany(head + one, params)
 
 
 def _copy(table: str, columns: tuple[str, ...], params: list[tuple[Any, ...]]) -> None:
