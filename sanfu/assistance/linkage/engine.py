@@ -11,6 +11,7 @@ import pyarrow as pa
 from splink import Linker, block_on
 from splink.internals.exceptions import SplinkException
 
+from sanfu.assistance.linkage.attach import attach_sparse
 from sanfu.assistance.linkage.features import features_table, id_for_matching, name_counts
 from sanfu.assistance.linkage.model import (
     LinkageModel,
@@ -282,6 +283,7 @@ def _link(
                 pairs.append(MatchedPair(left, right, probability, evidence))
     with log.step("cluster"):
         person_of = _clusters([r.record_id for r in records], edges, _valid_ids(records))
+        person_of = attach_sparse(records, person_of)
     return Linkage(person_of=person_of, pairs=pairs)
 
 
@@ -315,7 +317,10 @@ def link_at_thresholds(
     scored = _predict(records, model, min(thresholds), backend=backend, with_evidence=False)
     ids, valid = [r.record_id for r in records], _valid_ids(records)
     return {
-        t: _clusters(ids, [(a, b, p) for a, b, p, _ in scored if p >= t], valid) for t in thresholds
+        t: attach_sparse(
+            records, _clusters(ids, [(a, b, p) for a, b, p, _ in scored if p >= t], valid)
+        )
+        for t in thresholds
     }
 
 
