@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanfu.assistance import rules
 from sanfu.assistance.imports.fields import DEFAULTABLE, FIELDS
@@ -124,7 +125,8 @@ class ApplyForm(forms.Form):
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
-    name = forms.CharField(label=_("Name"), max_length=50)
+    # "Name" alone is a thing's name (名称) in other apps' catalogues, which win the merge.
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     town = forms.ModelChoiceField(
         queryset=Unit.objects.filter(kind__in=TOWN_KINDS, is_active=True).order_by("path"),

@@ -25,7 +25,7 @@ from sanfu.assistance.imports.run import (
     mapping_guess,
     mapping_save,
 )
-from sanfu.assistance.models import BatchState, ImportBatch
+from sanfu.assistance.models import BatchState, ImportBatch, Status
 from sanfu.assistance.programmes import programmes_listed
 from sanfu.directory.models import Unit, User
 from sanfu.lib.errors import ApplicationError, NotFound
@@ -176,8 +176,14 @@ def finding_page(request: HttpRequest, finding_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("assistance:finding", finding.pk)
+    facts = finding.evidence.get("facts") or {}
     context = {
         "finding": finding,
+        # The evidence keeps the statuses' codes; the page shows their names.
+        "fact_statuses": [
+            Status(code).label if code in Status.values else code
+            for code in facts.get("statuses") or ()
+        ],
         "bodies": finding.bodies.order_by("path"),
         "reviews": finding.reviews.select_related("reviewer", "unit"),
         "form": form,

@@ -86,3 +86,12 @@ def test_applying_creates_a_case_dispatched_to_the_body(bodies: Bodies, tree: Tr
     assert case.requester_id_number == ZHANG
     tracking = https_client().get(response["Location"])
     assert tracking.status_code == 200
+
+
+def test_the_name_field_asks_for_a_persons_name(bodies: Bodies) -> None:
+    """ "Name" alone is translated 名称 (a thing's name) by other apps' catalogues, which win
+    Django's merge; the resident must be asked for their 姓名 (a bug once)."""
+    page = https_client().get("/assistance/apply/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    label = page.content.decode().split('for="id_name"')[1].split("</label>")[0]
+    assert "姓名" in label
+    assert "名称" not in label

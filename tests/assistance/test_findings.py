@@ -115,6 +115,10 @@ def test_a_town_caseworker_confirms_and_the_decision_is_recorded(
     client = login(town_staff)
     page = client.get(f"/assistance/findings/{finding.pk}/")
     assert page.status_code == 200
+    # The evidence names the status the sources certify, not its code (a bug once).
+    evidence = page.content.decode().split('data-testid="evidence"')[1].split("</section>")[0]
+    assert "低保户" in evidence
+    assert "low_income" not in evidence
     refused = client.post(
         f"/assistance/findings/{finding.pk}/", {"decision": "confirmed", "reason": " "}
     )

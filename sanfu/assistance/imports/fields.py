@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanfu.assistance.imports.cells import Cell, text
 from sanfu.lib.errors import ValidationFailed
@@ -21,7 +22,11 @@ class Field:
 
 FIELDS: tuple[Field, ...] = (
     Field("record_no", _("Record number"), ("编号", "序号编码", "记录号", "流水号", "record_no")),
-    Field("name", _("Name"), ("姓名", "救助对象", "对象姓名", "户主姓名", "name")),
+    Field(
+        "name",
+        pgettext_lazy("person", "Name"),
+        ("姓名", "救助对象", "对象姓名", "户主姓名", "name"),
+    ),
     Field(
         "id_number",
         _("ID number"),
