@@ -18,10 +18,8 @@ from django.utils.translation import gettext as _
 from sanfu.assistance import rules
 from sanfu.assistance.models import Application, Need, Programme, RecordKind, SourceRecord
 from sanfu.assistance.programmes import rule_of
-from sanfu.cases import events
-from sanfu.cases.models import Case, CaseState, Category, Channel, EventKind, RequesterKind
-from sanfu.cases.notifications import notify_units
-from sanfu.cases.services.common import assign, start_clocks
+from sanfu.cases.models import Category, Channel, RequesterKind
+from sanfu.cases.services.dispatch import case_dispatch_by_system
 from sanfu.cases.services.intake import NewCase, Requester, case_create
 from sanfu.directory.models import TOWN_KINDS, Unit
 from sanfu.lib.errors import ValidationFailed
@@ -167,7 +165,11 @@ def application_submit(
             category=_category_for(programme.need),
         )
     )
-    _route(case, programme.body)
+    # Dispatched by rule to the programme's body: the applicant need not wait for the dispatch
+    # centre to find out who gives what (最多跑一次).
+    case = case_dispatch_by_system(
+        case_id=case.pk, lead_unit=programme.body, by="assistance application"
+    )
     application = Application.objects.create(
         id_number=info.number,
         name=name,
@@ -215,23 +217,3 @@ def _match(application: Application, info: IdNumberInfo) -> None:
     application.person_id = int(person) if person is not None else None
     application.match_probability = probability
     application.save(update_fields=["person", "match_probability"])
-
-
-def _route(case: Case, body: Unit) -> None:
-    """Dispatched by the system to the programme's body: the applicant need not wait for the
-    dispatch centre to find out who gives what (最多跑一次)."""
-    at = timezone.now()
-    before = case.state
-    case.accepted_at = case.dispatched_at = at
-    case.state = CaseState.ASSIGNED
-    assign(case, lead=body, co_units=[], at=at)
-    start_clocks(case, at)
-    case.save()
-    events.append(
-        case=case,
-        kind=EventKind.DISPATCHED,
-        at=at,
-        from_state=before,
-        data={"lead": body.pk, "co": [], "by": "assistance application"},
-    )
-    notify_units(case, "dispatched", [body])

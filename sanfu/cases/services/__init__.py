@@ -7,6 +7,7 @@ from sanfu.cases.services.audit import personal_data_access_record
 from sanfu.cases.services.dispatch import (
     case_accept,
     case_dispatch,
+    case_dispatch_by_system,
     case_merge,
     case_reject,
     case_transfer,
@@ -43,6 +44,7 @@ __all__ = [
     "case_create",
     "case_create_solved_on_the_spot",
     "case_dispatch",
+    "case_dispatch_by_system",
     "case_escalate",
     "case_extension_decide",
     "case_extension_request",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -137,6 +138,35 @@ def case_dispatch(
         raise ValidationFailed(_("Choose a category before dispatching."), field="category")
     co = _check_units(case, acting, lead_unit, co_units, field="lead_unit")
     note = limit_text(note, field="note", label=_("Note"), limit=REASON_MAX)
+    at = _send(case, lead_unit=lead_unit, co=co, actor=actor, acting=acting, note=note)
+    from sanfu.routing.hooks import case_routed
+
+    case_routed(case, lead_unit=lead_unit, actor=actor, at=at)
+    return case
+
+
+@transaction.atomic
+def case_dispatch_by_system(*, case_id: int, lead_unit: Unit, by: str) -> Case:
+    """交办 without a dispatcher, for intakes whose responsible unit is known by rule (an
+    assistance application goes to the body that gives the programme). `by` names the rule in
+    the timeline, since no person acted."""
+    case = lock_case(actor=None, case_id=case_id)
+    require_state(case, {CaseState.NEW}, action=_("dispatched"))
+    _send(case, lead_unit=lead_unit, co=[], data={"by": by})
+    return case
+
+
+def _send(
+    case: Case,
+    *,
+    lead_unit: Unit,
+    co: Sequence[Unit],
+    actor: User | None = None,
+    acting: Unit | None = None,
+    note: str = "",
+    data: dict[str, str] | None = None,
+) -> datetime:
+    """The state change, clocks, timeline event and notices every dispatch shares."""
     at = now()
     before = case.state
     case.accepted_at = case.accepted_at or at
@@ -153,13 +183,10 @@ def case_dispatch(
         actor=actor,
         unit=acting,
         note=note,
-        data={"lead": lead_unit.pk, "co": [u.pk for u in co]},
+        data={"lead": lead_unit.pk, "co": [u.pk for u in co], **(data or {})},
     )
     notify_units(case, "dispatched", [lead_unit, *co])
-    from sanfu.routing.hooks import case_routed
-
-    case_routed(case, lead_unit=lead_unit, actor=actor, at=at)
-    return case
+    return at
 
 
 @transaction.atomic
