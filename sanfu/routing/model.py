@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 
 from sanfu.routing import storage
-from sanfu.routing.features import FeatureBlock, FeatureSpec, Message, message_terms
+from sanfu.routing.features import (
+    CharBlock,
+    FeatureBlock,
+    FeatureSpec,
+    Message,
+    cleaned,
+    message_words,
+)
 from sanfu.routing.text import Segmenter, default_segmenter
 
 Array = np.ndarray[Any, Any]
@@ -50,7 +57,7 @@ class Router:
         self.spec = spec
         self.labels = list(labels)
         self.words = FeatureBlock(word_vocabulary, word_idf, offset=0)
-        self.chars = FeatureBlock(char_vocabulary, char_idf, offset=self.words.size)
+        self.chars = CharBlock(char_vocabulary, char_idf, offset=self.words.size, spec=spec)
         # One row per term: a message's terms are gathered as contiguous rows.
         self.weights = np.ascontiguousarray(coef.T, dtype=np.float64)
         self.intercept = intercept.astype(np.float64)
@@ -78,14 +85,15 @@ class Router:
 
     def scores(self, message: Message) -> Array | None:
         """The linear model's raw scores, or None when the message has no known term."""
-        terms = message_terms(message, self.spec, self.segmenter)
-        word_columns, word_values = self.words.vector(terms.words, 1.0)
-        char_columns, char_values = self.chars.vector(terms.chars, self.spec.char_block_weight)
+        parts = cleaned(message, self.spec)
+        words = message_words(parts, self.spec, self.segmenter, lookup=True)
+        word_columns, word_values = self.words.vector(words, 1.0)
+        char_columns, char_values = self.chars.vector(parts, self.spec.char_block_weight)
         if not len(word_columns) and not len(char_columns):
             return None
         columns = np.concatenate([word_columns, char_columns])
         values = np.concatenate([word_values, char_values])
-        result: Array = values @ self.weights[columns] + self.intercept
+        result: Array = values @ np.take(self.weights, columns, axis=0) + self.intercept
         return result
 
     def probabilities(self, scores: Array) -> Array:
