@@ -68,7 +68,8 @@ _ADMIN_PREFIX = re.compile(
 _TOWN_PREFIX = re.compile(r"^[^村路道巷弄号\d]{1,6}?(?:街道办事处|街道|镇|乡)")
 _PLACE = re.compile(r"^\D+")
 _TOWN_SUFFIX = re.compile(r"(?:街道办事处|街道|镇|乡)$")
-_UNIT_WORDS = re.compile(r"(?:号楼|幢|栋|弄|单元|号院|室|号|－|—|-|之)")
+# 组 (a village's 村民小组) after a number is a unit too: 上村3组12号 is written 上村3-12.
+_UNIT_WORDS = re.compile(r"(?:号楼|幢|栋|弄|单元|号院|室|号|(?<=\d)组|－|—|-|之)")
 
 
 @lru_cache(maxsize=65_536)

@@ -137,3 +137,11 @@ def test_train_refuses_too_few_records():
 def test_link_refuses_a_repeated_record_id(model):
     with pytest.raises(ValueError, match="twice"):
         link([Record("x", "s", "张三"), Record("x", "t", "李四")], model=model)
+
+
+def test_a_village_group_number_is_a_unit_like_any_other():
+    from sanfu.assistance.linkage.features import split_address
+
+    assert split_address("安徽省平安县河西乡南庄村11组6号") == ("河西", "南庄村11-6")
+    assert split_address("河西乡南庄村11-6") == ("河西", "南庄村11-6")
+    assert split_address("城关镇组合村3号") == ("城关", "组合村3")  # no number before 组
