@@ -96,17 +96,30 @@ def attach_sparse(records: Sequence[Record], person_of: Mapping[str, str]) -> di
     facts: dict[str, _Facts] = defaultdict(_Facts)
     for record in records:
         facts[person_of[record.record_id]].add(record)
+    # name -> persons bearing it; (name, town) -> those of a town; name -> those of no town.
     holders: dict[str, set[str]] = defaultdict(set)
+    in_town: dict[tuple[str, str], set[str]] = defaultdict(set)
+    townless: dict[str, set[str]] = defaultdict(set)
     for person, fact in facts.items():
         for name in fact.names:
             holders[name].add(person)
+            for town in fact.towns:
+                in_town[name, town].add(person)
+            if not fact.towns:
+                townless[name].add(person)
     joined: dict[str, str] = {}  # sparse person -> person it joins
     for person, fact in facts.items():
         if len(fact.records) > _SPARSE_SIZE or fact.valid or len(fact.names) != 1:
             continue
-        others = holders[next(iter(fact.names))] - {person}
-        if fact.towns:
-            others = {o for o in others if not facts[o].towns or facts[o].towns & fact.towns}
+        name = next(iter(fact.names))
+        groups = (
+            [in_town[name, t] for t in fact.towns] + [townless[name]]
+            if fact.towns
+            else [holders[name]]
+        )
+        if sum(len(g) for g in groups) > 2 * len(groups):
+            continue  # a common name: more than one other person for sure
+        others = set().union(*groups) - {person}
         if len(others) != 1:
             continue
         other = next(iter(others))
