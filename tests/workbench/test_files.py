@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sanfu.cases import services
-from sanfu.cases.models import Attachment, Case
+from sanfu.cases.models import Attachment, Case, EventKind
 from tests.cases.conftest import Catalogue, People, web_case
 from tests.conftest import Tree, https_client, login
 
@@ -79,6 +79,14 @@ def test_the_handling_unit_adds_a_document(tree: Tree, catalogue: Catalogue, peo
         "application/pdf",
         len(PDF),
     )
+    # The timeline says who added which file, and the case page shows it.
+    event = case.events.get(kind=EventKind.FILES_ADDED)
+    assert (event.actor, event.actor_unit, event.data) == (
+        people.cadre,
+        tree.village_a,
+        {"attachments": [added.pk]},
+    )
+    assert "现场照片说明.pdf" in client.get(f"/workbench/cases/{case.pk}/").content.decode()
     download = client.get(f"/workbench/cases/{case.pk}/files/{added.pk}/")
     assert download["Content-Disposition"].startswith("attachment")
     assert body(download) == PDF
@@ -97,6 +105,7 @@ def test_a_file_that_is_not_a_photo_or_pdf_is_refused_and_nothing_is_kept(
     assert response.status_code == 400
     assert "run.exe" in response.content.decode()
     assert not case.attachments.exists()
+    assert not case.events.filter(kind=EventKind.FILES_ADDED).exists()
     assert not any(media.rglob("*.png"))
 
 

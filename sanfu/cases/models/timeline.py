@@ -39,6 +39,7 @@ class EventKind(models.TextChoices):
     MASTER_REPLIED = "master_replied", _("Answered with the master case")
     REJECTED = "rejected", _("Not accepted")
     PUBLISHED = "published", _("Published")
+    FILES_ADDED = "files_added", _("Files added")
 
 
 class CaseEvent(models.Model):

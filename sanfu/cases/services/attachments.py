@@ -8,11 +8,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sanfu.cases.models import FINAL_STATES, Attachment, Case
-from sanfu.cases.policies import Capability, may
-from sanfu.cases.services.common import lock_case
+from sanfu.cases import events
+from sanfu.cases.models import FINAL_STATES, Attachment, Case, EventKind
+from sanfu.cases.policies import Capability, acting_unit, may
+from sanfu.cases.services.common import lock_case, now
 from sanfu.cases.services.intake import MAX_ATTACHMENTS, Upload
-from sanfu.directory.models import User
+from sanfu.directory.models import Unit, User
 from sanfu.lib.errors import Conflict, PermissionDenied, ValidationFailed
 from sanfu.lib.files import check_upload
 
@@ -20,18 +21,20 @@ from sanfu.lib.files import check_upload
 MAX_CASE_ATTACHMENTS = 30
 
 
-def _may_attach(actor: User, case: Case) -> bool:
-    """The desk's dispatchers (or above) and the staff of any unit working on the case."""
+def _attaching_unit(actor: User, case: Case) -> Unit | None:
+    """The unit the actor adds files for: the desk's dispatchers (or above), or the staff of
+    any unit working on the case; None when they are neither."""
     if may(actor, Capability.DISPATCH, case.desk_unit, from_above=True):
-        return True
+        return acting_unit(actor, Capability.DISPATCH, case.desk_unit, from_above=True)
     units = [a.unit for a in case.assignments.filter(active=True).select_related("unit")]
-    return any(may(actor, Capability.HANDLE, unit) for unit in units)
+    return next((unit for unit in units if may(actor, Capability.HANDLE, unit)), None)
 
 
 @transaction.atomic
 def case_attach(*, actor: User, case_id: int, uploads: Sequence[Upload]) -> list[Attachment]:
     case = lock_case(actor=actor, case_id=case_id)
-    if not _may_attach(actor, case):
+    unit = _attaching_unit(actor, case)
+    if unit is None:
         raise PermissionDenied(_("Only the units handling this case may add files to it."))
     if case.state in FINAL_STATES:
         raise Conflict(_("The case is finished; files can no longer be added."))
@@ -61,4 +64,15 @@ def case_attach(*, actor: User, case_id: int, uploads: Sequence[Upload]) -> list
         attachment.file.save(upload.name, ContentFile(upload.content), save=False)
         attachment.save()
         made.append(attachment)
+    # The timeline is the case's whole history: who added which files, and when.
+    events.append(
+        case=case,
+        kind=EventKind.FILES_ADDED,
+        at=now(),
+        from_state=case.state,
+        actor=actor,
+        unit=unit,
+        note="、".join(attachment.name for attachment in made),
+        data={"attachments": [attachment.pk for attachment in made]},
+    )
     return made
