@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanfu.assistance import rules
+from sanfu.assistance.imports.cells import name_text
 from sanfu.assistance.models import Application, Need, Programme, RecordKind, SourceRecord
 from sanfu.assistance.programmes import rule_of
 from sanfu.cases.models import Category, Channel, RequesterKind
@@ -61,10 +62,6 @@ class Assessment:
     known: bool  # whether the sources hold the number at all (shown only with the name)
 
 
-def _clean_name(value: str) -> str:
-    return "".join(value.split())
-
-
 def application_assess(
     *, id_number: str, name: str, facts: rules.Facts, on: date | None = None
 ) -> Assessment:
@@ -81,7 +78,8 @@ def application_assess(
     records = SourceRecord.objects.filter(id_number=info.number)
     names = set(records.values_list("name", flat=True).distinct())
     receives: list[Received] | None = None
-    if _clean_name(name) and _clean_name(name) in names:
+    name = name_text(name)
+    if name and name in names:
         since = on - timedelta(days=RECEIVES_WINDOW_DAYS)
         aid = (
             records.filter(kind=RecordKind.AID, given_on__gte=since)
@@ -130,7 +128,7 @@ def application_submit(
 ) -> Application:
     """File the application as a case, routed at once to the body that gives the programme."""
     info = id_check(id_number)
-    name = _clean_name(name)
+    name = name_text(name)
     if not name:
         raise ValidationFailed(_("Name is required."), field="name")
     if not phone.strip():

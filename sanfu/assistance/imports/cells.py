@@ -67,8 +67,14 @@ def id_number(value: Cell) -> str:
         raise CellError(error.message) from None
 
 
+def name_text(value: Cell) -> str:
+    """A person's name as the sources' records hold it: folded (NFKC), no white space inside.
+    Applications compare names in this form, so 张 三 and 张三 are one name everywhere."""
+    return "".join(text(value).split())
+
+
 def name(value: Cell) -> str:
-    cleaned = "".join(text(value).split())
+    cleaned = name_text(value)
     if not cleaned:
         raise CellError(_("The name is empty."))
     if len(cleaned) > 50:
