@@ -92,6 +92,15 @@ def _co_handled(units: list[int]) -> tuple[list[int], list[int]]:
     return every, unsigned
 
 
+# The queues that are parts of `Queues.handling`, by their field name: defined once here, so
+# the workbench can count them together in one query over `handling`.
+HANDLING_PARTS: dict[str, Q] = {
+    "in_progress": Q(state=CaseState.IN_PROGRESS),
+    "due_soon": Q(reply_clock=Clock.DUE_SOON),
+    "overdue": Q(reply_clock=Clock.OVERDUE),
+}
+
+
 def queues_for_user(*, user: User) -> Queues:
     """The work waiting for this person's units, each a queryset to count, filter and page.
 
@@ -107,9 +116,9 @@ def queues_for_user(*, user: User) -> Queues:
         to_sign=Case.objects.filter(
             Q(state=CaseState.ASSIGNED) & (Q(lead_unit__in=units) | Q(pk__in=co_unsigned))
         ),
-        in_progress=led.filter(state=CaseState.IN_PROGRESS),
-        due_soon=led.filter(reply_clock=Clock.DUE_SOON),
-        overdue=led.filter(reply_clock=Clock.OVERDUE),
+        in_progress=led.filter(HANDLING_PARTS["in_progress"]),
+        due_soon=led.filter(HANDLING_PARTS["due_soon"]),
+        overdue=led.filter(HANDLING_PARTS["overdue"]),
         to_dispatch=desk.filter(state=CaseState.NEW),
         extensions_to_decide=Extension.objects.filter(decision=Decision.PENDING, case__in=desk),
         supervision_orders=supervision_orders_for_leader(user=user),

@@ -16,7 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sanfu.cases.figures import category_condition
-from sanfu.cases.models import Case, CaseState, Category, Clock
+from sanfu.cases.models import Case, Category
+from sanfu.cases.selectors import HANDLING_PARTS as HANDLING_PARTS_BY_NAME
 from sanfu.cases.selectors import Queues, queues_for_user
 from sanfu.directory.models import Unit, User
 
@@ -71,9 +72,7 @@ class QueueCount:
 
 # Parts of `Queues.handling`, counted together in one query.
 HANDLING_PARTS: dict[Queue, Q] = {
-    Queue.IN_PROGRESS: Q(state=CaseState.IN_PROGRESS),
-    Queue.DUE_SOON: Q(reply_clock=Clock.DUE_SOON),
-    Queue.OVERDUE: Q(reply_clock=Clock.OVERDUE),
+    Queue(name): part for name, part in HANDLING_PARTS_BY_NAME.items()
 }
 
 
