@@ -29,14 +29,22 @@ def _parts(row: dict[str, Any]) -> Parts:
     return parts
 
 
+def _rows(*, unit_ids: list[int], first: date, after: date, category_id: int | None) -> Any:
+    """A unit's rows of the days [first, after): all its cases, or with a broad category the
+    breakdown rows of that category (every channel)."""
+    rows = DailyParts.objects.filter(unit_id__in=unit_ids, day__gte=first, day__lt=after)
+    if category_id is None:
+        return rows.filter(grain=Grain.UNIT)
+    return rows.filter(grain=Grain.BREAKDOWN, category_id=category_id)
+
+
 def unit_month_parts(
-    *, unit_ids: Iterable[int], first: date, after: date
+    *, unit_ids: Iterable[int], first: date, after: date, category_id: int | None = None
 ) -> dict[tuple[int, date], Parts]:
-    """Parts per (unit, first day of the month) for the days [first, after)."""
+    """Parts per (unit, first day of the month) for the days [first, after), of all cases or
+    of one broad category's."""
     grouped = (
-        DailyParts.objects.filter(
-            grain=Grain.UNIT, unit_id__in=list(unit_ids), day__gte=first, day__lt=after
-        )
+        _rows(unit_ids=list(unit_ids), first=first, after=after, category_id=category_id)
         .values("unit_id", month=TruncMonth("day"))
         .annotate(**_sums())
         .order_by()
@@ -51,15 +59,14 @@ def unit_month_parts(
 
 
 def breakdown_parts(
-    *, unit_id: int, first: date, after: date
+    *, unit_id: int, first: date, after: date, category_id: int | None = None
 ) -> list[tuple[int | None, str, Parts]]:
-    """Parts per (broad category, channel) of one unit for the days [first, after)."""
-    grouped = (
-        DailyParts.objects.filter(
-            grain=Grain.BREAKDOWN, unit_id=unit_id, day__gte=first, day__lt=after
-        )
-        .values("category_id", "channel")
-        .annotate(**_sums())
-        .order_by()
+    """Parts per (broad category, channel) of one unit for the days [first, after), of every
+    broad category or only of one."""
+    rows = DailyParts.objects.filter(
+        grain=Grain.BREAKDOWN, unit_id=unit_id, day__gte=first, day__lt=after
     )
+    if category_id is not None:
+        rows = rows.filter(category_id=category_id)
+    grouped = rows.values("category_id", "channel").annotate(**_sums()).order_by()
     return [(row["category_id"], row["channel"], _parts(row)) for row in grouped]

@@ -137,8 +137,10 @@ class Dashboard:
 
 def dashboard(*, scope: Scope, rank_by: Rank = Rank.SATISFACTION) -> Dashboard:
     as_of = insight_build.as_of()
-    # Until the aggregates are first built (a fresh install) the figures come from the cases.
-    if scope.category is None and as_of is not None:
+    # Until the aggregates are first built (a fresh install) the figures come from the cases;
+    # so do they for a narrower category than the broad ones the aggregates are kept by.
+    broad = scope.category is None or scope.category.level == 1
+    if broad and as_of is not None:
         return _from_aggregates(scope=scope, rank_by=rank_by, as_of=as_of)
     places, departments = ranking(scope=scope, rank_by=rank_by)
     categories, channels = breakdown(scope=scope)
@@ -165,11 +167,13 @@ def _children(unit: Unit) -> list[Unit]:
 
 def _from_aggregates(*, scope: Scope, rank_by: Rank, as_of: datetime) -> Dashboard:
     unit = scope.unit
+    category_id = scope.category.pk if scope.category else None
     children = _children(unit)
     by_unit_month = insight.unit_month_parts(
         unit_ids=[unit.pk, *(child.pk for child in children)],
         first=scope.first_day,
         after=scope.after_day,
+        category_id=category_id,
     )
     total = parts.empty()
     trend_rows: list[Row] = []
@@ -192,10 +196,10 @@ def _from_aggregates(*, scope: Scope, rank_by: Rank, as_of: datetime) -> Dashboa
     places, departments = _rank_children(children, child_totals, rank_by)
     by_category: dict[Any, parts.Parts] = defaultdict(parts.empty)
     by_channel: dict[str, parts.Parts] = defaultdict(parts.empty)
-    for category_id, channel, group in insight.breakdown_parts(
-        unit_id=unit.pk, first=scope.first_day, after=scope.after_day
+    for broad_id, channel, group in insight.breakdown_parts(
+        unit_id=unit.pk, first=scope.first_day, after=scope.after_day, category_id=category_id
     ):
-        parts.add(by_category[category_id], group)
+        parts.add(by_category[broad_id], group)
         parts.add(by_channel[channel], group)
     categories, channels = _breakdown_rows(by_category, by_channel)
     return Dashboard(
