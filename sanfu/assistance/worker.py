@@ -2,13 +2,15 @@
 
 Run from `sanfu sweep` on every pass and by `sanfu assistance work`. Safe in several processes:
 a batch is claimed by one conditional UPDATE, and only the process that changed the row goes on.
+A batch left running by a process that died is taken over once it has been silent for
+`imports.run.STALE_AFTER`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sanfu.assistance.imports.run import batch_claim, batch_process
+from sanfu.assistance.imports.run import batch_claim, batch_process, batches_claimable
 from sanfu.assistance.models import BatchState, ImportBatch
 
 MAX_BATCHES_PER_PASS = 5
@@ -28,14 +30,15 @@ def _can_link() -> bool:
 def imports_pending_run(
     *, progress: Callable[[ImportBatch], None] | None = None, link: bool = True
 ) -> int:
-    """Import waiting batches (oldest first); returns how many this process imported.
+    """Import waiting and abandoned batches (oldest first); returns how many this process
+    imported.
 
     Their records are matched to persons at once, unless a model must be trained first; then
     they wait for `sanfu assistance link`.
     """
     done = 0
-    waiting = ImportBatch.objects.filter(state=BatchState.PENDING).order_by("created_at", "pk")
-    for batch_id in list(waiting.values_list("pk", flat=True)[:MAX_BATCHES_PER_PASS]):
+    waiting = batches_claimable().values_list("pk", flat=True)
+    for batch_id in list(waiting[:MAX_BATCHES_PER_PASS]):
         if not batch_claim(batch_id):
             continue
         batch = batch_process(batch=ImportBatch.objects.get(pk=batch_id), progress=progress)

@@ -8,13 +8,18 @@ No query runs per row: lookups are loaded once, existing keys are fetched once p
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
+import logging
+import uuid
 from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,12 +36,17 @@ from sanfu.assistance.models import (
     SourceRecord,
 )
 from sanfu.directory.models import TOWN_KINDS, Unit, UnitKind, User
-from sanfu.lib.errors import ApplicationError, ValidationFailed
+from sanfu.lib.errors import ApplicationError, Conflict, ValidationFailed
 
 CHUNK = 5000
 LAYOUT_ROWS = 30  # the header row must be among the first this many
 SOURCE_KINDS = frozenset({UnitKind.DEPARTMENT, UnitKind.SOCIAL_ORG, *TOWN_KINDS})
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# A running batch that has written nothing for this long lost its process (killed, crashed):
+# `sanfu sweep` takes it over. A chunk takes seconds, so a live import is never this quiet.
+STALE_AFTER = timedelta(minutes=10)
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[ImportBatch], None]
 
@@ -142,19 +152,53 @@ def _lookups(source: Unit, defaults: Mapping[str, str]) -> Lookups:
     return Lookups(programmes=programmes, towns=towns, defaults=defaults)
 
 
+def _abandoned(now: datetime) -> Q:
+    """Running batches with no sign of life for STALE_AFTER: their process is gone."""
+    silent = Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True)
+    return Q(state=BatchState.RUNNING) & silent
+
+
 def batch_claim(batch_id: int) -> bool:
-    """Take a pending (or failed) batch for processing; False if someone else has it."""
-    claimed = ImportBatch.objects.filter(
-        pk=batch_id, state__in=[BatchState.PENDING, BatchState.FAILED]
-    ).update(state=BatchState.RUNNING, error="")
+    """Take a batch for processing; False if another process has it.
+
+    One conditional UPDATE decides: of several processes claiming the same batch, exactly one
+    changes the row. The claim draws a new runner token, so a process whose batch was taken
+    over (it stayed silent longer than STALE_AFTER) finds out at its next write and stops.
+    """
+    now = timezone.now()
+    claimed = (
+        ImportBatch.objects.filter(pk=batch_id)
+        .filter(Q(state__in=[BatchState.PENDING, BatchState.FAILED]) | _abandoned(now))
+        .update(state=BatchState.RUNNING, error="", runner=uuid.uuid4().hex, heartbeat_at=now)
+    )
     return claimed == 1
 
 
+def batches_claimable() -> QuerySet[ImportBatch]:
+    """Waiting batches, and running ones whose process died (no progress for STALE_AFTER)."""
+    waiting = Q(state=BatchState.PENDING) | _abandoned(timezone.now())
+    return ImportBatch.objects.filter(waiting).order_by("created_at", "pk")
+
+
+class BatchLost(Exception):
+    """Another process took the batch over; this one must stop writing to it."""
+
+
 def batch_process(*, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
-    """Import a claimed batch (state running). Counters and issues start afresh each run."""
-    batch.issues.all().delete()
-    batch.kept = batch.refused = batch.duplicates = batch.skipped = batch.processed_rows = 0
+    """Import a batch this process has claimed. Counters and issues start afresh each run.
+
+    Any error stops the batch as failed, with the reason on its page; the chunk being written
+    is rolled back whole, the chunks before it stay (a new run recognises their rows).
+    """
+    batch.refresh_from_db()
+    if batch.state != BatchState.RUNNING or not batch.runner:
+        raise Conflict(_("This batch has not been claimed for importing."))
+    token = batch.runner
     try:
+        with transaction.atomic():
+            _heartbeat(batch, token, fields={})
+            batch.issues.all().delete()
+        batch.kept = batch.refused = batch.duplicates = batch.skipped = batch.processed_rows = 0
         with batch.file.open("rb") as handle:
             data = handle.read()
         table = read_table(batch.file_name, data)
@@ -167,12 +211,33 @@ def batch_process(*, batch: ImportBatch, progress: Progress | None = None) -> Im
         batch.processed_rows = min(layout.header_row, batch.total_rows)
         seen: dict[str, int] = {}
         for chunk in _chunks(rows):
-            _import_chunk(batch, chunk, layout, columns, lookups, seen)
+            _import_chunk(batch, token, chunk, layout, columns, lookups, seen)
             if progress is not None:
                 progress(batch)
+    except BatchLost:
+        batch.refresh_from_db()
+        return batch
     except ApplicationError as error:
-        return _finish(batch, BatchState.FAILED, error.message)
-    return _finish(batch, BatchState.DONE, "")
+        return _finish(batch, token, BatchState.FAILED, error.message)
+    except Exception as error:  # whatever stops it, the batch must not stay running
+        logger.exception("import batch %s failed", batch.pk)
+        return _finish(batch, token, BatchState.FAILED, _failure_message(error))
+    return _finish(batch, token, BatchState.DONE, "")
+
+
+def _failure_message(error: Exception) -> str:
+    if isinstance(error, IntegrityError):
+        return _(
+            "The import stopped: the database refused a row (%(error)s). Rows before this "
+            "chunk are kept; run the import again."
+        ) % {"error": str(error)[:300]}
+    if isinstance(error, OSError):
+        return _("The import stopped: the uploaded file cannot be read (%(error)s).") % {
+            "error": error.strerror or error
+        }
+    return _("The import stopped unexpectedly (%(error)s); run it again.") % {
+        "error": f"{type(error).__name__}: {str(error)[:300]}"
+    }
 
 
 def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
@@ -180,15 +245,37 @@ def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
         yield chunk
 
 
-def _finish(batch: ImportBatch, state: str, error: str) -> ImportBatch:
+_COUNTERS = ("kept", "refused", "duplicates", "skipped", "processed_rows", "total_rows")
+
+
+def _heartbeat(batch: ImportBatch, token: str, *, fields: Mapping[str, object]) -> None:
+    """Write `fields` and the heartbeat if the batch is still ours, else raise BatchLost."""
+    now = timezone.now()
+    changed = ImportBatch.objects.filter(
+        pk=batch.pk, state=BatchState.RUNNING, runner=token
+    ).update(heartbeat_at=now, **fields)
+    if changed != 1:
+        raise BatchLost
+    batch.heartbeat_at = now
+
+
+def _finish(batch: ImportBatch, token: str, state: str, error: str) -> ImportBatch:
     batch.state, batch.error, batch.finished_at = state, error, timezone.now()
     batch.processed_rows = batch.total_rows = max(batch.processed_rows, batch.total_rows)
-    batch.save()
+    fields = {name: getattr(batch, name) for name in _COUNTERS}
+    with contextlib.suppress(BatchLost):  # taken over: the new runner writes the outcome
+        _heartbeat(
+            batch,
+            token,
+            fields={**fields, "state": state, "error": error, "finished_at": batch.finished_at},
+        )
+    batch.refresh_from_db()
     return batch
 
 
 def _import_chunk(
     batch: ImportBatch,
+    token: str,
     chunk: list[Row],
     layout: Any,
     columns: Mapping[str, str],
@@ -197,71 +284,108 @@ def _import_chunk(
 ) -> None:
     good: list[tuple[int, Clean]] = []
     issues: list[RowIssue] = []
+    refused = skipped = 0
     for number, values in chunk:
         try:
             good.append((number, check_row(values, layout, columns, lookups)))
-        except RowSkipped as skipped:
-            batch.skipped += 1
+        except RowSkipped as skip:
+            skipped += 1
             if values and any(cells.text(v) for v in values):
                 issues.append(
-                    RowIssue(batch=batch, row=number, message=skipped.message[:300], refused=False)
+                    RowIssue(batch=batch, row=number, message=skip.message[:300], refused=False)
                 )
-        except RowRefused as refused:
-            batch.refused += 1
+        except RowRefused as refusal:
+            refused += 1
             issues.append(
                 RowIssue(
                     batch=batch,
                     row=number,
-                    column=refused.column[:100],
-                    message=refused.message[:300],
+                    column=refusal.column[:100],
+                    message=refusal.message[:300],
                 )
             )
-    keys = [clean.natural_key for _number, clean in good]
-    existing = set(
-        SourceRecord.objects.filter(source=batch.source, natural_key__in=keys).values_list(
-            "natural_key", flat=True
-        )
-    )
-    new: list[tuple[int, Clean]] = []
+    # Rows repeated inside the file are reported here, before the database is asked.
+    unique: list[tuple[int, Clean]] = []
+    repeated = 0
     for number, clean in good:
-        if clean.natural_key in existing:
-            batch.duplicates += 1
-            continue
-        if clean.natural_key in seen:
-            batch.duplicates += 1
+        first = seen.get(clean.natural_key)
+        if first is not None:
+            repeated += 1
             issues.append(
                 RowIssue(
                     batch=batch,
                     row=number,
-                    message=(
-                        _("The same record as row %(row)d; imported once.")
-                        % {"row": seen[clean.natural_key]}
-                    )[:300],
+                    message=(_("The same record as row %(row)d; imported once.") % {"row": first})[
+                        :300
+                    ],
                     refused=False,
                 )
             )
             continue
         seen[clean.natural_key] = number
-        new.append((number, clean))
-    with transaction.atomic():
-        _insert(batch, new)
-        RowIssue.objects.bulk_create(issues, batch_size=1000)
-        batch.kept += len(new)
-        batch.processed_rows = min(
-            batch.processed_rows + len(chunk),
-            max(batch.total_rows, batch.processed_rows + len(chunk)),
+        unique.append((number, clean))
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                counters = _write_chunk(
+                    batch, token, chunk, unique, issues, refused, skipped, repeated
+                )
+        except IntegrityError:
+            # Only a writer that bypasses the body's lock can get here; the keys it wrote are
+            # seen on the second try.
+            if attempt == 2:
+                raise
+        else:
+            # Only once the chunk is written does the batch in memory move on.
+            for name, value in counters.items():
+                setattr(batch, name, value)
+            return
+
+
+def _write_chunk(
+    batch: ImportBatch,
+    token: str,
+    chunk: list[Row],
+    unique: list[tuple[int, Clean]],
+    issues: list[RowIssue],
+    refused: int,
+    skipped: int,
+    repeated: int,
+) -> dict[str, int]:
+    """One transaction: the body's import lock, the keys already there, the new rows, the
+    issues and the counters — all of it or none."""
+    # One import per body writes at a time (PostgreSQL: a row lock on the body that does not
+    # block rows referring to it; SQLite: its write lock, taken at BEGIN IMMEDIATE). Under the
+    # lock the keys read below include every row another batch of the body has committed.
+    list(Unit.objects.select_for_update(no_key=True).filter(pk=batch.source_id).values("pk"))
+    keys = [clean.natural_key for _number, clean in unique]
+    existing = dict(
+        SourceRecord.objects.filter(source=batch.source_id, natural_key__in=keys).values_list(
+            "natural_key", "batch_id"
         )
-        batch.total_rows = max(batch.total_rows, batch.processed_rows)
-        batch.save(
-            update_fields=[
-                "kept",
-                "refused",
-                "duplicates",
-                "skipped",
-                "processed_rows",
-                "total_rows",
-            ]
-        )
+    )
+    new: list[tuple[int, Clean]] = []
+    kept = duplicates = 0
+    for number, clean in unique:
+        if clean.natural_key not in existing:
+            new.append((number, clean))
+        elif existing[clean.natural_key] == batch.pk:
+            kept += 1  # written by an earlier run of this batch that was cut short
+        else:
+            duplicates += 1
+    _insert(batch, new)
+    RowIssue.objects.bulk_create(issues, batch_size=1000)
+    processed = batch.processed_rows + len(chunk)
+    counters = {
+        "kept": batch.kept + kept + len(new),
+        "refused": batch.refused + refused,
+        "duplicates": batch.duplicates + duplicates + repeated,
+        "skipped": batch.skipped + skipped,
+        "processed_rows": processed,
+        "total_rows": max(batch.total_rows, processed),
+    }
+    _heartbeat(batch, token, fields=counters)
+    return counters
 
 
 # The columns written for each new record, in order; the rest keep their defaults.

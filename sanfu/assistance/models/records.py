@@ -128,6 +128,11 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Who is importing it (a token drawn at each claim) and when they last showed life: a
+    # running batch whose heartbeat is older than the sweep's timeout is taken over, and the
+    # process that lost it can no longer write to it.
+    runner = models.CharField(_("claimed by"), max_length=32, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
 
     objects = BatchQuerySet.as_manager()
 
