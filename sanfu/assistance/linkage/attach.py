@@ -26,7 +26,7 @@ a valid ID number are never joined (S holds none).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -77,21 +77,57 @@ class _Facts:
                 self.births.add(f"{number[6:10]}-{number[10:12]}-{number[12:14]}")
 
 
-def _compatible(sparse: _Facts, person: _Facts) -> bool:
+def _compatible(sparse: _Facts, person: _Facts, *, name_unique: bool) -> bool:
     for mine, theirs in ((sparse.towns, person.towns), (sparse.births, person.births)):
         if mine and theirs and not mine & theirs:
             return False
-    if sparse.numbers and not sparse.numbers & person.numbers:
+    numbers = sparse.numbers
+    if numbers and not any(_within_two(a, b) for a in numbers for b in person.numbers):
         return False
-    can_contradict = (sparse.phones and person.phones) or (sparse.addresses and person.addresses)
-    shares = sparse.phones & person.phones or sparse.addresses & person.addresses
+    addresses = sparse.addresses and person.addresses
+    if name_unique:
+        # No one else in the batch bears the name: a phone that differs is an old or a new
+        # number (common); an address that differs is a move, or another person.
+        return not (addresses and not sparse.addresses & person.addresses)
+    can_contradict = (sparse.phones and person.phones) or addresses
+    shares = _near(sparse.phones, person.phones) or sparse.addresses & person.addresses
     return not (can_contradict and not shares)
 
 
-def attach_sparse(records: Sequence[Record], person_of: Mapping[str, str]) -> dict[str, str]:
+def _within_two(a: str, b: str) -> bool:
+    """Levenshtein distance of two short strings at most 2."""
+    if abs(len(a) - len(b)) > 2:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1] <= 2
+
+
+def _near(mine: set[str], theirs: set[str]) -> bool:
+    """A phone in both sets, or two of the same length one mistyped digit apart."""
+    if mine & theirs:
+        return True
+    return any(
+        len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        for a in mine
+        for b in theirs
+    )
+
+
+def attach_sparse(
+    records: Sequence[Record],
+    person_of: Mapping[str, str],
+    *,
+    movable: Container[str] | None = None,
+) -> dict[str, str]:
     """``person_of`` with sparse clusters joined to the only person bearing their name.
 
-    Person ids stay the smallest record_id of each (possibly grown) cluster.
+    Each grown cluster is keyed by the smallest key among those joined. With ``movable``, only
+    the clusters it holds may join another (incremental matching: existing persons stay).
     """
     facts: dict[str, _Facts] = defaultdict(_Facts)
     for record in records:
@@ -111,6 +147,8 @@ def attach_sparse(records: Sequence[Record], person_of: Mapping[str, str]) -> di
     for person, fact in facts.items():
         if len(fact.records) > _SPARSE_SIZE or fact.valid or len(fact.names) != 1:
             continue
+        if movable is not None and person not in movable:
+            continue
         name = next(iter(fact.names))
         groups = (
             [in_town[name, t] for t in fact.towns] + [townless[name]]
@@ -126,7 +164,7 @@ def attach_sparse(records: Sequence[Record], person_of: Mapping[str, str]) -> di
         target = facts[other]
         if (len(target.records) < 2 and not target.valid) or other in joined:
             continue
-        if _compatible(fact, target):
+        if _compatible(fact, target, name_unique=holders[name] == {person, other}):
             joined[person] = other
     if not joined:
         return dict(person_of)
