@@ -3,7 +3,8 @@
 `persons_relink` clusters every record again (after a model change, or nightly);
 `persons_match_new` attaches records that have no person yet to existing persons, one import
 or application at a time, without re-linking the rest. Person ids stay stable across a
-re-link: a cluster keeps the person most of its records already had.
+re-link: each person carries on in the cluster holding most of its records; a merge keeps the
+oldest id and lists the others in ``Person.merged_ids``; findings and applications follow.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sanfu.assistance.models import Person, RecordKind, SourceRecord
 from sanfu.directory.models import Resident, Unit
 
 if TYPE_CHECKING:
-    from sanfu.assistance.linkage import LinkageModel, Record
+    from sanfu.assistance.linkage import LinkageModel, NewLinkage, Record
 
 # Without a saved model, a county with at least this many records trains on its own records
 # (EM needs that much); a smaller one (a trial, the tests) uses the packaged model.
@@ -80,9 +81,15 @@ class LinkSummary:
     records: int
     persons: int
     new_persons: int
+    merged: int = 0  # persons merged into others (their ids live on in ``merged_ids``)
 
     def as_dict(self) -> dict[str, int]:
-        return {"records": self.records, "persons": self.persons, "new_persons": self.new_persons}
+        return {
+            "records": self.records,
+            "persons": self.persons,
+            "new_persons": self.new_persons,
+            "merged_persons": self.merged,
+        }
 
 
 def persons_relink(*, model: LinkageModel | None = None, say: Say | None = None) -> LinkSummary:
@@ -112,17 +119,41 @@ def persons_relink(*, model: LinkageModel | None = None, say: Say | None = None)
 def _store_clusters(
     clusters: list[list[int]], best: dict[int, tuple[float, dict[str, str]]]
 ) -> LinkSummary:
+    """Store the clusters as persons, keeping the ids of persons that carry on.
+
+    Each person of the last run carries on in the cluster holding most of its records (ties:
+    the cluster with the smallest record). A cluster that carries on one person keeps its id;
+    one that carries on several (a merge) keeps the oldest (smallest) id, records the others
+    in ``merged_ids`` and takes over their findings and applications; one that carries on
+    none (a split-off part, new records) is a new person.
+    """
     current = dict(SourceRecord.objects.values_list("pk", "person_id"))
-    taken: set[int] = set()
+    overlap: Counter[tuple[int, int]] = Counter()
+    for index, members in enumerate(clusters):
+        for pk in members:
+            if (person := current.get(pk)) is not None:
+                overlap[index, person] += 1
+    smallest = [min(members) for members in clusters]
+    home: dict[int, int] = {}  # person of the last run -> the cluster it carries on in
+    for (index, person), _count in sorted(
+        overlap.items(), key=lambda item: (-item[1], smallest[item[0][0]])
+    ):
+        home.setdefault(person, index)
+    carried: dict[int, list[int]] = defaultdict(list)
+    for person, index in home.items():
+        carried[index].append(person)
     assignment: dict[int, int] = {}
+    merges: dict[int, list[int]] = {}
     new_persons = 0
-    for members in sorted(clusters, key=len, reverse=True):
-        votes = Counter(current.get(pk) for pk in members if current.get(pk) is not None)
-        person_id = next((p for p, _n in votes.most_common() if p not in taken), None)
-        if person_id is None:
+    for index, members in enumerate(clusters):
+        persons = sorted(carried.get(index, []))
+        if persons:
+            person_id = persons[0]
+            if len(persons) > 1:
+                merges[person_id] = persons[1:]
+        else:
             person_id = Person.objects.create(name="").pk
             new_persons += 1
-        taken.add(person_id)
         for pk in members:
             assignment[pk] = person_id
     updates = []
@@ -136,16 +167,45 @@ def _store_clusters(
     SourceRecord.objects.bulk_update(
         updates, ["person", "match_probability", "match_evidence"], batch_size=2000
     )
+    _record_merges(merges)
+    taken = set(assignment.values())
     Person.objects.exclude(pk__in=taken).filter(records__isnull=True).delete()
     person_facts_refresh(person_ids=taken)
-    return LinkSummary(records=len(assignment), persons=len(taken), new_persons=new_persons)
+    return LinkSummary(
+        records=len(assignment),
+        persons=len(taken),
+        new_persons=new_persons,
+        merged=sum(len(m) for m in merges.values()),
+    )
+
+
+def _record_merges(merges: dict[int, list[int]]) -> None:
+    """Point what referred to a merged person at the person it was merged into."""
+    if not merges:
+        return
+    from sanfu.assistance.models import Application, Finding
+
+    merged_before = dict(
+        Person.objects.filter(pk__in=[p for ps in merges.values() for p in ps]).values_list(
+            "pk", "merged_ids"
+        )
+    )
+    survivors = Person.objects.in_bulk(list(merges))
+    for person_id, merged in merges.items():
+        Finding.objects.filter(person_id__in=merged).update(person_id=person_id)
+        Application.objects.filter(person_id__in=merged).update(person_id=person_id)
+        survivor = survivors[person_id]
+        earlier = [p for m in merged for p in merged_before.get(m, [])]
+        survivor.merged_ids = sorted({*survivor.merged_ids, *merged, *earlier})
+    Person.objects.bulk_update(list(survivors.values()), ["merged_ids"], batch_size=1000)
 
 
 def persons_match_new(
     *, records: QuerySet[SourceRecord] | None = None, model: LinkageModel | None = None
 ) -> LinkSummary:
-    """Attach records without a person to existing persons (or new ones), incrementally."""
-    from sanfu.assistance.linkage import match_new
+    """Attach records without a person to existing persons, or make new persons of them (one
+    per new person, however many of the new records are theirs), without re-linking the rest."""
+    from sanfu.assistance.linkage import link_new
 
     pending = records if records is not None else SourceRecord.objects.all()
     new_rows = list(pending.filter(person__isnull=True).order_by("pk").values_list(*RECORD_FIELDS))
@@ -160,31 +220,25 @@ def persons_match_new(
     existing = [(as_record(row[:-1]), str(row[-1])) for row in existing_rows]
     if model is None:
         model = linkage_model(records=[*new, *(r for r, _p in existing)])
-    matched = match_new(new, existing, model=model) if existing else {}
-    return _store_matches(new, matched, model.threshold)
+    linkage = link_new(new, existing, model=model)
+    return _store_matches(new, linkage, model.threshold)
 
 
 @transaction.atomic
-def _store_matches(
-    new: list[Record], matched: dict[str, tuple[str | None, float]], threshold: float
-) -> LinkSummary:
-    # New records that match no one are matched among themselves by exact ID number first,
-    # so one import's rows about one stranger still make one person.
-    by_id: dict[str, int] = {}
+def _store_matches(new: list[Record], linkage: NewLinkage, threshold: float) -> LinkSummary:
+    created: dict[str, int] = {}  # new person key -> Person pk
     touched: set[int] = set()
-    created = 0
     updates = []
     for record in new:
-        person, probability = matched.get(record.record_id, (None, 0.0))
-        if person is None and record.id_number and record.id_number in by_id:
-            person_id = by_id[record.id_number]
-        elif person is None:
-            person_id = Person.objects.create(name=record.name).pk
-            created += 1
-        else:
+        person = linkage.person_of[record.record_id]
+        probability = linkage.probability[record.record_id]
+        if person is not None:
             person_id = int(person)
-        if record.id_number:
-            by_id.setdefault(record.id_number, person_id)
+        else:
+            key = linkage.new_person_of[record.record_id]
+            if key not in created:
+                created[key] = Person.objects.create(name=record.name).pk
+            person_id = created[key]
         touched.add(person_id)
         updates.append(
             SourceRecord(
@@ -198,7 +252,7 @@ def _store_matches(
         updates, ["person", "match_probability", "match_evidence"], batch_size=2000
     )
     person_facts_refresh(person_ids=touched)
-    return LinkSummary(records=len(new), persons=Person.objects.count(), new_persons=created)
+    return LinkSummary(records=len(new), persons=Person.objects.count(), new_persons=len(created))
 
 
 # --- facts ---------------------------------------------------------------------------------

@@ -7,12 +7,13 @@ error messages (``clean``), so configured settings are enough.
 - ``train(records)`` learns a ``LinkageModel`` (EM, unsupervised) and ``LinkageModel.save``
   writes it as versioned JSON, atomically.
 - ``link(records, model=…)`` clusters every record to a canonical person.
-- ``match_new(new, existing, model=…)`` attaches new records to existing persons without
-  re-linking everything.
+- ``link_new(new, existing, model=…)`` links new records to existing persons and to each
+  other (the same new person gets one key) without re-linking the existing records;
+  ``match_new`` gives each new record its existing person or ``None``.
 
-A ``person_id`` is the smallest ``record_id`` (string order) among the records of its cluster:
-stable as long as that record stays in the cluster, readable, and needing no extra table.
-``match_new`` returns the ``person_id`` given with the existing record it matched.
+Here a ``person_id`` is the smallest ``record_id`` (string order) among the records of its
+cluster: a per-run key, readable, needing no table. Ids that outlive a re-link are the
+registry's (``sanfu.assistance.persons``: a cluster keeps the id of the person it carries on).
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ __all__ = [
     "LinkageModel",
     "MatchedPair",
     "ModelFormatError",
+    "NewLinkage",
     "Record",
     "default_model_path",
     "link",
+    "link_new",
     "match_new",
     "train",
 ]
@@ -65,6 +68,20 @@ class Linkage:
     pairs: list[MatchedPair]
 
 
+@dataclass
+class NewLinkage:
+    """New records linked by ``link_new``.
+
+    ``person_of``: the existing person a new record belongs to, or ``None``; ``new_person_of``:
+    for the others, their new person's key (the smallest record_id of its new records);
+    ``probability``: the best pair of each new record with an existing record (0.0: none).
+    """
+
+    person_of: dict[str, str | None]
+    new_person_of: dict[str, str]
+    probability: dict[str, float]
+
+
 def default_model_path() -> Path:
     """``<SANFU_DATA_DIR>/assistance/linkage-model.json``."""
     from django.conf import settings
@@ -73,7 +90,7 @@ def default_model_path() -> Path:
 
 
 # Imported last: these modules use the dataclasses above.
-from sanfu.assistance.linkage.engine import link, match_new, train  # noqa: E402
+from sanfu.assistance.linkage.engine import link, link_new, match_new, train  # noqa: E402
 from sanfu.assistance.linkage.model import (  # noqa: E402
     DEFAULT_THRESHOLD,
     MODEL_FORMAT_VERSION,

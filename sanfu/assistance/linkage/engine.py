@@ -24,9 +24,16 @@ if TYPE_CHECKING:
     from splink.internals.database_api import DatabaseAPI
     from splink.internals.splink_dataframe import SplinkDataFrame
 
-    from sanfu.assistance.linkage import Linkage, MatchedPair, Record
+    from sanfu.assistance.linkage import Linkage, MatchedPair, NewLinkage, Record
 
-__all__ = ["link", "link_at_thresholds", "match_new", "train", "train_or_default"]
+__all__ = [
+    "link",
+    "link_at_thresholds",
+    "link_new",
+    "match_new",
+    "train",
+    "train_or_default",
+]
 
 BACKENDS = ("duckdb", "spark")
 # Splink logs every SQL step at INFO; only its warnings are worth showing.
@@ -324,24 +331,115 @@ def link_at_thresholds(
     }
 
 
-def match_new(
+def link_new(
     new: Sequence[Record],
     existing: Sequence[tuple[Record, str]],
     *,
     model: LinkageModel,
     backend: str = "duckdb",
-) -> dict[str, tuple[str | None, float]]:
-    """Attach each new record to the best-matching existing person, or ``None`` (a stranger).
+) -> NewLinkage:
+    """Link new records to existing persons and to each other, without re-linking the rest.
 
-    Only pairs between new and existing records are scored, through the same blocking rules;
-    the existing records are not re-linked among themselves. The probability is that of the
-    best pair (0.0 when no candidate pair was found).
+    Pairs are scored between new and existing records and among the new records (the same
+    blocking rules as ``link``); pairs among the existing records are not. The pairs at or
+    above the threshold are taken from the most probable down, never putting two existing
+    persons, or two different valid ID numbers, into one. Then the second pass of ``link``
+    (``attach_sparse``) lets a sparse group of new records join the only person, existing or
+    new, bearing its name. New records that reach no existing person form new persons, each
+    keyed by the smallest record_id of its records.
     """
+    from sanfu.assistance.linkage import NewLinkage
+
     _check_unique([*new, *(record for record, _ in existing)])
-    result: dict[str, tuple[str | None, float]] = {r.record_id: (None, 0.0) for r in new}
-    if not new or not existing:
-        return result
     person_of = {record.record_id: person for record, person in existing}
+    new_ids = [r.record_id for r in new]
+    best: dict[str, float] = dict.fromkeys(new_ids, 0.0)
+    edges: list[tuple[str, str, float]] = []  # (new record, new record or person node, p)
+    if new and existing:
+        for a, b, probability in _predict_between(new, existing, model, backend=backend):
+            new_id, old_id = (a, b) if a in best else (b, a)
+            best[new_id] = max(best[new_id], probability)
+            if probability >= model.threshold:
+                edges.append((new_id, _PERSON + person_of[old_id], probability))
+    if len(new) >= 2:
+        for a, b, probability, _ in _predict(
+            new, model, model.threshold, backend=backend, with_evidence=False
+        ):
+            edges.append((a, b, probability))
+    valid = _valid_ids(new)
+    numbers: dict[str, set[str]] = {n: {number} for n, number in valid.items()}
+    for record, person in existing:
+        number, ok = id_for_matching(record.id_number) if record.id_number else ("", False)
+        if ok:
+            numbers.setdefault(_PERSON + person, set()).add(number)
+    group = _components(new_ids, edges, numbers)
+    # The second pass, over existing and new records: only groups without an existing person
+    # may move, so existing persons are never joined to one another.
+    everyone = [*(record for record, _ in existing), *new]
+    keys = {r.record_id: _PERSON + p for r, p in existing} | group
+    movable = {key for key in group.values() if not key.startswith(_PERSON)}
+    keys = attach_sparse(everyone, keys, movable=movable)
+    result: dict[str, str | None] = {}
+    new_person_of: dict[str, str] = {}
+    for record_id in new_ids:
+        key = keys[record_id]
+        if key.startswith(_PERSON):
+            result[record_id] = key.removeprefix(_PERSON)
+        else:
+            result[record_id] = None
+            new_person_of[record_id] = key
+    return NewLinkage(person_of=result, new_person_of=new_person_of, probability=best)
+
+
+# Prefix of an existing person's node: sorts before every record_id, so a group that takes in
+# an existing person is keyed by that person.
+_PERSON = "\x00"
+
+
+def _components(
+    new_ids: Sequence[str],
+    edges: Sequence[tuple[str, str, float]],
+    numbers: dict[str, set[str]],
+) -> dict[str, str]:
+    """New record -> its group: the person node it reached, else its smallest new record_id.
+
+    Edges are taken from the most to the least probable; one that would join two existing
+    persons, or two different valid ID numbers, is skipped.
+    """
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for new_id in new_ids:
+        root(new_id)
+    for left, right, _ in sorted(edges, key=lambda e: -e[2]):
+        a, b = root(left), root(right)
+        if a == b or (a.startswith(_PERSON) and b.startswith(_PERSON)):
+            continue
+        number_a, number_b = numbers.get(a, set()), numbers.get(b, set())
+        if number_a and number_b and not number_a & number_b:
+            continue
+        if b < a:
+            a, b = b, a
+        parent[b] = a
+        if number_b:
+            numbers[a] = number_a | number_b
+    return {new_id: root(new_id) for new_id in new_ids}
+
+
+def _predict_between(
+    new: Sequence[Record],
+    existing: Sequence[tuple[Record, str]],
+    model: LinkageModel,
+    *,
+    backend: str,
+) -> list[tuple[str, str, float]]:
+    """Scored pairs of one new and one existing record (every probability)."""
     with _db_api(backend) as api:
         left = _register(api, features_table([r for r, _ in existing]), "existing")
         right = _register(api, features_table(new), "new")
@@ -354,13 +452,23 @@ def match_new(
         predictions = linker.inference.predict_between(
             left, right, link_type="link_only", warning_mode="never"
         )
-        best: dict[str, float] = {}
-        for a, b, probability, _ in _scored_pairs(predictions, 0.0, with_evidence=False):
-            new_id, old_id = (a, b) if a in result and b in person_of else (b, a)
-            if new_id not in result or old_id not in person_of:
-                continue
-            if probability > best.get(new_id, -1.0):
-                best[new_id] = probability
-                person = person_of[old_id] if probability >= model.threshold else None
-                result[new_id] = (person, probability)
-    return result
+        return [(a, b, p) for a, b, p, _ in _scored_pairs(predictions, 0.0, with_evidence=False)]
+
+
+def match_new(
+    new: Sequence[Record],
+    existing: Sequence[tuple[Record, str]],
+    *,
+    model: LinkageModel,
+    backend: str = "duckdb",
+) -> dict[str, tuple[str | None, float]]:
+    """Each new record's existing person, or ``None`` (a new person), and the probability of
+    its best pair with an existing record (0.0 when no candidate pair was found).
+
+    ``link_new`` in the shape an application needs; ``link_new`` also says which new records
+    are one new person.
+    """
+    linkage = link_new(new, existing, model=model, backend=backend)
+    return {
+        r.record_id: (linkage.person_of[r.record_id], linkage.probability[r.record_id]) for r in new
+    }

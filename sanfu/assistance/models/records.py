@@ -47,6 +47,8 @@ class Person(models.Model):
         null=True,
         blank=True,
     )
+    # Ids of persons a re-link found to be this one (their findings now point here).
+    merged_ids = models.JSONField(_("merged person ids"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -13,10 +13,12 @@ from sanfu.assistance.linkage import (
     ModelFormatError,
     Record,
     link,
+    link_new,
     match_new,
     train,
 )
 from sanfu.assistance.linkage.evaluate import pairwise_scores
+from sanfu.assistance.linkage.features import id_for_matching
 from sanfu.assistance.linkage.synthetic import generate
 from sanfu.lib.idnumber import id_number_check_char
 
@@ -127,6 +129,58 @@ def test_match_new_attaches_a_known_person_and_leaves_a_stranger_new(county, mod
     assert result["new-1"][0] == linkage.person_of[known.record_id]
     assert result["new-1"][1] >= model.threshold
     assert result["new-2"][0] is None
+
+
+def test_link_new_makes_one_new_person_of_a_strangers_records(county, model):
+    records, _ = county
+    linkage = link(records, model=model, with_pairs=False)
+    existing = [(r, linkage.person_of[r.record_id]) for r in records]
+    number = _id("33102219990909099")
+    batch = [
+        Record("new-1", "医疗保障局", "欧阳明月", number, "13000000009", town="石门镇"),
+        Record("new-2", "民政局", "欧阳明月", number, "", "1999-09-09", town="石门镇"),
+        Record("new-3", "红十字会", "欧阳明月", town="石门镇"),  # the second pass
+        Record("new-4", "教育局", "司马相如", _id("33102220010101011"), "13000000010"),
+    ]
+    result = link_new(batch, existing, model=model)
+    assert result.person_of == dict.fromkeys(["new-1", "new-2", "new-3", "new-4"])
+    assert result.new_person_of == {
+        "new-1": "new-1", "new-2": "new-1", "new-3": "new-1", "new-4": "new-4"
+    }  # fmt: skip
+
+
+def test_link_new_sees_through_a_typo_but_never_merges_twins(county, model):
+    records, _ = county
+    linkage = link(records, model=model, with_pairs=False)
+    existing = [(r, linkage.person_of[r.record_id]) for r in records]
+    known = next(
+        r for r in records
+        if r.id_number.isascii() and r.name and r.phone and r.birth_date and r.address
+        and id_for_matching(r.id_number)[1]
+    )  # fmt: skip
+    digit = "1" if known.id_number[15] != "1" else "2"
+    typo = known.id_number[:15] + digit + known.id_number[16:]
+    first17 = known.id_number[:14] + f"{(int(known.id_number[14:17]) + 2) % 1000:03d}"
+    twin_number = _id(first17)
+    batch = [
+        Record("new-typo", "医疗保障局", known.name, typo, known.phone, known.birth_date),
+        # A twin: same birth date, address, phone and town, a name one character away, and
+        # an ID number of their own.
+        Record(
+            "new-twin",
+            "民政局",
+            known.name[:-1] + "乐",
+            twin_number,
+            known.phone,
+            known.birth_date,
+            known.address,
+            known.town,
+        ),
+    ]
+    result = link_new(batch, existing, model=model)
+    assert result.person_of["new-typo"] == linkage.person_of[known.record_id]
+    assert result.person_of["new-twin"] is None
+    assert result.new_person_of["new-twin"] == "new-twin"
 
 
 def test_train_refuses_too_few_records():

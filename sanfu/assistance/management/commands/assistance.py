@@ -71,7 +71,14 @@ class Command(BaseCommand):
 
     def _add_match(self, parser: CommandParser) -> None:
         parser.add_argument("--input", type=Path, required=True, help="records CSV (UTF-8 or GBK)")
-        parser.add_argument("--output", type=Path, required=True, help="record_id,person_id CSV")
+        parser.add_argument(
+            "--output",
+            type=Path,
+            required=True,
+            help="record_id,person_id CSV; a person_id is the smallest record_id of the person's "
+            "records, so it holds for this run only (the registry's `link` keeps person ids "
+            "across runs)",
+        )
         parser.add_argument(
             "--model",
             type=Path,
