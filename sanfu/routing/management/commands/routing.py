@@ -1,4 +1,4 @@
-"""`sanfu routing train|evaluate|crossval|hotspots|review|index`: JSON on stdout, progress on
+"""`sanfu routing train|evaluate|crossval|hotspots|review|index|replay`: JSON on stdout, progress on
 stderr, so scripts can read the figures and people can watch the run."""
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from sanfu.routing.datasets import (
 )
 from sanfu.routing.evaluation import crossval, evaluate
 from sanfu.routing.hotspots import HEAT_FORMULA, board_hotspots, hotspot_json
-from sanfu.routing.models import CaseSignature
+from sanfu.routing.models import CaseSignature, Choice, Suggestion
 from sanfu.routing.review import reply_review
-from sanfu.routing.services import cases_index
-from sanfu.routing.suggest import forget_router
+from sanfu.routing.services import cases_index, history_replay
+from sanfu.routing.suggest import forget_router, load_router
 from sanfu.routing.training import Example, router_fit, training_set
 
 
@@ -64,6 +64,11 @@ class Command(BaseCommand):
         review.add_argument("--data", type=Path, required=True)
         review.add_argument("--show", type=int, default=20, help="flagged answers to list")
         actions.add_parser("index", help="add cases missing from the similar-cases index")
+        actions.add_parser(
+            "replay",
+            help="record today's suggestions and the final choices for closed cases routed "
+            "before routing recorded them (seeded or imported history)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -179,6 +184,32 @@ class Command(BaseCommand):
             progress=lambda n: self.progress(f"{n}/{total}"),
         )
         return {"indexed": done, "seconds": round(time.perf_counter() - started, 1)}
+
+    def _replay(self, options: dict[str, Any]) -> dict[str, Any]:
+        router = load_router()
+        pending = (
+            Case.objects.filter(
+                state=CaseState.CLOSED, category__isnull=False, lead_unit__isnull=False
+            )
+            .exclude(pk__in=Suggestion.objects.values("case_id"))
+            .exclude(pk__in=Choice.objects.values("case_id"))
+            .select_related("location_unit", "category", "lead_unit")
+            .order_by("pk")
+        )
+        total = pending.count()
+        self.progress(f"replaying {total} closed cases")
+        started = time.perf_counter()
+        done = history_replay(
+            cases=pending.iterator(chunk_size=500),
+            router=router,
+            progress=lambda n: self.progress(f"{n}/{total}"),
+        )
+        return {
+            "cases": done.cases,
+            "suggestions": done.suggestions,
+            "model_version": router.version if router is not None else None,
+            "seconds": round(time.perf_counter() - started, 1),
+        }
 
 
 @contextmanager
