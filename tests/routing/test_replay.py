@@ -80,7 +80,8 @@ def test_replay_records_suggestions_and_choices_and_the_accuracy_page_shows_them
     assert routing_accuracy(user=people.outsider).cases == 0
     administrator = make_staff("admin", tree.county, StaffRole.ADMINISTRATOR)
     html = login(administrator).get("/workbench/routing/accuracy/").content.decode()
-    assert "<td>2</td>" in html and "50%" in html
+    assert "<td>2</td>" in html
+    assert "50%" in html
 
     # Once is enough: a second run records nothing more.
     again = replay()
