@@ -53,7 +53,7 @@ PAGES = [
     ("workbench home, town staff", "demo-town", "/workbench/"),
     ("dashboard, whole county, last 12 months", "demo-leader", "/workbench/dashboard/"),
     ("dashboard, one town, last 12 months", "demo-town-leader", "/workbench/dashboard/"),
-    # With a category the figures are computed from the cases rather than the aggregates.
+    # A broad category is read from the aggregates' breakdown rows (unit × category × channel).
     (
         "dashboard, county, one broad category",
         "demo-leader",
