@@ -90,3 +90,39 @@ def test_excel_date_cells_and_numbers_are_read_as_such(bodies: Bodies) -> None:
         "800.50",
         "13800138000",
     )
+
+
+def test_imports_and_matching_clean_fields_one_way(bodies: Bodies) -> None:
+    """What a valid ID number, phone, date and name is, is decided once (linkage.clean): each
+    awkward cell is kept by the import as that cleaner spells it, or refused where it refuses."""
+    from sanfu.assistance.linkage import clean
+
+    old_id = ZHANG[:6] + ZHANG[8:17]  # the 15-digit number of before 1999
+    cells = [
+        ("张 三", "３３０２９９ " + ZHANG[6:], "+86 138-0013-8000", "2025年7月1日"),
+        ("Zhang  Wei", old_id, "0086 13800138001", "2025/7/2"),
+        ("阿卜杜•热合曼", LI, "(0571)88886666", "20250703"),
+        ("王五", WANG, "12345678901", "2025-07-04"),  # no mobile starts with 12
+        ("王五", WANG, "13800138002", "2025-02-30"),
+        ("王1五", WANG, "13800138002", "2025-07-05"),
+    ]
+    rows = [["姓名", "身份证号", "联系电话", "项目", "发放金额", "发放日期"]]
+    rows += [[n, i, p, "DB01", "800", d] for n, i, p, d in cells]
+    batch = _import(bodies, "一致.csv", csv_bytes(rows))
+    assert batch.state == "done", batch.error
+    refused = {issue.row: issue.column for issue in batch.issues.filter(refused=True)}
+    for row, (name, number, phone, day) in enumerate(cells, start=2):
+        try:
+            expected = (
+                clean.clean_name(name),
+                clean.clean_id_number(number),
+                clean.clean_phone(phone),
+                clean.clean_date(day),
+            )
+        except ValueError:
+            assert row in refused, (row, name, number, phone, day)
+            continue
+        record = SourceRecord.objects.get(row=row)
+        assert (record.name, record.id_number, record.phone, str(record.given_on)) == expected
+    assert refused == {5: "联系电话", 6: "发放日期", 7: "姓名"}
+    assert SourceRecord.objects.get(row=3).id_number == clean.clean_id_number(old_id)

@@ -1,22 +1,24 @@
 """Turning one spreadsheet cell into one of our values, or a message saying why it cannot be.
 
 Each parser takes what the reader gives (str, int, float, datetime or None) and returns the
-clean value, or raises `CellError` with a translated message. Full-width digits and letters
-(NFKC) and surrounding spaces are folded everywhere; nothing is guessed beyond that.
+clean value, or raises `CellError` with a translated message. What a valid ID number, phone,
+date, name or piece of text is, is decided once, in `sanfu.assistance.linkage.clean`, which
+person matching uses too; here are only what belongs to spreadsheet cells (Excel's numbers
+and date cells, a month for the date aid was given) and the fields only imports have (amounts,
+statuses, disability grades).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from sanfu.assistance.linkage import clean
 from sanfu.assistance.models import Status
-from sanfu.lib.idnumber import IdNumberError, parse_id_number
 
 Cell = str | int | float | datetime | date | None
 
@@ -28,110 +30,83 @@ class CellError(ValueError):
 
 
 def text(value: Cell) -> str:
+    """The cell as text in the one clean form (NFKC, white space runs to one space, trimmed);
+    a whole number Excel stored as a float reads without its ``.0``."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.isascii():
-        return value.strip()  # nothing for NFKC to fold
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+    return clean.clean_text(value)
 
 
 def id_number(value: Cell) -> str:
     """An 18-character ID number, checked (length, birth date, check digit)."""
-    if isinstance(value, float):
+    # A whole number of 18 digits in a number cell is one Excel rounded (it keeps 15).
+    rounded = isinstance(value, int) and str(value).endswith("000")
+    if rounded or clean.is_excel_number(value):
+        shown = f"{value:.5E}" if isinstance(value, float) else text(value).replace(" ", "")
         raise CellError(
             _(
                 "The ID number was stored as a number (%(value)s), so Excel has lost its last "
                 "digits; format the column as text and export it again."
             )
-            % {"value": f"{value:.5E}"}
+            % {"value": shown}
         )
-    raw = text(value).replace(" ", "")
-    if _SCIENTIFIC.match(raw) or (isinstance(value, int) and raw.endswith("000")):
-        raise CellError(
-            _(
-                "The ID number was stored as a number (%(value)s), so Excel has lost its last "
-                "digits; format the column as text and export it again."
-            )
-            % {"value": raw}
-        )
-    if not raw:
-        return ""
     try:
-        return parse_id_number(raw).number
-    except IdNumberError as error:
-        raise CellError(error.message) from None
+        return clean.clean_id_number(value)
+    except ValueError as error:
+        raise CellError(str(error)) from None
 
 
 def name_text(value: Cell) -> str:
-    """A person's name as the sources' records hold it: folded (NFKC), no white space inside.
-    Applications compare names in this form, so 张 三 and 张三 are one name everywhere."""
-    return "".join(text(value).split())
+    """A person's name as the sources' records hold it (`clean_name`), so 张 三 and 张三 are one
+    name everywhere; a name `clean_name` refuses is only folded, and matches no record."""
+    try:
+        return clean.clean_name(value)
+    except ValueError:
+        return "".join(text(value).split())
 
 
 def name(value: Cell) -> str:
-    cleaned = name_text(value)
+    try:
+        cleaned = clean.clean_name(value)
+    except ValueError as error:
+        raise CellError(str(error)) from None
     if not cleaned:
         raise CellError(_("The name is empty."))
     if len(cleaned) > 50:
         raise CellError(_("The name is longer than 50 characters."))
-    if any(c.isdigit() for c in cleaned):
-        raise CellError(_("A name has no digits."))
     return cleaned
 
 
 def phone(value: Cell) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        raise CellError(_("This is not a phone number."))
-    raw = re.sub(r"[\s\-()（）]", "", text(value))
-    if not raw:
-        return ""
-    if raw.startswith("+86"):
-        raw = raw[3:]
-    if not raw.isdigit() or not 7 <= len(raw) <= 12 or (raw[0] == "1" and len(raw) != 11):
-        raise CellError(_("This is not a phone number."))
-    return raw
+    try:
+        return clean.clean_phone(value)
+    except ValueError as error:
+        raise CellError(str(error)) from None
 
 
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-_MONTH_PATTERN = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
+_MONTH_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 
 
 def day(value: Cell, *, allow_month: bool = False) -> date | None:
-    """A date; `2025-07` (or 2025年7月) means the month's first day where `allow_month`."""
+    """A date; `2025-07` (or 2025年7月) means the month's first day where `allow_month`.
+
+    A number cell holds an Excel date serial (45839), or a compact 20250701 typed as a number.
+    """
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raw = text(value)
-    if not raw:
-        return None
-    if " " in raw:  # "2025-07-01 00:00:00" from a date-time column
-        raw = raw.split(" ", 1)[0]
-    for pattern in _DATE_PATTERNS:
-        found = pattern.match(raw)
+        value = value.date()
+    if isinstance(value, int) and value >= 1_000_000:
+        value = str(value)  # 20250701: no serial is this large
+    if allow_month and isinstance(value, str):
+        found = _MONTH_PATTERN.match(text(value))
         if found:
-            year, month, dd = (int(part) for part in found.groups())
-            break
-    else:
-        found = _MONTH_PATTERN.match(raw) if allow_month else None
-        if not found:
-            raise CellError(_("“%(value)s” is not a date (use 2025-07-01).") % {"value": raw})
-        year, month, dd = int(found.group(1)), int(found.group(2)), 1
+            value = f"{found.group(1)}-{int(found.group(2)):02d}-01"
     try:
-        result = date(year, month, dd)
-    except ValueError:
-        raise CellError(_("%(value)s is not a real date.") % {"value": raw}) from None
-    if not 1900 <= result.year <= 2100:
-        raise CellError(_("%(value)s is not a plausible date.") % {"value": raw})
-    return result
+        cleaned = clean.clean_date(value)
+    except ValueError as error:
+        raise CellError(str(error)) from None
+    return date.fromisoformat(cleaned) if cleaned else None
 
 
 def money(value: Cell, *, label: str | Promise) -> Decimal | None:
@@ -200,7 +175,7 @@ def disability_grade(value: Cell) -> int | None:
 
 
 def short_text(value: Cell, *, limit: int) -> str:
-    cleaned = " ".join(text(value).split())
+    cleaned = text(value)
     if len(cleaned) > limit:
         raise CellError(_("Longer than %(limit)d characters.") % {"limit": limit})
     return cleaned

@@ -26,7 +26,14 @@ from django.utils.translation import gettext as _
 from sanfu.assistance.imports import cells
 from sanfu.assistance.imports.fields import check_mapping, find_layout, guess_columns
 from sanfu.assistance.imports.read import Row, read_table
-from sanfu.assistance.imports.rows import Clean, Lookups, RowRefused, RowSkipped, check_row
+from sanfu.assistance.imports.rows import (
+    Clean,
+    Lookups,
+    RowChecker,
+    RowRefused,
+    RowSkipped,
+    row_checker,
+)
 from sanfu.assistance.models import (
     BatchState,
     ColumnMapping,
@@ -210,8 +217,9 @@ def batch_process(*, batch: ImportBatch, progress: Progress | None = None) -> Im
         rows = itertools.chain((row for row in head if row[0] > layout.header_row), table.rows)
         batch.processed_rows = min(layout.header_row, batch.total_rows)
         seen: dict[str, int] = {}
+        check = row_checker(layout, columns, lookups)
         for chunk in _chunks(rows):
-            _import_chunk(batch, token, chunk, layout, columns, lookups, seen)
+            _import_chunk(batch, token, chunk, check, seen)
             if progress is not None:
                 progress(batch)
     except BatchLost:
@@ -277,9 +285,7 @@ def _import_chunk(
     batch: ImportBatch,
     token: str,
     chunk: list[Row],
-    layout: Any,
-    columns: Mapping[str, str],
-    lookups: Lookups,
+    check: RowChecker,
     seen: dict[str, int],
 ) -> None:
     good: list[tuple[int, Clean]] = []
@@ -287,7 +293,7 @@ def _import_chunk(
     refused = skipped = 0
     for number, values in chunk:
         try:
-            good.append((number, check_row(values, layout, columns, lookups)))
+            good.append((number, check(values)))
         except RowSkipped as skip:
             skipped += 1
             if values and any(cells.text(v) for v in values):
@@ -358,12 +364,7 @@ def _write_chunk(
     # block rows referring to it; SQLite: its write lock, taken at BEGIN IMMEDIATE). Under the
     # lock the keys read below include every row another batch of the body has committed.
     list(Unit.objects.select_for_update(no_key=True).filter(pk=batch.source_id).values("pk"))
-    keys = [clean.natural_key for _number, clean in unique]
-    existing = dict(
-        SourceRecord.objects.filter(source=batch.source_id, natural_key__in=keys).values_list(
-            "natural_key", "batch_id"
-        )
-    )
+    existing = _existing_keys(batch.source_id, [clean.natural_key for _n, clean in unique])
     new: list[tuple[int, Clean]] = []
     kept = duplicates = 0
     for number, clean in unique:
@@ -386,6 +387,22 @@ def _write_chunk(
     }
     _heartbeat(batch, token, fields=counters)
     return counters
+
+
+def _existing_keys(source_id: int, keys: list[str]) -> dict[str, int | None]:
+    """Natural key -> batch of the body's records with one of `keys`, in one query whose
+    parameters are passed as they are (the ORM resolves each of thousands of IN values)."""
+    if not keys:
+        return {}
+    quote = connection.ops.quote_name
+    table = quote(SourceRecord._meta.db_table)
+    select = f"SELECT natural_key, batch_id FROM {table} WHERE source_id = %s AND natural_key"  # noqa: S608 - constant names
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{select} = ANY(%s)", [source_id, keys])
+        else:
+            cursor.execute(f"{select} IN ({', '.join(['%s'] * len(keys))})", [source_id, *keys])
+        return dict(cursor.fetchall())
 
 
 # The columns written for each new record, in order; the rest keep their defaults.

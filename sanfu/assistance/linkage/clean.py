@@ -21,6 +21,7 @@ __all__ = [
     "clean_name",
     "clean_phone",
     "clean_text",
+    "is_excel_number",
 ]
 
 _SPACES = re.compile(r"\s+")
@@ -97,6 +98,14 @@ def clean_id_number(value: object) -> str:
         return parse_id_number(text).number
     except IdNumberError as exc:
         raise ValueError(exc.message) from None
+
+
+def is_excel_number(value: object) -> bool:
+    """Whether an ID-number cell holds what Excel made of a long number (a float, 3.30102E+17,
+    …1234.0), whose last digits are lost; ``clean_id_number`` refuses exactly these."""
+    if isinstance(value, float):
+        return True
+    return _looks_like_float(clean_text(value).replace(" ", ""))
 
 
 def _looks_like_float(text: str) -> bool:
