@@ -143,6 +143,41 @@ class Command(BaseCommand):
 
     # --- bench ---------------------------------------------------------------------------
 
+    def _incremental(
+        self,
+        records: list[Any],
+        truth: dict[str, str],
+        model: Any,
+        options: dict[str, Any],
+        log: Any,
+    ) -> dict[str, Any]:
+        """Link all but the last N records, then those N with ``link_new``; score the whole."""
+        from sanfu.assistance.linkage import link, link_new
+        from sanfu.assistance.linkage.evaluate import pairwise_scores
+
+        count = min(options["incremental"], len(records) - 1)
+        old, new = records[:-count], records[-count:]
+        earlier = link(old, model=model, backend=options["backend"], with_pairs=False)
+        with log.step("incremental"):
+            linkage = link_new(
+                new,
+                [(r, earlier.person_of[r.record_id]) for r in old],
+                model=model,
+                backend=options["backend"],
+            )
+        person_of = dict(earlier.person_of)
+        for record in new:
+            existing = linkage.person_of[record.record_id]
+            person_of[record.record_id] = (
+                existing or "new " + linkage.new_person_of[record.record_id]
+            )
+        return {
+            "existing_records": len(old),
+            "new_records": count,
+            "matching": pairwise_scores(person_of, truth).as_dict(),
+            "seconds": log.steps["incremental"]["seconds"],
+        }
+
     def _add_bench(self, parser: CommandParser) -> None:
         parser.add_argument("--persons", type=int, required=True, help="synthetic persons")
         parser.add_argument("--seed", type=int, default=1)
@@ -159,6 +194,14 @@ class Command(BaseCommand):
             "--sweep",
             action="store_true",
             help="also score the clustering at several thresholds (for choosing one)",
+        )
+        parser.add_argument(
+            "--incremental",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also link the last N records incrementally (link_new) against the persons "
+            "of the others, and score that like the full link",
         )
 
     def _bench(self, options: dict[str, Any]) -> dict[str, Any]:
@@ -198,6 +241,9 @@ class Command(BaseCommand):
             sweep = {
                 str(t): pairwise_scores(p, county.truth).as_dict() for t, p in by_threshold.items()
             }
+        incremental = {}
+        if options["incremental"] > 0:
+            incremental = self._incremental(county.records, county.truth, model, options, log)
         from sanfu.assistance.bench import findings_bench
 
         with log.step("findings"):
@@ -212,6 +258,7 @@ class Command(BaseCommand):
             "threshold": model.threshold,
             "matching": scores.as_dict(),
             "threshold_sweep": sweep,
+            "incremental": incremental,
             "persons_found": len(set(linkage.person_of.values())),
             "steps": log.steps,
             "match_seconds": round(sum(log.steps[s]["seconds"] or 0 for s in match_steps), 2),
