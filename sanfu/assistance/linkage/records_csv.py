@@ -227,7 +227,7 @@ def read_records_csv(path: Path) -> list[Record]:
         if len(row) > width:
             errors.append(RowError(line, "-", _("more cells than the header has columns")))
             continue
-        if row[id_at].strip().lower() == "record_id":
+        if id_at < len(row) and row[id_at].strip().lower() == "record_id":
             continue  # the header repeated mid-file, as concatenated exports have it
         record = _record(row, at, line, errors)
         if record is None:

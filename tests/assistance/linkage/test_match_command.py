@@ -100,6 +100,18 @@ def test_the_refusal_names_each_row_and_field(tmp_path):
     assert "row 2, id_number: The ID number was stored as a number" in err.getvalue()
 
 
+def test_a_row_cut_short_before_its_record_id_is_refused_by_row(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("source,name,record_id\n民政局,张三,a1\n民政局\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 row"):
+        call_command(
+            "assistance", "match", "--input", str(source), "--output", str(tmp_path / "o.csv"),
+            stdout=io.StringIO(), stderr=err,
+        )  # fmt: skip
+    assert "row 3, record_id: must not be empty" in err.getvalue()
+
+
 def test_a_file_without_the_required_columns_is_refused(tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("id,name\n1,张三\n", encoding="utf-8")
