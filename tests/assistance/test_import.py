@@ -126,3 +126,80 @@ def test_imports_and_matching_clean_fields_one_way(bodies: Bodies) -> None:
         assert (record.name, record.id_number, record.phone, str(record.given_on)) == expected
     assert refused == {5: "联系电话", 6: "发放日期", 7: "姓名"}
     assert SourceRecord.objects.get(row=3).id_number == clean.clean_id_number(old_id)
+
+
+def _swap_sheet_parts(data: bytes) -> bytes:
+    """The same workbook with its two sheets stored under each other's part names, as Excel
+    leaves them after sheets are reordered: the first sheet is then xl/worksheets/sheet2.xml."""
+    import io
+    import zipfile
+
+    one, two = "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            name = {one: two, two: one}.get(item.filename, item.filename)
+            content = source.read(item.filename)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b"sheet1.xml", b"SHEET").replace(
+                    b"sheet2.xml", b"sheet1.xml"
+                )
+                content = content.replace(b"SHEET", b"sheet2.xml")
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_xlsx_is_read_from_its_first_sheet_whatever_its_part_and_string_kinds(
+    bodies: Bodies,
+) -> None:
+    """The first sheet in the workbook's order (not the first part in the zip), shared strings
+    with rich-text runs, inline strings of write-only workbooks, and a cell gap."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "说明"
+    notes.append(["这一页不是名单"])
+    sheet = book.create_sheet("名单")
+    book.move_sheet(sheet, offset=-1)  # first in order
+    sheet.append(HEADER)
+    rich = CellRichText("张", TextBlock(InlineFont(b=True), "三"))
+    sheet.append([rich, ZHANG, "13800138000", "石门镇", "DB01", 800, "2025-07-01"])
+    sheet.append(["李四", LI, None, "石门镇", "DB01", 800, "2025-07-01"])
+    out = io.BytesIO()
+    book.save(out)
+    batch = _import(bodies, "多页.xlsx", _swap_sheet_parts(out.getvalue()))
+    assert (batch.state, batch.kept, batch.refused) == ("done", 2, 0), batch.error
+    assert set(SourceRecord.objects.values_list("name", flat=True)) == {"张三", "李四"}
+
+    streamed = Workbook(write_only=True)
+    only = streamed.create_sheet()
+    only.append(HEADER)
+    only.append(["王五", WANG, "13800138002", "白岩镇", "DB01", "800", "2025-07-01"])
+    out = io.BytesIO()
+    streamed.save(out)
+    batch = _import(bodies, "流式.xlsx", out.getvalue())
+    assert (batch.state, batch.kept) == ("done", 1), batch.error
+    assert SourceRecord.objects.get(name="王五").town is not None
+
+
+def test_a_damaged_workbook_is_refused_at_upload_naming_the_file(bodies: Bodies) -> None:
+    import io
+    import zipfile
+
+    import pytest
+
+    from sanfu.lib.errors import ValidationFailed
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook><sheets>")  # cut short
+    with pytest.raises(ValidationFailed) as refused:
+        mapping_guess(source=bodies.civil, file_name="坏.xlsx", data=out.getvalue())
+    assert refused.value.field == "file"
+    assert "Excel" in refused.value.message or "工作簿" in refused.value.message

@@ -43,19 +43,20 @@ def id_number(value: Cell) -> str:
     """An 18-character ID number, checked (length, birth date, check digit)."""
     # A whole number of 18 digits in a number cell is one Excel rounded (it keeps 15).
     rounded = isinstance(value, int) and str(value).endswith("000")
-    if rounded or clean.is_excel_number(value):
-        shown = f"{value:.5E}" if isinstance(value, float) else text(value).replace(" ", "")
-        raise CellError(
-            _(
-                "The ID number was stored as a number (%(value)s), so Excel has lost its last "
-                "digits; format the column as text and export it again."
-            )
-            % {"value": shown}
-        )
     try:
-        return clean.clean_id_number(value)
+        if not rounded:
+            return clean.clean_id_number(value)
     except ValueError as error:
-        raise CellError(str(error)) from None
+        if not clean.is_excel_number(value):
+            raise CellError(str(error)) from None
+    shown = f"{value:.5E}" if isinstance(value, float) else text(value).replace(" ", "")
+    raise CellError(
+        _(
+            "The ID number was stored as a number (%(value)s), so Excel has lost its last "
+            "digits; format the column as text and export it again."
+        )
+        % {"value": shown}
+    )
 
 
 def name_text(value: Cell) -> str:

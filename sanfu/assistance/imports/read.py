@@ -2,7 +2,7 @@
 
 CSV: UTF-8 with or without a byte-order mark, else GB18030 (a superset of GBK and GB2312,
 which Chinese Excel writes); comma, semicolon or tab. Excel: the first sheet, streamed
-(openpyxl read-only), with merged cells filled from their top-left cell — a merged "town"
+(`xlsx.py`), with merged cells filled from their top-left cell — a merged "town"
 or "household" cell applies to every row it spans. Row numbers are the ones the user sees
 in their program (1-based).
 """
@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
 
 from sanfu.assistance.imports.cells import Cell
-from sanfu.assistance.imports.xlsx import date_styles, sheet_rows
+from sanfu.assistance.imports.xlsx import open_book, sheet_rows
 from sanfu.lib.errors import ValidationFailed
 
 Row = tuple[int, list[Cell]]
@@ -75,50 +72,31 @@ def _read_csv(data: bytes) -> Table:
     return Table(rows=rows(), total=total, kind="csv")
 
 
-_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
-
-
-def _merged_ranges(data: bytes, sheet_path: str) -> list[tuple[int, int, int, int]]:
-    """(min_col, min_row, max_col, max_row) of each merged range, read straight from the
-    sheet's XML: openpyxl's read-only mode does not load them."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        xml = archive.read(sheet_path.lstrip("/"))
-    start = xml.rfind(b"<mergeCells")
-    if start < 0:
-        return []
-    ranges = []
-    for found in _MERGE.finditer(xml, start):
-        bounds = range_boundaries(found.group(1).decode())
-        min_col, min_row, max_col, max_row = (int(b or 0) for b in bounds)
-        ranges.append((min_col, min_row, max_col, max_row))
-    return ranges
-
-
 def _read_xlsx(data: bytes) -> Table:
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
         raise ValidationFailed(
             _("The file cannot be read as an Excel workbook (%(error)s).") % {"error": error},
             field="file",
         ) from None
-    sheet = book.worksheets[0]
-    path = getattr(sheet, "_worksheet_path", "")
-    merged = _merged_ranges(data, path) if path else []
+    try:
+        book = open_book(archive)
+    except ValidationFailed:
+        archive.close()
+        raise
+    merged = book.merges
     # Row -> the merged ranges that cover it below their top row.
     spans: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
     for merge in merged:
         for row in range(merge[1] + 1, merge[3] + 1):
             spans[row].append(merge)
     top_rows = frozenset(merge[1] for merge in merged)
-    total = sheet.max_row or 0
-    dates = date_styles(book)
-    archive = zipfile.ZipFile(io.BytesIO(data))
 
     def rows() -> Iterator[Row]:
         tops: dict[tuple[int, int], Cell] = {}
         try:
-            for number, values in sheet_rows(archive, path, dates):
+            for number, values in sheet_rows(archive, book):
                 cells: list[Cell] = values
                 for min_col, min_row, max_col, _max_row in spans.get(number, ()):
                     value = tops.get((min_row, min_col))
@@ -135,6 +113,5 @@ def _read_xlsx(data: bytes) -> Table:
                 yield number, cells
         finally:
             archive.close()
-            book.close()
 
-    return Table(rows=rows(), total=total, kind="xlsx")
+    return Table(rows=rows(), total=book.rows, kind="xlsx")
