@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Min, QuerySet, Sum
+from django.db.models import Case, Count, DateField, F, Min, Q, QuerySet, Sum, When
+from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanfu.assistance import rules
 from sanfu.assistance.models import (
+    Beneficiary,
     Finding,
     FindingKind,
     FindingReview,
@@ -49,10 +51,9 @@ def facts_of(person: Person) -> rules.Facts:
     )
 
 
-def load_inputs() -> tuple[list[rules.PersonFacts], list[rules.Aid]]:
-    """Every linked aid record and every person with a fact, as the rules engine wants them."""
+def _aids(records: QuerySet[SourceRecord]) -> list[rules.Aid]:
     codes = dict(Programme.objects.values_list("pk", "code"))
-    aids = [
+    return [
         rules.Aid(
             record_id=pk,
             person_id=person_id,
@@ -63,8 +64,7 @@ def load_inputs() -> tuple[list[rules.PersonFacts], list[rules.Aid]]:
             probability=probability,
         )
         for pk, person_id, programme_id, given_on, amount, household, probability in (
-            SourceRecord.objects.filter(kind=RecordKind.AID, person__isnull=False)
-            .values_list(
+            records.values_list(
                 "pk",
                 "person_id",
                 "programme_id",
@@ -77,6 +77,16 @@ def load_inputs() -> tuple[list[rules.PersonFacts], list[rules.Aid]]:
             .iterator(chunk_size=10000)
         )
     ]
+
+
+def load_inputs(*, aids: bool = True) -> tuple[list[rules.PersonFacts], list[rules.Aid]]:
+    """Every person with a fact and (unless `aids` is false) every linked aid record, as the
+    rules engine wants them."""
+    linked = (
+        _aids(SourceRecord.objects.filter(kind=RecordKind.AID, person__isnull=False))
+        if aids
+        else []
+    )
     anchors = dict(
         SourceRecord.objects.filter(person__isnull=False)
         .values("person_id")
@@ -95,7 +105,7 @@ def load_inputs() -> tuple[list[rules.PersonFacts], list[rules.Aid]]:
         or person.disability_grade is not None
         or person.income_per_head is not None
     ]
-    return persons, aids
+    return persons, linked
 
 
 @dataclass(frozen=True)
@@ -115,9 +125,121 @@ class ComputeSummary:
 
 
 def findings_compute(*, on: date) -> ComputeSummary:
-    persons, aids = load_inputs()
-    drafts = rules.find_all(persons=persons, aids=aids, rules=rules_all(), caps=caps_all(), on=on)
-    return findings_store(drafts=drafts)
+    return findings_store(drafts=findings_drafts(on=on))
+
+
+def findings_drafts(*, on: date) -> list[rules.Draft]:
+    """What the rules engine finds on every record, without loading every aid record.
+
+    The database sums and counts each group a rule looks at and names the persons and
+    households with a group that may break one; only their aid records are loaded, and the
+    engine judges them as it would have among all records (each person's and each such
+    household's records are complete; a household group seen only in part cannot break a rule
+    its whole does not). Missed aid needs only who received what need in the window.
+    """
+    table, caps = rules_all(), caps_all()
+    persons, households = _suspects(caps)
+    aid = SourceRecord.objects.filter(kind=RecordKind.AID, person__isnull=False)
+    suspects = _aids(aid.filter(Q(person_id__in=persons) | Q(person__household__in=households)))
+    since = on - timedelta(days=rules.MISSED_WINDOW_DAYS)
+    received = [
+        rules.Aid(
+            record_id=0, person_id=person_id, programme=code, given_on=on, household=household
+        )
+        for person_id, household, code in aid.filter(given_on__gte=since, given_on__lte=on)
+        .values_list("person_id", "person__household", "programme__code")
+        .distinct()
+        .iterator(chunk_size=10000)
+    ]
+    facts, _none = load_inputs(aids=False)
+    return [
+        *rules.find_duplicates(suspects, table, caps),
+        *rules.find_excessive(suspects, table, caps),
+        *rules.find_missed(facts, received, table, on=on),
+    ]
+
+
+def _period(period: str, field: str) -> Any:
+    return {"month": TruncMonth, "quarter": TruncQuarter}.get(period, TruncYear)(
+        field, output_field=DateField()
+    )
+
+
+def _programme_period() -> Case:
+    return Case(
+        *(
+            When(programme__period=period, then=_period(period, "given_on"))
+            for period in ("month", "quarter")
+        ),
+        default=_period("year", "given_on"),
+        output_field=DateField(),
+    )
+
+
+def _suspects(caps: dict[str, rules.Cap]) -> tuple[set[int], set[str]]:
+    """Persons and households with a group of aid that may break a rule: every one the engine
+    would find duplicate or excessive aid for, and some more (periods are not compared for
+    duplicates). Each query groups in the database and returns only the groups over a limit."""
+    aid = SourceRecord.objects.filter(kind=RecordKind.AID, person__isnull=False)
+    persons: set[int] = set()
+    households: set[str] = set()
+    # Duplicate aid: one need from two bodies or more (within a person, or across members).
+    persons |= set(
+        aid.values("person_id", "programme__need")
+        .annotate(bodies=Count("programme__body", distinct=True))
+        .filter(bodies__gt=1)
+        .values_list("person_id", flat=True)
+    )
+    in_households = aid.exclude(person__household="")
+    households |= set(
+        in_households.filter(programme__beneficiary=Beneficiary.HOUSEHOLD)
+        .values("person__household", "programme__need")
+        .annotate(
+            bodies=Count("programme__body", distinct=True),
+            members=Count("person_id", distinct=True),
+        )
+        .filter(bodies__gt=1, members__gt=1)
+        .values_list("person__household", flat=True)
+    )
+    # Excessive aid: a programme's amounts in one of its periods over its cap (its amount).
+    paid = aid.filter(amount__isnull=False).annotate(span=_programme_period())
+    persons |= set(
+        paid.values(
+            "person_id", "programme_id", "span", "programme__cap_per_person", "programme__amount"
+        )
+        .annotate(total=Sum("amount"))
+        .filter(total__gt=Coalesce(F("programme__cap_per_person"), F("programme__amount")))
+        .values_list("person_id", flat=True)
+    )
+    households |= set(
+        paid.exclude(person__household="")
+        .filter(programme__cap_per_household__isnull=False)
+        .values("person__household", "programme_id", "span", "programme__cap_per_household")
+        .annotate(total=Sum("amount"), members=Count("person_id", distinct=True))
+        .filter(total__gt=F("programme__cap_per_household"), members__gt=1)
+        .values_list("person__household", flat=True)
+    )
+    # ... and a need's amounts in the cap's period over the need's cap.
+    for need, cap in caps.items():
+        capped = aid.filter(amount__isnull=False, programme__need=need).annotate(
+            span=_period(cap.period, "given_on")
+        )
+        if cap.cap_per_person is not None:
+            persons |= set(
+                capped.values("person_id", "span")
+                .annotate(total=Sum("amount"))
+                .filter(total__gt=cap.cap_per_person)
+                .values_list("person_id", flat=True)
+            )
+        if cap.cap_per_household is not None:
+            households |= set(
+                capped.exclude(person__household="")
+                .values("person__household", "span")
+                .annotate(total=Sum("amount"), members=Count("person_id", distinct=True))
+                .filter(total__gt=cap.cap_per_household, members__gt=1)
+                .values_list("person__household", flat=True)
+            )
+    return persons, households
 
 
 @transaction.atomic
