@@ -24,7 +24,8 @@ Array = np.ndarray[Any, Any]
 Progress = Callable[[str], None]
 
 # The model chosen by cross-validation on routing_train.csv (see scripts/bench_routing_models.py
-# and the issue note): which linear model, and its regularisation.
+# and the issue note; scripts/bench_routing_ideas.py for the later ideas, none better): which
+# linear model, and its regularisation.
 DEFAULT_CLASSIFIER = "svm"
 DEFAULT_C = 0.5
 # Three folds: the temperature is one number, and each fold is another fit (~5 s).
