@@ -142,9 +142,11 @@ def _store_clusters(
     carried: dict[int, list[int]] = defaultdict(list)
     for person, index in home.items():
         carried[index].append(person)
+    fresh = [index for index in range(len(clusters)) if index not in carried]
+    created = Person.objects.bulk_create([Person(name="") for _ in fresh], batch_size=2000)
+    new_ids = dict(zip(fresh, (person.pk for person in created), strict=True))
     assignment: dict[int, int] = {}
     merges: dict[int, list[int]] = {}
-    new_persons = 0
     for index, members in enumerate(clusters):
         persons = sorted(carried.get(index, []))
         if persons:
@@ -152,8 +154,7 @@ def _store_clusters(
             if len(persons) > 1:
                 merges[person_id] = persons[1:]
         else:
-            person_id = Person.objects.create(name="").pk
-            new_persons += 1
+            person_id = new_ids[index]
         for pk in members:
             assignment[pk] = person_id
     updates = []
@@ -174,7 +175,7 @@ def _store_clusters(
     return LinkSummary(
         records=len(assignment),
         persons=len(taken),
-        new_persons=new_persons,
+        new_persons=len(fresh),
         merged=sum(len(m) for m in merges.values()),
     )
 
@@ -226,7 +227,14 @@ def persons_match_new(
 
 @transaction.atomic
 def _store_matches(new: list[Record], linkage: NewLinkage, threshold: float) -> LinkSummary:
-    created: dict[str, int] = {}  # new person key -> Person pk
+    names: dict[str, str] = {}  # new person key -> the name of its first record
+    for record in new:
+        if linkage.person_of[record.record_id] is None:
+            names.setdefault(linkage.new_person_of[record.record_id], record.name)
+    made = Person.objects.bulk_create(
+        [Person(name=n[:50]) for n in names.values()], batch_size=2000
+    )
+    created = dict(zip(names, (person.pk for person in made), strict=True))
     touched: set[int] = set()
     updates = []
     for record in new:
@@ -235,10 +243,7 @@ def _store_matches(new: list[Record], linkage: NewLinkage, threshold: float) -> 
         if person is not None:
             person_id = int(person)
         else:
-            key = linkage.new_person_of[record.record_id]
-            if key not in created:
-                created[key] = Person.objects.create(name=record.name).pk
-            person_id = created[key]
+            person_id = created[linkage.new_person_of[record.record_id]]
         touched.add(person_id)
         updates.append(
             SourceRecord(
