@@ -44,12 +44,10 @@ fi
 if [ ! -f "$SANFU_DATA_DIR/cases-indexed" ]; then
   "$sanfu" routing index > /dev/null && touch "$SANFU_DATA_DIR/cases-indexed"
 fi
-# The seeded history was routed without routing watching: record, once, what the model
-# suggests for each closed case and the category and unit it was closed under, so the accuracy
-# page shows the model against those decisions (whatever the figure).
-if [ ! -f "$SANFU_DATA_DIR/cases-replayed" ]; then
-  "$sanfu" routing replay > /dev/null && touch "$SANFU_DATA_DIR/cases-replayed"
-fi
+# No `sanfu routing replay` here: the seeded history's categories are drawn independently of
+# its texts, so the accuracy page would measure the model against chance (8% "right"), not
+# against decisions. It stays empty until real cases are routed, or history with real
+# categories is imported and replayed.
 "$sanfu" collectstatic --no-input --verbosity 0
 # The sweep keeps deadlines, urges and auto-closing current while the demo runs.
 "$sanfu" sweep > "$SANFU_DATA_DIR/sweep.log" 2>&1 &
