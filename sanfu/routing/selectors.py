@@ -326,3 +326,15 @@ def replies_to_review(
         if flags:
             found.append(ReviewedReply(case, flags))
     return found
+
+
+def replay_pending() -> QuerySet[Case]:
+    """Closed cases with a final category and lead unit for which routing recorded neither a
+    suggestion nor a choice: history from before routing watched, for `history_replay`."""
+    return (
+        Case.objects.filter(state=CaseState.CLOSED, category__isnull=False, lead_unit__isnull=False)
+        .exclude(pk__in=Suggestion.objects.values("case_id"))
+        .exclude(pk__in=Choice.objects.values("case_id"))
+        .select_related("location_unit", "category", "lead_unit")
+        .order_by("pk")
+    )

@@ -34,6 +34,7 @@ from sanfu.routing.models import (
     SuggestionKind,
 )
 from sanfu.routing.names import place_segmenter
+from sanfu.routing.selectors import replay_pending
 from sanfu.routing.similar import case_terms, index_rows
 from sanfu.routing.suggest import Suggestions, field_of, suggest
 from sanfu.routing.text import Segmenter, clean, is_meaningful
@@ -118,24 +119,16 @@ class Replayed:
 
 
 def history_replay(
-    *,
-    cases: Iterable[Case],
-    router: Router | None,
-    progress: Callable[[int], None] | None = None,
+    *, router: Router | None, progress: Callable[[int], None] | None = None
 ) -> Replayed:
     """Record suggestions and choices for cases routed before routing recorded them (the
-    demo's seeded history, a county's imported past): what today's rules and model suggest
-    from each case's title and text, as at its reception, and its final category and lead
-    unit as the choice, at its dispatch. The same writes as live intake and dispatch, so the
-    accuracy page then reads the model against the decisions actually taken. A case that
-    already has a recorded suggestion or choice is left as it is."""
+    demo's seeded history, a county's imported past; `selectors.replay_pending`): what today's
+    rules and model suggest from each case's title and text, as at its reception, and its final
+    category and lead unit as the choice, at its dispatch. The same writes as live intake and
+    dispatch, so the accuracy page then reads the model against the decisions actually taken.
+    A case that already has a recorded suggestion or choice is not pending: left as it is."""
     done = suggested = 0
-    for case in cases:
-        if (
-            Suggestion.objects.filter(case=case).exists()
-            or Choice.objects.filter(case=case).exists()
-        ):
-            continue
+    for case in replay_pending().iterator(chunk_size=500):
         suggestions = suggest(
             title=case.title, text=case.text, place=case.location_unit, router=router
         )

@@ -28,8 +28,9 @@ from sanfu.routing.datasets import (
 )
 from sanfu.routing.evaluation import crossval, evaluate
 from sanfu.routing.hotspots import HEAT_FORMULA, board_hotspots, hotspot_json
-from sanfu.routing.models import CaseSignature, Choice, Suggestion
+from sanfu.routing.models import CaseSignature
 from sanfu.routing.review import reply_review
+from sanfu.routing.selectors import replay_pending
 from sanfu.routing.services import cases_index, history_replay
 from sanfu.routing.suggest import forget_router, load_router
 from sanfu.routing.training import Example, router_fit, training_set
@@ -187,23 +188,10 @@ class Command(BaseCommand):
 
     def _replay(self, options: dict[str, Any]) -> dict[str, Any]:
         router = load_router()
-        pending = (
-            Case.objects.filter(
-                state=CaseState.CLOSED, category__isnull=False, lead_unit__isnull=False
-            )
-            .exclude(pk__in=Suggestion.objects.values("case_id"))
-            .exclude(pk__in=Choice.objects.values("case_id"))
-            .select_related("location_unit", "category", "lead_unit")
-            .order_by("pk")
-        )
-        total = pending.count()
+        total = replay_pending().count()
         self.progress(f"replaying {total} closed cases")
         started = time.perf_counter()
-        done = history_replay(
-            cases=pending.iterator(chunk_size=500),
-            router=router,
-            progress=lambda n: self.progress(f"{n}/{total}"),
-        )
+        done = history_replay(router=router, progress=lambda n: self.progress(f"{n}/{total}"))
         return {
             "cases": done.cases,
             "suggestions": done.suggestions,
