@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from sanfu.cases import figures as f
@@ -29,13 +29,9 @@ def _parts(row: dict[str, Any]) -> Parts:
     return parts
 
 
-def _rows(*, unit_ids: list[int], first: date, after: date, category_id: int | None) -> Any:
-    """A unit's rows of the days [first, after): all its cases, or with a broad category the
-    breakdown rows of that category (every channel)."""
-    rows = DailyParts.objects.filter(unit_id__in=unit_ids, day__gte=first, day__lt=after)
-    if category_id is None:
-        return rows.filter(grain=Grain.UNIT)
-    return rows.filter(grain=Grain.BREAKDOWN, category_id=category_id)
+def _days(*, unit_ids: list[int], first: date, after: date) -> QuerySet[DailyParts]:
+    """The units' rows of the days [first, after), of both grains."""
+    return DailyParts.objects.filter(unit_id__in=unit_ids, day__gte=first, day__lt=after)
 
 
 def unit_month_parts(
@@ -43,12 +39,12 @@ def unit_month_parts(
 ) -> dict[tuple[int, date], Parts]:
     """Parts per (unit, first day of the month) for the days [first, after), of all cases or
     of one broad category's."""
-    grouped = (
-        _rows(unit_ids=list(unit_ids), first=first, after=after, category_id=category_id)
-        .values("unit_id", month=TruncMonth("day"))
-        .annotate(**_sums())
-        .order_by()
-    )
+    rows = _days(unit_ids=list(unit_ids), first=first, after=after)
+    if category_id is None:
+        rows = rows.filter(grain=Grain.UNIT)
+    else:  # the breakdown rows of that category, every channel
+        rows = rows.filter(grain=Grain.BREAKDOWN, category_id=category_id)
+    grouped = rows.values("unit_id", month=TruncMonth("day")).annotate(**_sums()).order_by()
     result: dict[tuple[int, date], Parts] = {}
     for row in grouped:
         month = row["month"]
@@ -63,9 +59,7 @@ def breakdown_parts(
 ) -> list[tuple[int | None, str, Parts]]:
     """Parts per (broad category, channel) of one unit for the days [first, after), of every
     broad category or only of one."""
-    rows = DailyParts.objects.filter(
-        grain=Grain.BREAKDOWN, unit_id=unit_id, day__gte=first, day__lt=after
-    )
+    rows = _days(unit_ids=[unit_id], first=first, after=after).filter(grain=Grain.BREAKDOWN)
     if category_id is not None:
         rows = rows.filter(category_id=category_id)
     grouped = rows.values("category_id", "channel").annotate(**_sums()).order_by()
