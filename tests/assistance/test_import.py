@@ -203,3 +203,22 @@ def test_a_damaged_workbook_is_refused_at_upload_naming_the_file(bodies: Bodies)
         mapping_guess(source=bodies.civil, file_name="坏.xlsx", data=out.getvalue())
     assert refused.value.field == "file"
     assert "Excel" in refused.value.message or "工作簿" in refused.value.message
+
+
+def test_a_workbook_without_a_sheet_is_refused_in_plain_words(bodies: Bodies) -> None:
+    import io
+    import zipfile
+
+    import pytest
+
+    from sanfu.lib.errors import ValidationFailed
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{main}"><sheets/></workbook>')
+    with pytest.raises(ValidationFailed) as refused:
+        mapping_guess(source=bodies.civil, file_name="空.xlsx", data=out.getvalue())
+    message = refused.value.message
+    assert "no worksheet" in message or "没有工作表" in message
+    assert "'" not in message  # the reason itself, not the repr of an exception

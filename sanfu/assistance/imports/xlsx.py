@@ -91,7 +91,7 @@ def open_book(archive: zipfile.ZipFile) -> Book:
         first = next(_xml(archive, workbook).iter(_NS + "sheet"), None)
         sheets = {rel_id: path for rel_id, _kind, path in relations}
         if first is None or first.get(_DOC_REL) not in sheets:
-            raise KeyError(_("the workbook names no worksheet"))
+            raise ValueError(_("the workbook names no worksheet"))
         sheet = sheets[first.get(_DOC_REL)]
         parts = {kind.rsplit("/", 1)[-1]: path for _id, kind, path in relations}
         strings = _shared_strings(archive, parts.get("sharedStrings"))
