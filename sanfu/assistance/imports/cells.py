@@ -42,13 +42,12 @@ def text(value: Cell) -> str:
 def id_number(value: Cell) -> str:
     """An 18-character ID number, checked (length, birth date, check digit)."""
     # A whole number of 18 digits in a number cell is one Excel rounded (it keeps 15).
-    rounded = isinstance(value, int) and str(value).endswith("000")
-    try:
-        if not rounded:
+    if not (isinstance(value, int) and str(value).endswith("000")):
+        try:
             return clean.clean_id_number(value)
-    except ValueError as error:
-        if not clean.is_excel_number(value):
-            raise CellError(str(error)) from None
+        except ValueError as error:
+            if not clean.is_excel_number(value):
+                raise CellError(str(error)) from None
     shown = f"{value:.5E}" if isinstance(value, float) else text(value).replace(" ", "")
     raise CellError(
         _(
