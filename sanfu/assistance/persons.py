@@ -186,15 +186,23 @@ def _record_merges(merges: dict[int, list[int]]) -> None:
         return
     from sanfu.assistance.models import Application, Finding
 
-    merged_before = dict(
-        Person.objects.filter(pk__in=[p for ps in merges.values() for p in ps]).values_list(
-            "pk", "merged_ids"
-        )
+    survivor_of: dict[int | None, int] = {
+        m: person_id for person_id, merged in merges.items() for m in merged
+    }
+    merged_before = dict(Person.objects.filter(pk__in=survivor_of).values_list("pk", "merged_ids"))
+    # One query per table, not two per merge: a relink after a model change merges thousands.
+    findings = list(Finding.objects.filter(person_id__in=survivor_of).only("pk", "person_id"))
+    for finding in findings:
+        finding.person_id = survivor_of[finding.person_id]
+    Finding.objects.bulk_update(findings, ["person"], batch_size=1000)
+    applications = list(
+        Application.objects.filter(person_id__in=survivor_of).only("pk", "person_id")
     )
+    for application in applications:
+        application.person_id = survivor_of[application.person_id]
+    Application.objects.bulk_update(applications, ["person"], batch_size=1000)
     survivors = Person.objects.in_bulk(list(merges))
     for person_id, merged in merges.items():
-        Finding.objects.filter(person_id__in=merged).update(person_id=person_id)
-        Application.objects.filter(person_id__in=merged).update(person_id=person_id)
         survivor = survivors[person_id]
         earlier = [p for m in merged for p in merged_before.get(m, [])]
         survivor.merged_ids = sorted({*survivor.merged_ids, *merged, *earlier})
