@@ -366,12 +366,9 @@ def link_new(
             new, model, model.threshold, backend=backend, with_evidence=False
         ):
             edges.append((a, b, probability))
-    valid = _valid_ids(new)
-    numbers: dict[str, set[str]] = {n: {number} for n, number in valid.items()}
-    for record, person in existing:
-        number, ok = id_for_matching(record.id_number) if record.id_number else ("", False)
-        if ok:
-            numbers.setdefault(_PERSON + person, set()).add(number)
+    numbers: dict[str, set[str]] = {n: {number} for n, number in _valid_ids(new).items()}
+    for record_id, number in _valid_ids([r for r, _ in existing]).items():
+        numbers.setdefault(_PERSON + person_of[record_id], set()).add(number)
     group = _components(new_ids, edges, numbers)
     # The second pass, over existing and new records: only groups without an existing person
     # may move, so existing persons are never joined to one another.
