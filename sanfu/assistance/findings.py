@@ -79,21 +79,21 @@ def _aids(records: QuerySet[SourceRecord]) -> list[rules.Aid]:
     ]
 
 
-def load_inputs(*, aids: bool = True) -> tuple[list[rules.PersonFacts], list[rules.Aid]]:
-    """Every person with a fact and (unless `aids` is false) every linked aid record, as the
-    rules engine wants them."""
-    linked = (
-        _aids(SourceRecord.objects.filter(kind=RecordKind.AID, person__isnull=False))
-        if aids
-        else []
-    )
+def load_inputs() -> tuple[list[rules.PersonFacts], list[rules.Aid]]:
+    """Every person with a fact and every linked aid record, as the rules engine wants them."""
+    linked = SourceRecord.objects.filter(kind=RecordKind.AID, person__isnull=False)
+    return person_facts(), _aids(linked)
+
+
+def person_facts() -> list[rules.PersonFacts]:
+    """Every person with a fact (a status, a disability grade, an income), for the rules."""
     anchors = dict(
         SourceRecord.objects.filter(person__isnull=False)
         .values("person_id")
         .annotate(first=Min("pk"))
         .values_list("person_id", "first")
     )
-    persons = [
+    return [
         rules.PersonFacts(
             person_id=person.pk,
             facts=facts_of(person),
@@ -105,7 +105,6 @@ def load_inputs(*, aids: bool = True) -> tuple[list[rules.PersonFacts], list[rul
         or person.disability_grade is not None
         or person.income_per_head is not None
     ]
-    return persons, linked
 
 
 @dataclass(frozen=True)
@@ -151,11 +150,10 @@ def findings_drafts(*, on: date) -> list[rules.Draft]:
         .distinct()
         .iterator(chunk_size=10000)
     ]
-    facts, _none = load_inputs(aids=False)
     return [
         *rules.find_duplicates(suspects, table, caps),
         *rules.find_excessive(suspects, table, caps),
-        *rules.find_missed(facts, received, table, on=on),
+        *rules.find_missed(person_facts(), received, table, on=on),
     ]
 
 
