@@ -149,7 +149,7 @@ def row_checker(layout: Layout, headers: Mapping[str, str], lookups: Lookups) ->
         ("programme", programme_of), ("amount", amount_of), ("given_on", given_of),
         ("record_no", record_of),
     )  # fmt: skip
-    first_text = _reader(positions.get("name", -1), cells.text, None, memo=True)
+    name_at = positions.get("name")
     text = _memo(cells.text)
     header_name = headers.get("name")
     column = {field: headers.get(field, field) for field in _ORDER}
@@ -157,7 +157,7 @@ def row_checker(layout: Layout, headers: Mapping[str, str], lookups: Lookups) ->
     def check(values: Sequence[Cell]) -> Clean:
         if len(values) < width:
             values = [*values, *([None] * (width - len(values)))]
-        first = first_text(values)
+        first = text(values[name_at]) if name_at is not None else ""
         if not first:
             if all(v is None or text(v) == "" for v in values):
                 raise RowSkipped(_("Empty row."))
