@@ -6,7 +6,6 @@ needs a user-defined SQL function. Empty values become NULL so blocking never pa
 
 from __future__ import annotations
 
-import operator
 import re
 import unicodedata
 from collections import Counter
@@ -57,7 +56,7 @@ COLUMNS = (
 # Names (by pinyin) at most this frequent in a batch block with the town alone.
 RARE_NAME = 30
 
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII digits only: \d takes any script's
 _ID_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―﹣]+")
 _SPACES = re.compile(r"\s+")
 # Administrative prefixes (省, 市, 县, 区 …) that some bodies write and others drop; the part
@@ -91,7 +90,7 @@ def id_for_matching(value: str) -> tuple[str, bool]:
     those are the typos matching exists to see through. 15-digit numbers are widened.
     """
     text = _ID_SEPARATORS.sub("", unicodedata.normalize("NFKC", value)).upper()
-    if len(text) == 15 and text.isdigit():
+    if len(text) == 15 and text.isascii() and text.isdigit():
         first17 = text[:6] + "19" + text[6:]
         text = first17 + id_number_check_char(first17)
     if not _ID_SHAPE.match(text):
@@ -99,12 +98,8 @@ def id_for_matching(value: str) -> tuple[str, bool]:
     return text, _is_valid(text)
 
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
 def _is_valid(number: str) -> bool:
-    total = sum(map(operator.mul, map(int, number[:17]), _WEIGHTS))
-    if "10X98765432"[total % 11] != number[17]:
+    if id_number_check_char(number[:17]) != number[17]:
         return False
     year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
     return 1890 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31

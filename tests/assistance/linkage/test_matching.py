@@ -199,3 +199,14 @@ def test_a_village_group_number_is_a_unit_like_any_other():
     assert split_address("安徽省平安县河西乡南庄村11组6号") == ("河西", "南庄村11-6")
     assert split_address("河西乡南庄村11-6") == ("河西", "南庄村11-6")
     assert split_address("城关镇组合村3号") == ("城关", "组合村3")  # no number before 组
+
+
+def test_an_id_number_in_another_scripts_digits_is_not_an_id_and_never_crashes():
+    first17 = "33010219900101123"
+    valid = first17 + id_number_check_char(first17)
+    assert id_for_matching(valid) == (valid, True)
+    typo = valid[:-1] + ("1" if valid.endswith("0") else "0")  # wrong check digit: kept
+    assert id_for_matching(typo) == (typo, False)
+    arabic_indic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")  # NFKC leaves these as they are
+    assert id_for_matching(valid.translate(arabic_indic)) == ("", False)
+    assert id_for_matching("330102900101123".translate(arabic_indic)) == ("", False)
