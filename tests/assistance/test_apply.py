@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+
 from sanfu.assistance.imports.run import batch_claim, batch_process, batch_upload, mapping_guess
 from sanfu.assistance.models import Application
 from sanfu.cases.models import CaseState
 from tests.assistance.conftest import HEADER, ZHANG, Bodies, csv_bytes
 from tests.conftest import Tree, https_client
+
+# The aid below was given on 2025-12-01 and the page shows the last year's aid: pin the clock
+# inside that year, or the test fails once the real date passes 2026-12-01.
+NOW = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture(autouse=True)
+def _clock() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 def _receives(bodies: Bodies) -> None:
