@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sanfu.api",
     "sanfu.portal",
     "sanfu.workbench",
+    "sanfu.ops",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

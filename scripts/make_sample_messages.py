@@ -1,4 +1,4 @@
-"""Build sanfu/cases/data/sample_messages.csv.gz from the shared message data.
+"""Build sanfu/ops/data/sample_messages.csv.gz from the shared message data.
 
     .venv/bin/python scripts/make_sample_messages.py [DATA_DIR]
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
-OUTPUT = ROOT / "sanfu" / "cases" / "data" / "sample_messages.csv.gz"
+OUTPUT = ROOT / "sanfu" / "ops" / "data" / "sample_messages.csv.gz"
 SEED = "sanfu-sample-messages-1"
 PICKS = (
     ("replied_messages.csv", "replied", 600),
@@ -40,7 +40,7 @@ def main() -> None:
 
     django.setup()
     # The same cleaning the generator applies, so the sample holds only usable rows.
-    from sanfu.cases.synthetic.messages import clean_message
+    from sanfu.ops.synthetic.messages import clean_message
 
     data = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA
     rng = random.Random(SEED)  # noqa: S311 - a reproducible sample, not a secret

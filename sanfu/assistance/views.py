@@ -29,7 +29,7 @@ from sanfu.assistance.models import BatchState, ImportBatch, Status
 from sanfu.assistance.programmes import programmes_listed
 from sanfu.directory.models import Unit, User
 from sanfu.lib.errors import ApplicationError, NotFound
-from sanfu.portal.errors import show_on_form
+from sanfu.lib.forms import show_on_form
 
 # Files up to this size are imported while the page waits; larger ones by the worker.
 INLINE_IMPORT_BYTES = 2 * 1024 * 1024

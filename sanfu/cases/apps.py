@@ -6,3 +6,10 @@ class CasesConfig(AppConfig):
     name = "sanfu.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from sanfu.cases.sweep import sweep_once
+        from sanfu.lib.jobs import job_register
+
+        # First in every pass: the clocks of open cases.
+        job_register("cases", lambda: sweep_once().as_dict(), order=10)

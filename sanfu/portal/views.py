@@ -14,8 +14,8 @@ from sanfu.cases.selectors import case_get_by_token
 from sanfu.directory.models import Unit
 from sanfu.lib.errors import ApplicationError, NotFound
 from sanfu.lib.files import file_response
+from sanfu.lib.forms import show_on_form
 from sanfu.portal import selectors
-from sanfu.portal.errors import show_on_form
 from sanfu.portal.forms import PublishedFilterForm, RateForm, SubmitForm, TrackForm
 
 SERVICE_FIELDS = {"location_unit": "town", "attachments": "photos"}

@@ -6,3 +6,10 @@ class RoutingConfig(AppConfig):
     name = "sanfu.routing"
     label = "routing"
     verbose_name = _("Smart routing")
+
+    def ready(self) -> None:
+        from sanfu.cases import announce
+        from sanfu.routing import hooks
+
+        announce.case_received.subscribe("routing", hooks.case_received)
+        announce.case_routed.subscribe("routing", hooks.case_routed)

@@ -1,4 +1,5 @@
-"""The case loop's two calls into routing: a case came in, a case was sent to a unit.
+"""Routing's answers to the case loop's two announcements (`sanfu.cases.announce`, subscribed in
+RoutingConfig.ready()): a case came in, a case was sent to a unit.
 
 Both run after the case's transaction commits (`on_commit(robust=True)`), never inside it: the
 case loop keeps its row locks only as long as its own work needs, and nothing routing does —
@@ -26,7 +27,7 @@ def case_received(case: Case) -> None:
     transaction.on_commit(lambda: _received(case_id), robust=True)
 
 
-def case_routed(case: Case, *, lead_unit: Unit, actor: User | None, at: datetime) -> None:
+def case_routed(case: Case, lead_unit: Unit, actor: User | None, at: datetime) -> None:
     """Record the category and lead unit the desk chose (dispatch, transfer, on the spot)."""
     case_id, category_id, lead_id = case.pk, case.category_id, lead_unit.pk
     actor_id = actor.pk if actor is not None else None

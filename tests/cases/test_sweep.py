@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def sweep() -> dict[str, float]:
     out = io.StringIO()
     call_command("sweep", "--once", stdout=out)
-    figures: dict[str, float] = json.loads(out.getvalue())
+    figures: dict[str, float] = json.loads(out.getvalue())["cases"]
     return figures
 
 

@@ -124,7 +124,7 @@ def _kind_of(source: str) -> str:
 
 
 def _sources() -> list[str]:
-    from sanfu.directory import demo_names as names
+    from sanfu.directory import zh_names as names
 
     bodies = list(names.DEPARTMENTS)
     bodies += [f"{names.COUNTY_NAME}{t}" for t in (*names.STREETS, *names.TOWNS)]
@@ -135,7 +135,7 @@ def _sources() -> list[str]:
 
 class _Builder:
     def __init__(self, seed: int, rates: ErrorRates) -> None:
-        from sanfu.directory import demo_names as names
+        from sanfu.directory import zh_names as names
 
         self.rng = random.Random(seed)  # noqa: S311 - synthetic data, not secret
         self.rates = rates

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sanfu.cases import events
+from sanfu.cases import announce, events
 from sanfu.cases.models import (
     HANDLING_STATES,
     OPEN_STATES,
@@ -139,9 +139,7 @@ def case_dispatch(
     co = _check_units(case, acting, lead_unit, co_units, field="lead_unit")
     note = limit_text(note, field="note", label=_("Note"), limit=REASON_MAX)
     at = _send(case, lead_unit=lead_unit, co=co, actor=actor, acting=acting, note=note)
-    from sanfu.routing.hooks import case_routed
-
-    case_routed(case, lead_unit=lead_unit, actor=actor, at=at)
+    announce.case_routed(case, lead_unit, actor, at)
     return case
 
 
@@ -232,9 +230,7 @@ def case_transfer(
         data={"from": previous.pk, "lead": lead_unit.pk, "co": [u.pk for u in co]},
     )
     notify_units(case, "dispatched", [lead_unit, *co])
-    from sanfu.routing.hooks import case_routed
-
-    case_routed(case, lead_unit=lead_unit, actor=actor, at=at)
+    announce.case_routed(case, lead_unit, actor, at)
     return case
 
 

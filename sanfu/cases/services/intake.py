@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanfu.cases import events
+from sanfu.cases import announce, events
 from sanfu.cases.models import (
     LOCAL_CHANNELS,
     TEXT_MAX,
@@ -211,9 +211,7 @@ def case_create(*, new: NewCase, actor: User | None = None) -> Case:
         unit=desk if actor else None,
         data={"channel": new.channel},
     )
-    from sanfu.routing.hooks import case_received
-
-    case_received(case)
+    announce.case_received(case)
     return case
 
 
@@ -248,7 +246,5 @@ def case_create_solved_on_the_spot(*, new: NewCase, actor: User, reply: str) -> 
         note=reply,
         data={"kind": ReplyKind.ON_THE_SPOT},
     )
-    from sanfu.routing.hooks import case_routed
-
-    case_routed(case, lead_unit=unit, actor=actor, at=at)
+    announce.case_routed(case, unit, actor, at)
     return case

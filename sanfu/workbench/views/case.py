@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from sanfu.lib.errors import ApplicationError, NotFound, PermissionDenied
-from sanfu.portal.errors import show_on_form
+from sanfu.lib.forms import show_on_form
 from sanfu.workbench import actions
 from sanfu.workbench.forms import UploadForm
 from sanfu.workbench.selectors.cases import CaseView, case_view

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from sanfu.cases import services
 from sanfu.cases.services import NewCase, Requester
 from sanfu.lib.errors import ApplicationError
-from sanfu.portal.errors import show_on_form
+from sanfu.lib.forms import show_on_form
 from sanfu.workbench.forms import IntakeForm
 from sanfu.workbench.selectors.intake import intake_places
 from sanfu.workbench.views.common import staff

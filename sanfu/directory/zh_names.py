@@ -1,4 +1,5 @@
-"""Word lists for the demo county (sanfu.directory.demo): places, people, bodies and trades.
+"""Chinese word lists (places, people, bodies, trades) for the demo county (sanfu.ops.demo) and the
+synthetic populations of the assistance benchmarks (sanfu.assistance.linkage.synthetic).
 
 Data only. The lists are curated rather than generated from single characters, because random
 character pairs rarely read like names a person or a village really has.

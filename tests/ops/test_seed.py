@@ -7,7 +7,6 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from sanfu.directory.demo_plan import demo_plan
 from sanfu.directory.models import (
     Enterprise,
     Household,
@@ -20,6 +19,7 @@ from sanfu.directory.models import (
 )
 from sanfu.lib.idnumber import is_valid_id_number
 from sanfu.lib.uscc import is_valid_credit_code
+from sanfu.ops.demo.plan import demo_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ counted and skipped, never fatal.
 
 Where the texts come from, first found wins: `--data-dir`, `$SANFU_SAMPLE_DATA`, the shared data
 folder beside the repository (`<repo>/../shared/data`), and last the small sample shipped in
-`sanfu/cases/data/sample_messages.csv.gz`, because a county's clone has no shared folder.
+`sanfu/ops/data/sample_messages.csv.gz`, because a county's clone has no shared folder.
 """
 
 from __future__ import annotations

@@ -7,6 +7,6 @@ in every state of the loop, each with the timeline its path would have written. 
 `run` (batches and progress).
 """
 
-from sanfu.cases.synthetic.run import Progress, SeedSummary, seed_cases
+from sanfu.ops.synthetic.run import Progress, SeedSummary, seed_cases
 
 __all__ = ["Progress", "SeedSummary", "seed_cases"]

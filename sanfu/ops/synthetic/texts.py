@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sanfu.cases.models import Rating, ReturnReason
-from sanfu.cases.synthetic.messages import Message
 from sanfu.lib.anonymise import anonymise
+from sanfu.ops.synthetic.messages import Message
 
 REJECTION_REASONS = (
     "该事项已进入司法程序，请通过法律途径解决。",

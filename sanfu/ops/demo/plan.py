@@ -1,7 +1,7 @@
 """The plan of the demo county 云溪县: everything `sanfu seed demo` loads, drawn without a database.
 
 `demo_plan()` draws the county from fixed-seed random generators, so the same code plans the same
-county on every call and machine; sanfu.directory.demo writes it. Each part (units, enterprises,
+county on every call and machine; sanfu.ops.demo.county writes it. Each part (units, enterprises,
 households, staff) has its own generator, so changing how one part is drawn does not reshuffle
 the others. Ages are counted at a fixed reference date, never today.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
 
-from sanfu.directory import demo_names as names
+from sanfu.directory import zh_names as names
 from sanfu.directory.models import (
     TOWN_KINDS,
     VILLAGE_KINDS,

@@ -17,15 +17,15 @@ from django.utils.translation import gettext as _
 
 from sanfu.cases.calendar import LOCAL_ZONE, load_calendar
 from sanfu.cases.models import CaseCounter, CaseState
-from sanfu.cases.synthetic.draft import Arrival, Draft, Settings
-from sanfu.cases.synthetic.life import Life
-from sanfu.cases.synthetic.messages import data_dir_find, messages_load
-from sanfu.cases.synthetic.timing import Clocks, arrival_times, daily_counts
-from sanfu.cases.synthetic.world import catalogue_missing, matters_exist, world_load
-from sanfu.cases.synthetic.writer import writer_for_connection
-from sanfu.directory.demo_plan import COUNTY_CODE
 from sanfu.directory.models import Unit
 from sanfu.lib.errors import ValidationFailed
+from sanfu.ops.demo.plan import COUNTY_CODE
+from sanfu.ops.synthetic.draft import Arrival, Draft, Settings
+from sanfu.ops.synthetic.life import Life
+from sanfu.ops.synthetic.messages import data_dir_find, messages_load
+from sanfu.ops.synthetic.timing import Clocks, arrival_times, daily_counts
+from sanfu.ops.synthetic.world import catalogue_missing, matters_exist, world_load
+from sanfu.ops.synthetic.writer import writer_for_connection
 
 BATCH_SIZE = 5000
 # The most recent cases are left waiting in each open state and awaiting a rating, so a small

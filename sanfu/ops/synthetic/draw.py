@@ -16,8 +16,8 @@ from itertools import accumulate
 from typing import Any
 
 from sanfu.cases.models import Channel, Priority, RequesterKind
-from sanfu.cases.synthetic.world import Firm, Matter, Person, Place, World
 from sanfu.directory.models import StaffRole, UnitKind
+from sanfu.ops.synthetic.world import Firm, Matter, Person, Place, World
 
 CHANNELS = {
     Channel.MOBILE: 34.0,

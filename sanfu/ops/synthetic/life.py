@@ -18,13 +18,13 @@ from decimal import Decimal
 
 from sanfu.cases.catalogue import SlaTerms, sla_for
 from sanfu.cases.models import TITLE_MAX, Category, Rating, ReplyKind, ReturnReason
-from sanfu.cases.synthetic import texts
-from sanfu.cases.synthetic.draft import AssignmentRow, Draft, MasterRef, Settings
-from sanfu.cases.synthetic.draw import Drawer, Intake, Weighted, lognormal_hours
-from sanfu.cases.synthetic.messages import Messages
-from sanfu.cases.synthetic.texts import PublicTexts
-from sanfu.cases.synthetic.timing import Clocks
-from sanfu.cases.synthetic.vocab import (
+from sanfu.ops.synthetic import texts
+from sanfu.ops.synthetic.draft import AssignmentRow, Draft, MasterRef, Settings
+from sanfu.ops.synthetic.draw import Drawer, Intake, Weighted, lognormal_hours
+from sanfu.ops.synthetic.messages import Messages
+from sanfu.ops.synthetic.texts import PublicTexts
+from sanfu.ops.synthetic.timing import Clocks
+from sanfu.ops.synthetic.vocab import (
     ASSIGNED,
     CHANNEL_DATA,
     CLOCK_DATA,
@@ -41,7 +41,7 @@ from sanfu.cases.synthetic.vocab import (
     Ev,
     data_json,
 )
-from sanfu.cases.synthetic.world import World
+from sanfu.ops.synthetic.world import World
 
 REJECTED_SHARE = 0.04
 MERGED_SHARE = 0.02

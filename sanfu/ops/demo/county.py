@@ -1,6 +1,6 @@
 """Loading the demo county 云溪县 for `sanfu seed demo`: all of it, once, or nothing.
 
-sanfu.directory.demo_plan draws the county; this writes the plan in one transaction with bulk
+sanfu.ops.demo.plan draws the county; this writes the plan in one transaction with bulk
 statements, after the same checks the services apply to one row at a time. The services write
 one row per call, which for ~30,000 rows would take minutes, hence the bulk writes here.
 """
@@ -15,14 +15,6 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from sanfu.directory.demo_plan import (
-    COUNTY_CODE,
-    PlannedEnterprise,
-    PlannedHousehold,
-    PlannedStaff,
-    PlannedUnit,
-    demo_plan,
-)
 from sanfu.directory.models import (
     Enterprise,
     Household,
@@ -44,6 +36,14 @@ from sanfu.directory.services import (
 from sanfu.lib.errors import ValidationFailed
 from sanfu.lib.idnumber import parse_id_number
 from sanfu.lib.uscc import parse_credit_code
+from sanfu.ops.demo.plan import (
+    COUNTY_CODE,
+    PlannedEnterprise,
+    PlannedHousehold,
+    PlannedStaff,
+    PlannedUnit,
+    demo_plan,
+)
 
 BATCH_SIZE = 1000
 

@@ -35,11 +35,11 @@ from sanfu.cases.models import (
 )
 from sanfu.cases.selectors import timeline_replays
 from sanfu.cases.services import NewCase, Requester
-from sanfu.cases.synthetic import seed_cases
-from sanfu.cases.synthetic.messages import Message, clean_text, messages_load
-from sanfu.cases.synthetic.texts import PublicTexts
-from sanfu.cases.synthetic.timing import Clocks
 from sanfu.directory.models import Unit
+from sanfu.ops.synthetic import seed_cases
+from sanfu.ops.synthetic.messages import Message, clean_text, messages_load
+from sanfu.ops.synthetic.texts import PublicTexts
+from sanfu.ops.synthetic.timing import Clocks
 from tests.cases.conftest import Catalogue
 from tests.conftest import Tree
 
@@ -287,7 +287,7 @@ def test_outside_a_transaction_each_batch_commits_on_its_own(tree: Tree, catalog
 def test_the_set_wise_reference_check_refuses_a_missing_row(tree: Tree):
     if connection.vendor != "postgresql":
         pytest.skip("the triggerless COPY path exists on PostgreSQL only")
-    from sanfu.cases.synthetic.postgres import _check_references
+    from sanfu.ops.synthetic.postgres import _check_references
 
     unit = (Unit._meta.db_table, "id")
     with connection.cursor() as cursor:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sanfu.cases.synthetic.messages import Message
-from sanfu.cases.synthetic.world import Matter, Place
+from sanfu.ops.synthetic.messages import Message
+from sanfu.ops.synthetic.world import Matter, Place
 
 # case_id, kind, at, actor_id, actor_unit_id, from_state, to_state, note, data (JSON text)
 EventRow = tuple[int, str, datetime, int | None, int | None, str, str, str, str]

@@ -14,9 +14,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
-from sanfu.directory.demo import DemoSummary, demo_county_create
 from sanfu.lib.env import env_str
 from sanfu.lib.errors import ApplicationError
+from sanfu.ops.demo.assistance import assistance_demo_create
+from sanfu.ops.demo.county import DemoSummary, demo_county_create
+from sanfu.ops.synthetic import Progress, seed_cases
 
 
 class Command(BaseCommand):
@@ -93,9 +95,6 @@ class Command(BaseCommand):
         self.stdout.write(line)
 
     def _cases(self, options: dict[str, Any]) -> None:
-        # Imported here: the directory app must not depend on the cases app to load.
-        from sanfu.cases.synthetic import Progress, seed_cases
-
         def report(progress: Progress) -> None:
             rate = progress.done / progress.seconds if progress.seconds else 0.0
             self.stderr.write(
@@ -116,9 +115,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
 
     def _assistance(self) -> None:
-        # Imported here, like the cases: the directory must load without the other apps.
-        from sanfu.assistance.demo import assistance_demo_create
-
         def say(message: str) -> None:
             self.stderr.write(f"seed assistance: {message}", style_func=_plain)
 

@@ -1,8 +1,8 @@
 """Writing synthetic cases in batches: the rows of each model, and SQLite's way of writing them.
 
-This and sanfu.cases.synthetic.postgres are the one place besides sanfu.cases.events that
+This and sanfu.ops.synthetic.postgres are the one place besides sanfu.cases.events that
 writes the case timeline. A million cases through events.append would take hours; the rows
-written here are the ones the services would have appended (sanfu.cases.synthetic.life builds
+written here are the ones the services would have appended (sanfu.ops.synthetic.life builds
 them step by step), only many at once.
 
 Case ids are taken before a batch's rows are built, because events, assignments and merged
@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Field
 
 from sanfu.cases.models import Assignment, Case, CaseEvent
-from sanfu.cases.synthetic.draft import Arrival, Draft
+from sanfu.ops.synthetic.draft import Arrival, Draft
 
 # Columns the generator always fills; any other column must be nullable or have a default.
 FILLED = frozenset(
@@ -51,7 +51,7 @@ class Writer(Protocol):
 
 def writer_for_connection() -> Writer:
     if connection.vendor == "postgresql":
-        from sanfu.cases.synthetic.postgres import PostgresWriter
+        from sanfu.ops.synthetic.postgres import PostgresWriter
 
         return PostgresWriter()
     return SqliteWriter()
@@ -72,7 +72,7 @@ class Columns:
             if default is None and not field.null and field.attname not in FILLED:
                 raise RuntimeError(
                     f"Case.{field.name} has no default and the synthetic generator does not "
-                    "fill it: teach sanfu.cases.synthetic about it"
+                    "fill it: teach sanfu.ops.synthetic about it"
                 )
             defaults[field.attname] = default
         self._defaults = defaults

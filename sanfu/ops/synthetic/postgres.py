@@ -33,8 +33,8 @@ from psycopg.copy import Copy, FileWriter
 from psycopg.types.json import set_json_dumps
 
 from sanfu.cases.models import Assignment, Case, CaseEvent
-from sanfu.cases.synthetic.draft import Arrival, Draft
-from sanfu.cases.synthetic.writer import ASSIGNMENT_FIELDS, EVENT_FIELDS, Columns, Done, Make
+from sanfu.ops.synthetic.draft import Arrival, Draft
+from sanfu.ops.synthetic.writer import ASSIGNMENT_FIELDS, EVENT_FIELDS, Columns, Done, Make
 
 # (referenced table, referenced column) -> where ids pointing at it sit: (rows, position).
 References = dict[tuple[str, str], list[tuple[str, int]]]
