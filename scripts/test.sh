@@ -21,6 +21,7 @@ step "ruff check";         $bin/ruff check .
 step "ruff format";        $bin/ruff format --check .
 step "mypy";               SANFU_DEBUG=true $bin/mypy
 step "migrations";         SANFU_DEBUG=true $bin/sanfu makemigrations --check --dry-run
+step "layers";             $bin/python scripts/check_layers.py
 step "translations";       SANFU_DEBUG=true $bin/python scripts/messages.py check
 if [ "${1:-}" = "--checks-only" ]; then exit 0; fi
 
