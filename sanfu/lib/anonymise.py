@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from sanfu.lib.masking import mask_name
+
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Resident ID numbers (18 characters, or the old 15-digit form).
     (re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])|(?<!\d)\d{15}(?!\d)"), "[身份证号]"),
@@ -23,6 +25,7 @@ def anonymise(text: str, *, names: list[str] | None = None) -> str:
         text = pattern.sub(replacement, text)
     for name in names or []:
         name = name.strip()
+        # A one-letter "name" would mask that letter all through the text.
         if len(name) >= 2:
-            text = text.replace(name, name[0] + "*" * (len(name) - 1))
+            text = text.replace(name, mask_name(name))
     return text

@@ -15,6 +15,7 @@ from sanfu.cases.models import Case, CaseEvent, CaseState, Category, Extension, 
 from sanfu.cases.selectors import actions_for_user, case_timeline
 from sanfu.directory.models import Unit, User
 from sanfu.lib.anonymise import anonymise
+from sanfu.lib.masking import mask_name, mask_phone
 
 
 def unit_ref(unit: Unit | None) -> dict[str, Any] | None:
@@ -32,16 +33,6 @@ def category_ref(category: Category | None) -> dict[str, Any] | None:
         "name": category.name,
         "level": category.level,
     }
-
-
-def mask_name(name: str) -> str:
-    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else name
-
-
-def mask_phone(phone: str) -> str:
-    if len(phone) < 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
 SUMMARY_RELATED = ("category", "location_unit", "desk_unit", "lead_unit")

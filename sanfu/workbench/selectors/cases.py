@@ -24,7 +24,7 @@ from sanfu.cases.selectors import actions_for_user, case_get_for_user, case_time
 from sanfu.cases.services.dispatch import HANDLING_KINDS
 from sanfu.directory.models import Membership, Unit, UnitKind, User
 from sanfu.lib.anonymise import anonymise
-from sanfu.workbench.masking import mask_id, mask_name, mask_phone
+from sanfu.lib.masking import mask_id, mask_name, mask_phone
 
 
 def handling_chain(case: Case) -> list[Unit]:
