@@ -24,7 +24,7 @@ from sanfu.cases.services.dispatch import case_dispatch_by_system
 from sanfu.cases.services.intake import NewCase, Requester, case_create
 from sanfu.directory.models import TOWN_KINDS, Unit
 from sanfu.lib.errors import ValidationFailed
-from sanfu.lib.idnumber import IdNumberError, IdNumberInfo, parse_id_number
+from sanfu.lib.idnumber import IdNumberInfo, id_number_require
 
 RECEIVES_WINDOW_DAYS = 365
 # Catalogue matters (民政 › 社会救助 › …) an application of each need is filed under.
@@ -35,13 +35,6 @@ CATEGORY_NAMES: dict[str, tuple[str, ...]] = {
     Need.EDUCATION: ("教育救助",),
 }
 FALLBACK_CATEGORY = ("社会救助", "其他")
-
-
-def id_check(value: str) -> IdNumberInfo:
-    try:
-        return parse_id_number(value)
-    except IdNumberError as error:
-        raise ValidationFailed(error.message, field="id_number") from None
 
 
 @dataclass(frozen=True)
@@ -65,7 +58,7 @@ class Assessment:
 def application_assess(
     *, id_number: str, name: str, facts: rules.Facts, on: date | None = None
 ) -> Assessment:
-    info = id_check(id_number)
+    info = id_number_require(id_number)
     on = on or timezone.localdate()
     facts = rules.Facts(
         statuses=facts.statuses,
@@ -127,7 +120,7 @@ def application_submit(
     note: str = "",
 ) -> Application:
     """File the application as a case, routed at once to the body that gives the programme."""
-    info = id_check(id_number)
+    info = id_number_require(id_number)
     name = name_text(name)
     if not name:
         raise ValidationFailed(_("Name is required."), field="name")

@@ -26,7 +26,7 @@ from sanfu.directory.models import (
     User,
 )
 from sanfu.lib.errors import ApplicationError
-from sanfu.lib.idnumber import mask_id_number
+from sanfu.lib.idnumber import id_number_require, mask_id_number
 from sanfu.lib.treepath import path_depth
 
 admin.site.site_header = _("Sanfu administration")
@@ -244,7 +244,7 @@ class ResidentForm(forms.ModelForm):  # type: ignore[type-arg]
         if self.errors:
             return data
         try:
-            data["id_number"] = services.id_number_clean(data["id_number"]).number
+            data["id_number"] = id_number_require(data["id_number"]).number
             services.resident_check_location(
                 village=data["village"], household=data.get("household")
             )

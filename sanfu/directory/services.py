@@ -30,7 +30,7 @@ from sanfu.directory.models import (
 )
 from sanfu.directory.querysets import forget_scope
 from sanfu.lib.errors import ValidationFailed
-from sanfu.lib.idnumber import IdNumberError, IdNumberInfo, parse_id_number
+from sanfu.lib.idnumber import id_number_require
 from sanfu.lib.treepath import MAX_DEPTH, child_path, path_depth, path_segment
 from sanfu.lib.uscc import CreditCodeError, parse_credit_code
 
@@ -271,13 +271,6 @@ def enterprise_update(
 # --- residents -----------------------------------------------------------------------------
 
 
-def id_number_clean(value: str) -> IdNumberInfo:
-    try:
-        return parse_id_number(value)
-    except IdNumberError as exc:
-        raise ValidationFailed(str(exc), field="id_number") from None
-
-
 def resident_check_location(*, village: Unit, household: Household | None) -> None:
     if village.kind not in VILLAGE_KINDS:
         raise ValidationFailed(_("Choose a village or community."), field="village")
@@ -321,7 +314,7 @@ def resident_update(
     phone: str,
     address: str,
 ) -> tuple[Resident, tuple[str, ...]]:
-    info = id_number_clean(id_number)
+    info = id_number_require(id_number)
     resident_check_location(village=village, household=household)
     if relation not in Relation.values:
         raise ValidationFailed(_("Choose a relation from the list."), field="relation")

@@ -13,11 +13,15 @@ from typing import Literal
 
 from django.utils.translation import gettext as _
 
+from sanfu.lib.errors import ValidationFailed
+
 __all__ = [
     "IdNumberError",
     "IdNumberErrorCode",
     "IdNumberInfo",
     "id_number_check_char",
+    "id_number_require",
+    "id_number_widen",
     "is_valid_id_number",
     "mask_id_number",
     "parse_id_number",
@@ -141,6 +145,23 @@ def parse_id_number(value: str, *, today: date | None = None) -> IdNumberInfo:
         region_code=number[:6],
         warnings=warnings,
     )
+
+
+def id_number_widen(value: str) -> str:
+    """A first-generation 15-digit number (issued before 1999, holder born in the 1900s) in its
+    18-character form; any other value unchanged. Expects a value already normalised."""
+    if len(value) == 15 and value.isascii() and value.isdigit():
+        first17 = value[:6] + "19" + value[6:]
+        return first17 + id_number_check_char(first17)
+    return value
+
+
+def id_number_require(value: str, *, field: str = "id_number") -> IdNumberInfo:
+    """`parse_id_number` for a form, the API or an import: a refusal names the field."""
+    try:
+        return parse_id_number(value)
+    except IdNumberError as error:
+        raise ValidationFailed(error.message, field=field) from None
 
 
 def is_valid_id_number(value: str) -> bool:

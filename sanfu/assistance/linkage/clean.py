@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext as _
 
-from sanfu.lib.idnumber import IdNumberError, id_number_check_char, parse_id_number
+from sanfu.lib.idnumber import IdNumberError, id_number_widen, parse_id_number
 
 __all__ = [
     "clean_date",
@@ -91,11 +91,8 @@ def clean_id_number(value: object) -> str:
     if _looks_like_float(text.replace(" ", "")):
         raise ValueError(_excel_float_message())
     text = _NUMBER_SEPARATORS.sub("", text).upper()
-    if len(text) == 15 and text.isdigit():
-        first17 = text[:6] + "19" + text[6:]
-        text = first17 + id_number_check_char(first17)
     try:
-        return parse_id_number(text).number
+        return parse_id_number(id_number_widen(text)).number
     except IdNumberError as exc:
         raise ValueError(exc.message) from None
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pyarrow as pa
 from pypinyin import lazy_pinyin
 
-from sanfu.lib.idnumber import id_number_check_char
+from sanfu.lib.idnumber import id_number_widen, is_valid_id_number
 
 if TYPE_CHECKING:
     from sanfu.assistance.linkage import Record
@@ -89,20 +89,11 @@ def id_for_matching(value: str) -> tuple[str, bool]:
     Unlike ``clean_id_number`` this keeps numbers whose check digit or birth date is wrong:
     those are the typos matching exists to see through. 15-digit numbers are widened.
     """
-    text = _ID_SEPARATORS.sub("", unicodedata.normalize("NFKC", value)).upper()
-    if len(text) == 15 and text.isascii() and text.isdigit():
-        first17 = text[:6] + "19" + text[6:]
-        text = first17 + id_number_check_char(first17)
+    text = id_number_widen(_ID_SEPARATORS.sub("", unicodedata.normalize("NFKC", value)).upper())
     if not _ID_SHAPE.match(text):
         return "", False
-    return text, _is_valid(text)
-
-
-def _is_valid(number: str) -> bool:
-    if id_number_check_char(number[:17]) != number[17]:
-        return False
-    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
-    return 1890 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
+    # Valid as everywhere else (lib.idnumber): a real birth date, the right check digit.
+    return text, is_valid_id_number(text)
 
 
 @lru_cache(maxsize=262_144)

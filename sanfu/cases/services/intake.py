@@ -35,7 +35,7 @@ from sanfu.cases.services.common import assign, limit_text, now, require_text
 from sanfu.directory.models import Enterprise, Resident, Unit, UnitKind, User
 from sanfu.lib.errors import ValidationFailed
 from sanfu.lib.files import check_upload
-from sanfu.lib.idnumber import IdNumberError, parse_id_number
+from sanfu.lib.idnumber import id_number_require
 from sanfu.lib.treepath import path_ids
 
 MAX_ATTACHMENTS = 6
@@ -114,10 +114,7 @@ def _check_requester(requester: Requester) -> Requester:
         raise ValidationFailed(_("This is not a phone number."), field="requester_phone")
     id_number = requester.id_number.strip()
     if id_number:
-        try:
-            id_number = parse_id_number(id_number).number
-        except IdNumberError as exc:
-            raise ValidationFailed(str(exc), field="requester_id_number") from None
+        id_number = id_number_require(id_number, field="requester_id_number").number
     return Requester(
         kind=requester.kind,
         name=limit_text(requester.name, field="requester_name", label=_("Name"), limit=100),
