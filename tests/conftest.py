@@ -11,10 +11,13 @@ The outsider is staff of town B, a sibling of town A: they must see nothing of t
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from sanfu.directory import services
@@ -25,6 +28,19 @@ from sanfu.directory.models import StaffRole, Unit, UnitKind, User
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clock_from_environment() -> Iterator[None]:
+    """`SANFU_TEST_NOW=2027-12-04T10:00+08:00 pytest` runs the suite as if on that day (the clock
+    ticks on from there): the suite must pass a year from now, and this is how it is checked.
+    Tests that depend on a date pin their own clock with time_machine inside this one."""
+    value = os.environ.get("SANFU_TEST_NOW", "")
+    if not value:
+        yield
+        return
+    with time_machine.travel(datetime.fromisoformat(value), tick=True):
+        yield
 
 
 @dataclass

@@ -17,9 +17,6 @@ from sanfu.api.idempotency import KeyInUse
 from sanfu.api.open311 import render
 from sanfu.lib.errors import (
     ApplicationError,
-    Conflict,
-    NotFound,
-    PermissionDenied,
     ValidationFailed,
 )
 
@@ -40,12 +37,9 @@ class Unauthenticated(ApplicationError):
     code = "unauthenticated"
 
 
+# Where an API's format answers otherwise than the error's own status (ApplicationError.status).
 _OPEN311_STATUS: dict[type[ApplicationError], int] = {
-    ValidationFailed: 400,
     Unauthenticated: 403,  # Open311 has no 401: a missing or bad api_key is a 403
-    PermissionDenied: 403,
-    NotFound: 404,
-    Conflict: 409,
     RateLimited: 429,
 }
 _STAFF_STATUS: dict[type[ApplicationError], int] = {
@@ -59,7 +53,7 @@ def _status(error: ApplicationError, table: dict[type[ApplicationError], int]) -
     for kind in type(error).__mro__:
         if kind in table:
             return table[kind]
-    return 400
+    return error.status
 
 
 def _headers(error: ApplicationError) -> dict[str, str]:

@@ -66,7 +66,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             raise Http404 from None
         except ApplicationError as error:
             show_on_form(form, error)
-            status = {"forbidden": 403, "conflict": 409}.get(error.code, 400)
+            status = error.status
         else:
             messages.success(request, str(actions.LABELS[action][1]))
             back = request.POST.get("next", "")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sanfu.cases import services
 from sanfu.cases.selectors import case_get_for_user
-from sanfu.lib.errors import ApplicationError, NotFound, PermissionDenied
+from sanfu.lib.errors import ApplicationError, NotFound
 from sanfu.lib.files import file_response
 from sanfu.workbench.forms import UploadForm
 from sanfu.workbench.views.case import _render, _view
@@ -46,7 +46,7 @@ def upload(request: HttpRequest, case_id: int) -> HttpResponse:
             made = services.case_attach(actor=staff(request), case_id=case_id, uploads=uploads)
         except ApplicationError as error:
             form.add_error("attachments", str(error.message))
-            status = 403 if isinstance(error, PermissionDenied) else 400
+            status = error.status
         else:
             messages.success(request, _("%(count)d file(s) added.") % {"count": len(made)})
             return redirect("workbench:case", case_id=case_id)
