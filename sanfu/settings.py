@@ -8,10 +8,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from sanfu.lib.env import env_bool, env_int, env_list, env_str, parse_database_url
+
+# Lets ModelAdmin[Model], forms.ModelForm[Model] and the like be subscripted at run time, so
+# the type checker knows what each admin and form class is for.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 # The default is the checkout's var/, wherever a command is run from (a relative default made

@@ -36,7 +36,7 @@ def _show_secret(request: HttpRequest, obj: Any, secret: str, label: str) -> Htt
     )
 
 
-class ApiClientForm(forms.ModelForm):  # type: ignore[type-arg]
+class ApiClientForm(forms.ModelForm[ApiClient]):
     class Meta:
         model = ApiClient
         fields = ["name", "note"]
@@ -50,7 +50,7 @@ class ApiClientForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiClientAdmin(admin.ModelAdmin[ApiClient]):
     form = ApiClientForm
     list_display = ["name", "key_prefix", "created_at", "revoked_at"]
     list_filter = ["revoked_at"]
@@ -85,7 +85,7 @@ class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
-class StaffTokenForm(forms.ModelForm):  # type: ignore[type-arg]
+class StaffTokenForm(forms.ModelForm[StaffToken]):
     class Meta:
         model = StaffToken
         fields = ["user", "name", "expires_at"]
@@ -101,7 +101,7 @@ class StaffTokenForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(StaffToken)
-class StaffTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class StaffTokenAdmin(admin.ModelAdmin[StaffToken]):
     form = StaffTokenForm
     list_display = ["user", "name", "token_prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
@@ -146,7 +146,7 @@ class StaffTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         messages.success(request, _("%(count)d tokens revoked.") % {"count": count})
 
 
-class ServiceAttributeForm(forms.ModelForm):  # type: ignore[type-arg]
+class ServiceAttributeForm(forms.ModelForm[ServiceAttribute]):
     class Meta:
         model = ServiceAttribute
         fields = [
@@ -189,7 +189,7 @@ def _choices_ok(values: Any) -> bool:
 
 
 @admin.register(ServiceAttribute)
-class ServiceAttributeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ServiceAttributeAdmin(admin.ModelAdmin[ServiceAttribute]):
     form = ServiceAttributeForm
     list_display = ["code", "category", "description", "datatype", "required", "order"]
     list_filter = ["datatype", "required"]

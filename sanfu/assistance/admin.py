@@ -14,7 +14,7 @@ from sanfu.assistance.models import (
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProgrammeAdmin(admin.ModelAdmin[Programme]):
     list_display = ("code", "name", "need", "body", "amount", "in_kind", "period", "is_active")
     list_filter = ("need", "period", "is_active")
     search_fields = ("code", "name", "body__name")
@@ -22,19 +22,19 @@ class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(NeedCap)
-class NeedCapAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class NeedCapAdmin(admin.ModelAdmin[NeedCap]):
     list_display = ("need", "period", "cap_per_person", "cap_per_household", "max_bodies")
 
 
 @admin.register(ColumnMapping)
-class ColumnMappingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ColumnMappingAdmin(admin.ModelAdmin[ColumnMapping]):
     list_display = ("source", "name", "updated_at")
     search_fields = ("source__name", "name")
     autocomplete_fields = ("source",)
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
     list_display = (
         "file_name",
         "source",
@@ -54,7 +54,7 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(SourceRecord)
-class SourceRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SourceRecordAdmin(admin.ModelAdmin[SourceRecord]):
     list_display = (
         "name",
         "source",
@@ -71,13 +71,13 @@ class SourceRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PersonAdmin(admin.ModelAdmin[Person]):
     list_display = ("name", "id_number", "town", "household", "disability_grade")
     search_fields = ("name", "id_number")
     raw_id_fields = ("town", "place")
 
 
-class ReviewInline(admin.TabularInline):  # type: ignore[type-arg]
+class ReviewInline(admin.TabularInline[FindingReview, Finding]):
     model = FindingReview
     extra = 0
     can_delete = False
@@ -88,7 +88,7 @@ class ReviewInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FindingAdmin(admin.ModelAdmin[Finding]):
     list_display = ("__str__", "kind", "need", "period", "state", "current", "found_at")
     list_filter = ("kind", "need", "state", "current")
     search_fields = ("person_name",)
@@ -98,6 +98,6 @@ class FindingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApplicationAdmin(admin.ModelAdmin[Application]):
     list_display = ("name", "programme", "case", "created_at")
     raw_id_fields = ("town", "programme", "case", "person")

@@ -27,7 +27,7 @@ from sanfu.directory.querysets import scope_paths
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
     list_display = ["date", "weekday", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"
@@ -41,7 +41,7 @@ class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     list_display = ["year", "source", "loaded_at"]
     readonly_fields = ["loaded_at"]
     ordering = ["year"]
@@ -51,13 +51,13 @@ class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 # Administrators maintain the categories, their default units and time limits here.
 
 
-class SlaInline(admin.TabularInline):  # type: ignore[type-arg]
+class SlaInline(admin.TabularInline[Sla, Category]):
     model = Sla
     extra = 0
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CategoryAdmin(admin.ModelAdmin[Category]):
     list_display = ["code", "name", "level", "village_level_ok", "is_active"]
     list_filter = ["level", "village_level_ok", "is_active"]
     search_fields = ["code", "name"]
@@ -72,7 +72,7 @@ class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Sla)
-class SlaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SlaAdmin(admin.ModelAdmin[Sla]):
     list_display = ["category", "priority", "sign_hours", "reply_days"]
     list_filter = ["priority"]
     autocomplete_fields = ["category"]
@@ -83,7 +83,7 @@ class SlaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 # rows here; administrators look them up, within their own county.
 
 
-class EventInline(admin.TabularInline):  # type: ignore[type-arg]
+class EventInline(admin.TabularInline[CaseEvent, Case]):
     model = CaseEvent
     fields = readonly_fields = (
         "at",
@@ -103,7 +103,7 @@ class EventInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CaseAdmin(admin.ModelAdmin[Case]):
     list_display = ["number", "title", "state", "channel", "lead_unit", "received_at"]
     list_filter = ["state", "channel", "priority", "reply_clock"]
     search_fields = ["=number", "title"]
@@ -133,7 +133,7 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PersonalDataAccessAdmin(admin.ModelAdmin[PersonalDataAccess]):
     list_display = ["at", "user", "case", "via", "fields"]
     list_filter = ["via", "at"]
     search_fields = ["user__username", "case__number"]

@@ -39,7 +39,7 @@ def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None
     form.add_error(field, error.message)
 
 
-class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ScopedAdmin(admin.ModelAdmin[Any]):
     """Lists and foreign-key choices come only from what the administrator may see."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
@@ -47,7 +47,7 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelChoiceField | None:  # type: ignore[type-arg]
+    ) -> forms.ModelChoiceField[Any] | None:
         related = db_field.related_model
         if hasattr(related.objects, "visible_to"):
             kwargs["queryset"] = related.objects.visible_to(request.user)
@@ -58,7 +58,7 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
-class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
+class UnitForm(forms.ModelForm[Unit]):
     class Meta:
         model = Unit
         fields = ["kind", "name", "code", "parent", "is_active"]
@@ -119,7 +119,7 @@ class UnitAdmin(ScopedAdmin):
         obj.pk, obj.path = saved.pk, saved.path
 
 
-class MembershipInlineForm(forms.ModelForm):  # type: ignore[type-arg]
+class MembershipInlineForm(forms.ModelForm[Membership]):
     class Meta:
         model = Membership
         fields = ["unit", "role"]
@@ -134,7 +134,7 @@ class MembershipInlineForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     form = MembershipInlineForm
     extra = 1
@@ -142,7 +142,7 @@ class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(DjangoUserAdmin[User]):
     inlines = [MembershipInline]
     list_display = ["username", "full_name", "phone", "is_active"]
     search_fields = ["username", "full_name", "phone"]
@@ -186,7 +186,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             formset.new_objects.append(granted)
 
 
-class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
+class EnterpriseForm(forms.ModelForm[Enterprise]):
     class Meta:
         model = Enterprise
         fields = [
@@ -234,7 +234,7 @@ class HouseholdAdmin(ScopedAdmin):
     autocomplete_fields = ["village", "grid"]
 
 
-class ResidentForm(forms.ModelForm):  # type: ignore[type-arg]
+class ResidentForm(forms.ModelForm[Resident]):
     class Meta:
         model = Resident
         fields = ["name", "id_number", "phone", "address", "village", "household", "relation"]

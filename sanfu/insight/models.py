@@ -27,7 +27,7 @@ class Grain(models.TextChoices):
     BREAKDOWN = "breakdown", _("Unit, broad category and channel")
 
 
-def _count(label: _StrPromise) -> models.PositiveIntegerField:  # type: ignore[type-arg]
+def _count(label: _StrPromise) -> models.PositiveIntegerField[int, int]:
     return models.PositiveIntegerField(label, default=0)
 
 

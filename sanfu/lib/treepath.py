@@ -52,7 +52,7 @@ def outermost_paths(paths: list[str]) -> list[str]:
     return kept
 
 
-class PathField(models.CharField):  # type: ignore[type-arg]
+class PathField(models.CharField[str, str]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", (SEGMENT_WIDTH + 1) * MAX_DEPTH)
         kwargs.setdefault("db_index", True)
@@ -60,7 +60,7 @@ class PathField(models.CharField):  # type: ignore[type-arg]
 
 
 @PathField.register_lookup
-class Descendant(models.Lookup):  # type: ignore[type-arg]
+class Descendant(models.Lookup[str]):
     """`path__descendant=p`: rows whose path starts with p (the node p itself included)."""
 
     lookup_name = "descendant"

@@ -38,12 +38,12 @@ class PhotosField(forms.FileField):
         return files
 
 
-class PlaceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PlaceChoiceField(forms.ModelChoiceField[Unit]):
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 
 
-class CategoryChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class CategoryChoiceField(forms.ModelChoiceField[Category]):
     def label_from_instance(self, obj: Category) -> str:
         broad = obj.parent.parent.name if obj.parent and obj.parent.parent else ""
         return f"{obj.name}（{broad}）" if broad else obj.name

@@ -8,7 +8,7 @@ from sanfu.routing.models import Choice, Rule, Suggestion
 from sanfu.routing.services import keywords_normalise
 
 
-class RuleForm(forms.ModelForm):  # type: ignore[type-arg]
+class RuleForm(forms.ModelForm[Rule]):
     """The keywords as the rule will match them, checked as `rule_create` checks them."""
 
     class Meta:
@@ -23,7 +23,7 @@ class RuleForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Rule)
-class RuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RuleAdmin(admin.ModelAdmin[Rule]):
     form = RuleForm
     list_display = ["keywords", "category", "lead_unit", "area", "is_active"]
     list_filter = ["is_active"]
@@ -32,7 +32,7 @@ class RuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SuggestionAdmin(admin.ModelAdmin[Suggestion]):
     list_display = ["case", "kind", "source", "rank", "label", "unit", "confidence", "chosen", "at"]
     list_filter = ["kind", "source", "chosen"]
     raw_id_fields = ["case", "category", "unit", "rule"]
@@ -47,7 +47,7 @@ class SuggestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Choice)
-class ChoiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ChoiceAdmin(admin.ModelAdmin[Choice]):
     list_display = ["case", "category", "lead_unit", "actor", "at"]
     raw_id_fields = ["case", "category", "lead_unit", "actor"]
     date_hierarchy = "at"

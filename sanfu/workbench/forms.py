@@ -51,19 +51,19 @@ def unit_label(unit: Unit) -> str:
     return f"{unit.name} · {labels.get(unit.kind, unit.kind)}"
 
 
-class UnitField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class UnitField(forms.ModelChoiceField[Unit]):
     widget = FastSelect
 
     def label_from_instance(self, obj: Unit) -> str:
         return unit_label(obj)
 
 
-class UnitsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class UnitsField(forms.ModelMultipleChoiceField[Unit]):
     def label_from_instance(self, obj: Unit) -> str:
         return unit_label(obj)
 
 
-class CategoryField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class CategoryField(forms.ModelChoiceField[Category]):
     widget = FastSelect
 
     def label_from_instance(self, obj: Category) -> str:
