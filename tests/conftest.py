@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from sanfu.directory import services
 from sanfu.directory.models import StaffRole, Unit, UnitKind, User
@@ -28,6 +30,13 @@ from sanfu.directory.models import StaffRole, Unit, UnitKind, User
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery-staple"
+
+# The machine that runs the suite is shared and noisy: how long Hypothesis takes to draw an
+# example says nothing about the code, so neither its time limits nor its speed check apply.
+hypothesis_settings.register_profile(
+    "sanfu", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("sanfu")
 
 
 @pytest.fixture(autouse=True, scope="session")
