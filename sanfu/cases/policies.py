@@ -16,7 +16,7 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sanfu.directory.models import Membership, StaffRole, Unit, UnitKind, User
+from sanfu.directory.models import ROLE_UNIT_KINDS, Membership, StaffRole, Unit, User
 from sanfu.lib.errors import PermissionDenied
 
 
@@ -70,7 +70,9 @@ def acting_unit(
     best: Unit | None = None
     for membership in memberships:
         unit = membership.unit
-        if not _role_fits(membership.role, capability, unit):
+        if unit.kind not in ROLE_UNIT_KINDS[membership.role]:
+            # A role counts only at the kinds of unit it is given at (directory's rule):
+            # a membership left over from a re-zoning gives nothing.
             continue
         if unit.pk == target.pk:
             return unit
@@ -84,15 +86,6 @@ def acting_unit(
         _("You may not %(action)s for %(unit)s.")
         % {"action": _DESCRIPTIONS[capability], "unit": target.name}
     )
-
-
-def _role_fits(role: str, capability: Capability, unit: Unit) -> bool:
-    # Town staff and village cadres dispatch only at their own level's desk.
-    if capability is Capability.DISPATCH and role == StaffRole.TOWN_STAFF:
-        return unit.kind in {UnitKind.TOWN, UnitKind.STREET}
-    if capability is Capability.DISPATCH and role == StaffRole.VILLAGE_CADRE:
-        return unit.kind in {UnitKind.VILLAGE, UnitKind.COMMUNITY}
-    return True
 
 
 def may(user: User, capability: Capability, target: Unit, *, from_above: bool = False) -> bool:

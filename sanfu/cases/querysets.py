@@ -37,9 +37,6 @@ class CaseQuerySet(models.QuerySet["Case"]):
         assignments = Assignment.objects.filter(assigned, case=models.OuterRef("pk"))
         return self.filter(condition | models.Exists(assignments))
 
-    def open(self) -> CaseQuerySet:
-        return self.filter(state__in=["new", "assigned", "in_progress"])
-
     def in_scope_of(self, unit_path: str) -> CaseQuerySet:
         """Cases placed in, or handled by, the subtree under `unit_path` (for figures)."""
         return self.filter(
