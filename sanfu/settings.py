@@ -175,6 +175,20 @@ CASE_AUTO_CLOSE_DAYS = env_int("SANFU_AUTO_CLOSE_DAYS", 7, minimum=1)
 CASE_MAX_REOPENS = env_int("SANFU_MAX_REOPENS", 2)
 CASE_SWEEP_INTERVAL_SECONDS = env_int("SANFU_SWEEP_INTERVAL", 60, minimum=1)
 
+# The web server (`sanfu serve`) and the demo.
+SERVE_WORKERS = env_int("SANFU_WORKERS", 2, minimum=1)
+SERVE_THREADS = env_int("SANFU_THREADS", 4, minimum=1)
+DEMO_PASSWORD = env_str("SANFU_DEMO_PASSWORD")
+
+# The interfaces (sanfu.api.conf parses and checks these): POSTs per API key and per client
+# address as N/SECONDS, and how long an answer is kept for retries with its Idempotency-Key.
+SANFU_API_RATE_PER_KEY = env_str("SANFU_API_RATE_PER_KEY", "120/60")
+SANFU_API_RATE_PER_ADDRESS = env_str("SANFU_API_RATE_PER_ADDRESS", "30/60")
+SANFU_API_IDEMPOTENCY_HOURS = env_int("SANFU_API_IDEMPOTENCY_HOURS", 24, minimum=1)
+
+# Assistance matching on Spark (`--backend spark`): the master URL of an existing cluster.
+ASSISTANCE_SPARK_MASTER = env_str("SANFU_SPARK_MASTER", "local[2]")
+
 # Notifications: any of inbox, email, sms. SMS goes to a backend class; the default logs it.
 SANFU_NOTIFY_TRANSPORTS = env_list("SANFU_NOTIFY_TRANSPORTS", ["inbox", "email", "sms"])
 SANFU_SMS_BACKEND = env_str("SANFU_SMS_BACKEND", "sanfu.notify.transports.LogSmsBackend")

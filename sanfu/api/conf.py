@@ -1,4 +1,4 @@
-"""The interfaces' settings: read from Django settings when set there, else from the environment.
+"""The interfaces' settings, read from the environment by sanfu.settings and checked here.
 
 | variable | default | meaning |
 |---|---|---|
@@ -6,18 +6,15 @@
 | `SANFU_API_RATE_PER_ADDRESS` | `30/60` | public POSTs per client address, the same way |
 | `SANFU_API_IDEMPOTENCY_HOURS` | `24` | how long a POST's answer is kept for retries with its key |
 
-Settings of the same names win over the environment, so tests can override them.
+Tests override the settings of the same names.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-
-from sanfu.lib.env import env_int
 
 
 @dataclass(frozen=True)
@@ -37,26 +34,17 @@ def parse_rate(name: str, raw: str) -> Rate:
     return rate
 
 
-def _rate(name: str, default: str) -> Rate:
-    configured = getattr(settings, name, None)
-    if isinstance(configured, str):
-        return parse_rate(name, configured)
-    return parse_rate(name, os.environ.get(name, default))
-
-
 def rate_per_key() -> Rate:
-    return _rate("SANFU_API_RATE_PER_KEY", "120/60")
+    return parse_rate("SANFU_API_RATE_PER_KEY", settings.SANFU_API_RATE_PER_KEY)
 
 
 def rate_per_address() -> Rate:
-    return _rate("SANFU_API_RATE_PER_ADDRESS", "30/60")
+    return parse_rate("SANFU_API_RATE_PER_ADDRESS", settings.SANFU_API_RATE_PER_ADDRESS)
 
 
 def idempotency_hours() -> int:
-    configured = getattr(settings, "SANFU_API_IDEMPOTENCY_HOURS", None)
-    if isinstance(configured, int):
-        return configured
-    return env_int("SANFU_API_IDEMPOTENCY_HOURS", 24, minimum=1)
+    hours: int = settings.SANFU_API_IDEMPOTENCY_HOURS
+    return hours
 
 
 def check() -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sanfu.cases.models import Case
-from sanfu.directory.models import StaffRole, Unit
+from sanfu.cases.policies import ROLES, Capability
+from sanfu.directory.models import Unit
 from sanfu.notify.services import notify_phone, notify_staff, render_message, staff_of
 from sanfu.notify.transports import Message
 
-_DESK_ROLES = frozenset(
-    {StaffRole.DISPATCHER, StaffRole.LEADER, StaffRole.TOWN_STAFF, StaffRole.VILLAGE_CADRE}
-)
-_SUPERVISOR_ROLES = frozenset({StaffRole.SUPERVISOR, StaffRole.LEADER})
+_DESK_ROLES = ROLES[Capability.DISPATCH]
+_SUPERVISOR_ROLES = ROLES[Capability.SUPERVISE]
 
 
 def _staff_message(case: Case, kind: str) -> Message:

@@ -27,7 +27,8 @@ class Capability(StrEnum):
     SUPERVISE = "supervise"
 
 
-_ROLES: dict[Capability, frozenset[str]] = {
+# The roles that may use each capability (at the kinds of unit ROLE_UNIT_KINDS allows them).
+ROLES: dict[Capability, frozenset[str]] = {
     Capability.DISPATCH: frozenset(
         {StaffRole.DISPATCHER, StaffRole.LEADER, StaffRole.TOWN_STAFF, StaffRole.VILLAGE_CADRE}
     ),
@@ -65,7 +66,7 @@ def acting_unit(
     if not user.is_active:
         raise PermissionDenied(_("This account is disabled."))
     memberships = Membership.objects.filter(
-        user=user, role__in=_ROLES[capability], unit__is_active=True
+        user=user, role__in=ROLES[capability], unit__is_active=True
     ).select_related("unit")
     best: Unit | None = None
     for membership in memberships:

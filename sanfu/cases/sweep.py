@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from sanfu.cases import events
 from sanfu.cases.models import Case, CaseState, Clock, EventKind, SupervisionOrder
-from sanfu.directory.models import StaffRole, Unit
+from sanfu.cases.policies import ROLES, Capability
+from sanfu.directory.models import Unit
 from sanfu.notify.services import notify_staff, render_message, staff_of
 
 BATCH = 5000
@@ -121,7 +122,7 @@ def _digest(
     ]
     if supervisors:
         # Overdue cases are escalated to the county's supervisors and leaders by rule.
-        overseers = frozenset({StaffRole.SUPERVISOR, StaffRole.LEADER})
+        overseers = ROLES[Capability.SUPERVISE]
         targets += [(county_id, count, overseers) for county_id, count in per_county.items()]
     units = Unit.objects.in_bulk([unit_id for unit_id, _count, _roles in targets])
     for unit_id, count, roles in targets:

@@ -1,4 +1,4 @@
-"""Splink's Spark backend in local mode (for province scale the session comes from the cluster).
+"""Splink's Spark backend: local mode by default; `SANFU_SPARK_MASTER` names a cluster's master.
 
 Needs the ``analytics`` dependency group (``scripts/uv.sh sync --group analytics``) and Java.
 Splink's similarity functions (Jaro-Winkler, Damerau-Levenshtein) come from the jar it ships.
@@ -10,6 +10,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from django.conf import settings
 
 __all__ = ["spark_api", "spark_available"]
 
@@ -32,7 +34,7 @@ def spark_api() -> Iterator[Any]:
     from splink.backends.spark import similarity_jar_location
 
     session = (
-        SparkSession.builder.master(os.environ.get("SANFU_SPARK_MASTER", "local[2]"))
+        SparkSession.builder.master(settings.ASSISTANCE_SPARK_MASTER)
         .appName("sanfu-linkage")
         .config("spark.jars", similarity_jar_location())
         .config("spark.sql.shuffle.partitions", "8")

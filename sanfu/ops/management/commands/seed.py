@@ -10,11 +10,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
-from sanfu.lib.env import env_str
 from sanfu.lib.errors import ApplicationError
 from sanfu.ops.demo.assistance import assistance_demo_create
 from sanfu.ops.demo.county import DemoSummary, demo_county_create
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         password: str | None = options["password"]
         if password is not None and not password.strip():
             raise CommandError(_("--password: must not be empty"))
-        password = password or env_str("SANFU_DEMO_PASSWORD") or None
+        password = password or settings.DEMO_PASSWORD or None
         generated = password is None
         if password is None:
             password = secrets.token_urlsafe(9)

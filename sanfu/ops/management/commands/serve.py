@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.conf import settings
@@ -19,12 +18,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("SANFU_WORKERS", "2"))
-        )
-        parser.add_argument(
-            "--threads", type=int, default=int(os.environ.get("SANFU_THREADS", "4"))
-        )
+        parser.add_argument("--workers", type=int, default=settings.SERVE_WORKERS)
+        parser.add_argument("--threads", type=int, default=settings.SERVE_THREADS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 0 < options["port"] < 65536:
@@ -56,7 +51,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  staff admin:  {base}/admin/")
         logins = demo_logins()
         if logins:
-            password = os.environ.get("SANFU_DEMO_PASSWORD", "(the password given to seed demo)")
+            password = settings.DEMO_PASSWORD or "(the password given to seed demo)"
             self.stdout.write(f"  demo log-ins (password: {password}):")
             for login in logins:
                 self.stdout.write(f"    {login.username:<24} {login.role} · {login.unit}")
