@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Protocol
 
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
@@ -76,3 +81,33 @@ def file_response(attachment: StoredFile) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@contextmanager
+def atomic_write(
+    path: Path,
+    *,
+    binary: bool = False,
+    permissions: int | None = None,
+    newline: str | None = None,
+) -> Iterator[IO[Any]]:
+    """Write `path` whole or not at all: into a temporary file beside it, flushed to disk, then
+    renamed over it. Readers see the old file or the new one, never half of one; a crash or an
+    error leaves the old file and no temporary behind. Text is UTF-8."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if binary:
+            out: IO[Any] = os.fdopen(handle, "wb")
+        else:
+            out = os.fdopen(handle, "w", encoding="utf-8", newline=newline)
+        with out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        if permissions is not None:
+            os.chmod(temporary, permissions)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

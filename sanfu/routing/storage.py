@@ -17,13 +17,14 @@ import io
 import json
 import os
 import stat
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.conf import settings
+
+from sanfu.lib.files import atomic_write
 
 FORMAT = "sanfu-router"
 FORMAT_VERSION = 1
@@ -100,17 +101,8 @@ def write_model(
     buffer = io.BytesIO()
     payload: dict[str, Any] = {HEADER_KEY: encoded, **arrays}
     np.savez_compressed(buffer, **payload)
-    handle, temporary = tempfile.mkstemp(prefix=".router-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(buffer.getvalue())
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_write(target, binary=True, permissions=0o644) as out:
+        out.write(buffer.getvalue())
     return target
 
 

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from sanfu.assistance.linkage import Record
 from sanfu.assistance.linkage.clean import clean_date, clean_id_number, clean_name, clean_text
+from sanfu.lib.files import atomic_write
 
 __all__ = ["COLUMNS", "RowError", "read_records_csv", "write_persons_csv"]
 
@@ -255,14 +254,7 @@ def read_records_csv(path: Path) -> list[Record]:
 
 def write_persons_csv(path: Path, person_of: Mapping[str, str], order: Iterable[str]) -> None:
     """``record_id,person_id`` in ``order``, written to a temporary file and renamed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["record_id", "person_id"])
-            writer.writerows((record_id, person_of[record_id]) for record_id in order)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_id", "person_id"])
+        writer.writerows((record_id, person_of[record_id]) for record_id in order)
