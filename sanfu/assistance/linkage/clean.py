@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from django.utils.translation import gettext as _
 
 from sanfu.lib.idnumber import IdNumberError, id_number_widen, parse_id_number
+from sanfu.lib.phones import phone_clean
 
 __all__ = [
     "clean_date",
@@ -41,8 +42,6 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_SERIAL = re.compile(r"^(\d{1,5})(?:\.0*)?$")
 _EARLIEST_DATE = date(1890, 1, 1)
 _LATEST_DATE = date(2100, 12, 31)
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{9,11}$|^[1-9]\d{6,7}$")
 
 
 def clean_text(value: object) -> str:
@@ -117,37 +116,16 @@ def _excel_float_message() -> str:
 
 
 def clean_phone(value: object) -> str:
-    """A phone number as bare digits: 11-digit mobiles, or landlines with their area code.
-
-    Drops full-width forms, spaces, dashes, brackets and the +86 / 0086 / 86 country prefix.
-    """
+    """A phone number in lib.phones' normal form, from whatever a spreadsheet cell holds (a
+    phone column Excel made numeric: 13812345678.0)."""
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueError(_("The phone number is not a whole number."))
         value = str(int(value))
     text = clean_text(value)
-    if not text:
-        return ""
-    if re.fullmatch(r"\d+\.0+", text):  # a phone column Excel made numeric: 13812345678.0
+    if re.fullmatch(r"\d+\.0+", text):
         text = text.split(".")[0]
-    digits = _NUMBER_SEPARATORS.sub("", text)
-    if digits.startswith("+"):
-        digits = digits[1:]
-        if not digits.startswith("86"):
-            raise ValueError(_("The phone number is not a Chinese number (+86)."))
-    if digits.startswith("0086"):
-        digits = digits[4:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if not digits.isdigit():
-        raise ValueError(_("The phone number may hold only digits, spaces, dashes and +86."))
-    if _MOBILE.match(digits) or _LANDLINE.match(digits):
-        return digits
-    if digits.startswith("1"):
-        raise ValueError(
-            _("A mobile number has 11 digits; this one has %(count)d.") % {"count": len(digits)}
-        )
-    raise ValueError(_("The phone number has %(count)d digits.") % {"count": len(digits)})
+    return phone_clean(text)
 
 
 def clean_date(value: object) -> str:

@@ -36,6 +36,7 @@ from sanfu.directory.models import Enterprise, Resident, Unit, UnitKind, User
 from sanfu.lib.errors import ValidationFailed
 from sanfu.lib.files import check_upload
 from sanfu.lib.idnumber import id_number_require
+from sanfu.lib.phones import phone_require
 from sanfu.lib.treepath import path_ids
 
 MAX_ATTACHMENTS = 6
@@ -109,9 +110,7 @@ def _check_requester(requester: Requester) -> Requester:
         raise ValidationFailed(_("Name the enterprise."), field="requester_name")
     if requester.kind == RequesterKind.GRASSROOTS and requester.unit is None:
         raise ValidationFailed(_("Choose the village or community."), field="requester_unit")
-    phone = requester.phone.strip()
-    if phone and not (7 <= len(phone) <= 20 and phone.replace("-", "").lstrip("+").isdigit()):
-        raise ValidationFailed(_("This is not a phone number."), field="requester_phone")
+    phone = phone_require(requester.phone, field="requester_phone")
     id_number = requester.id_number.strip()
     if id_number:
         id_number = id_number_require(id_number, field="requester_id_number").number
