@@ -110,3 +110,16 @@ def test_anonymous_visitors_are_sent_to_log_in(tree: Tree):
     response = https_client().get(f"/directory/units/{tree.town_a.pk}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_role_granted_or_revoked_is_seen_on_the_same_user_object(tree: Tree) -> None:
+    # The scope is cached on the user object for a request; changing roles must drop it, or a
+    # revoked role would keep showing its units until the next request.
+    user = make_staff("changing")
+    assert list(Unit.objects.visible_to(user)) == []
+    membership = services.membership_grant(
+        user=user, unit=tree.village_b, role=StaffRole.VILLAGE_CADRE
+    )
+    assert set(Unit.objects.visible_to(user)) == {tree.village_b}
+    services.membership_revoke(membership=membership)
+    assert list(Unit.objects.visible_to(user)) == []
