@@ -38,3 +38,28 @@ def loaded(tree: Tree, departments: dict[str, Unit]) -> catalogue.ImportReport:
 @pytest.fixture
 def inspector(tree: Tree) -> User:
     return make_staff("inspector", tree.county, StaffRole.DISCIPLINE)
+
+
+class RecordingSms:
+    """An SMS backend that keeps the messages, for tests to read the codes."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        RecordingSms.sent.append((phone, text))
+
+
+@pytest.fixture
+def sms(settings: object) -> type[RecordingSms]:
+    settings.SANFU_SMS_BACKEND = "tests.frontdoor.conftest.RecordingSms"  # type: ignore[attr-defined]
+    RecordingSms.sent = []
+    return RecordingSms
+
+
+def last_code(phone: str) -> str:
+    import re
+
+    texts = [text for to, text in RecordingSms.sent if to == phone]
+    found = re.search(r"\d{6}", texts[-1])
+    assert found is not None
+    return found.group(0)
