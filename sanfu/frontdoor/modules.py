@@ -103,12 +103,26 @@ def modules_overview(*, town: Unit) -> ModuleOverview:
         )
         for module in modules
     ]
-    mapped_codes = [m.category.code for m in mappings]
-    unmapped = [
-        field
-        for field in Category.objects.filter(level=1, is_active=True).order_by("code")
-        if not any(
-            code.startswith(field.code) or field.code.startswith(code) for code in mapped_codes
-        )
-    ]
+    unmapped = _unmapped({m.category.code for m in mappings})
     return ModuleOverview(town=town, rows=rows, unmapped=unmapped)
+
+
+def _unmapped(mapped: set[str]) -> list[Category]:
+    """The broadest categories no mapping covers: a field none of whose categories is mapped,
+    or, in a partly mapped field, each second-level category left out (codes nest: C01 ⊃
+    C0101 ⊃ C010101)."""
+    found: list[Category] = []
+    for node in Category.objects.filter(level__lte=2, is_active=True).order_by("code"):
+        if any(node.code.startswith(code) for code in mapped):
+            continue  # covered by a mapping at or above it
+        partly = any(code.startswith(node.code) for code in mapped)
+        if node.level == 1 and not partly:
+            found.append(node)
+        elif (
+            node.level == 2
+            and not partly
+            and node.parent is not None
+            and any(code.startswith(node.parent.code) for code in mapped)
+        ):
+            found.append(node)
+    return found

@@ -29,6 +29,7 @@ from sanfu.frontdoor.forms import (
     ModuleMapForm,
     NoticeForm,
     QuestionForm,
+    ReportForm,
     StepForm,
     SurveyForm,
 )
@@ -229,6 +230,37 @@ def report_list(request: HttpRequest) -> HttpResponse:
         request,
         "frontdoor/staff_reports.html",
         {"reports": found[:200], "figures": reports.report_figures(user=user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_take(request: HttpRequest) -> HttpResponse:
+    """Any staff member may take a report down (a letter, a visit); only inspectors read it."""
+    user = staff(request)
+    units = Unit.objects.filter(
+        kind__in=[*TOWN_KINDS, UnitKind.DEPARTMENT, UnitKind.VILLAGE, UnitKind.COMMUNITY],
+        is_active=True,
+    ).order_by("path")
+    form = ReportForm(request.POST or None, units=units)
+    county = Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True).order_by("pk").first()
+    if request.method == "POST" and form.is_valid() and county is not None:
+        try:
+            report = reports.report_create(county=county, taken_by=user, **form.cleaned_data)
+        except ApplicationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Report %(number)s is taken down; only the discipline inspectors can read it.")
+                % {"number": report.number},
+            )
+            return redirect("frontdoor:home")
+    return render(
+        request,
+        "frontdoor/staff_report_take.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )
 
 
