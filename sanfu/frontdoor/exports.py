@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from sanfu.frontdoor.models import Answer, QuestionKind, Response, Survey
 
 
-def _text(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
+def _text(sheet: WriteOnlyWorksheet, value: str) -> Cell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell

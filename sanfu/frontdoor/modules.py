@@ -116,9 +116,7 @@ def _unmapped(mapped: set[str]) -> list[Category]:
         if any(node.code.startswith(code) for code in mapped):
             continue  # covered by a mapping at or above it
         partly = any(code.startswith(node.code) for code in mapped)
-        if node.level == 1 and not partly:
-            found.append(node)
-        elif (
+        if (node.level == 1 and not partly) or (
             node.level == 2
             and not partly
             and node.parent is not None

@@ -101,8 +101,8 @@ def towns_of(survey: Survey) -> list[Unit]:
         return [area]
     if area.kind == UnitKind.COUNTY:
         return list(area.children.filter(kind__in=TOWN_KINDS, is_active=True).order_by("code"))
-    town = Unit.objects.filter(kind__in=TOWN_KINDS, pk=area.parent_id).first()
-    return [town] if town else []
+    town = area.parent if area.parent_id is not None else None
+    return [town] if town is not None and town.kind in TOWN_KINDS else []
 
 
 # --- building ------------------------------------------------------------------------------

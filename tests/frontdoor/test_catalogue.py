@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from sanfu.frontdoor import catalogue
 from sanfu.frontdoor.models import ServiceEntry
+from sanfu.lib.errors import ValidationFailed
 from tests.conftest import Tree, https_client, login
 from tests.frontdoor.conftest import providers_of_packaged_file
 
@@ -69,7 +70,7 @@ def test_bad_rows_are_named_and_change_nothing(tree: Tree) -> None:
 
 def test_a_file_without_the_required_columns_is_refused(tree: Tree) -> None:
     table = catalogue.table_read(file_name="s.csv", data=b"name,fees\nx,y\n")
-    with pytest.raises(catalogue.ValidationFailed, match="实施部门"):
+    with pytest.raises(ValidationFailed, match="实施部门"):
         catalogue.services_import(county=tree.county, table=table)
 
 

@@ -10,6 +10,7 @@ from sanfu.cases.services import NewCase, case_create, case_dispatch
 from sanfu.directory import services
 from sanfu.directory.models import StaffRole, Unit, UnitKind, User
 from sanfu.frontdoor import modules
+from sanfu.lib.errors import ValidationFailed
 from tests.conftest import Tree, login, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def test_the_modules_page_lists_unmapped_fields_and_counts(
 def test_a_module_of_another_town_is_refused(
     tree: Tree, categories: dict[str, Category], governance: Unit
 ) -> None:
-    with pytest.raises(modules.ValidationFailed):
+    with pytest.raises(ValidationFailed):
         modules.module_map(town=tree.town_b, category=categories["roads"], module=governance)
 
 

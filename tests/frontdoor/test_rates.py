@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from fractions import Fraction
 
 import pytest
 from django.utils import timezone
@@ -47,8 +48,8 @@ def test_measured_rates_come_from_the_requests_channels(
     assert ("户籍证明", "zero_visit", True) in gaps
     assert ("结婚登记", "online", False) in gaps  # not declared, but requests come online
     summary = rates.summarise(measured)
-    assert summary.declared["online"] == rates.Fraction(1, 2)
-    assert summary.measured["online"] == rates.Fraction(1, 2)
+    assert summary.declared["online"] == Fraction(1, 2)
+    assert summary.measured["online"] == Fraction(1, 2)
 
 
 def test_the_rates_page_shows_county_department_and_service(

@@ -7,6 +7,7 @@ import pytest
 from sanfu.directory.models import StaffRole, User
 from sanfu.frontdoor import reports
 from sanfu.frontdoor.models import Report, ReportRead
+from sanfu.lib.errors import NotFound, ValidationFailed
 from tests.conftest import Tree, https_client, login, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -98,14 +99,14 @@ def test_an_unfounded_report_is_cleared_with_consent(report: Report, inspector: 
 def test_a_founded_report_cannot_be_cleared(report: Report, inspector: User) -> None:
     reports.report_verify(actor=inspector, report_id=report.pk, note="核实")
     reports.report_conclude(actor=inspector, report_id=report.pk, outcome="founded", note="属实")
-    with pytest.raises(reports.ValidationFailed):
+    with pytest.raises(ValidationFailed):
         reports.clearing_consent(actor=inspector, report_id=report.pk, how="同意")
 
 
 def test_staff_actions_on_a_report_are_refused_to_others(
     report: Report, administrator: User
 ) -> None:
-    with pytest.raises(reports.NotFound):
+    with pytest.raises(NotFound):
         reports.report_verify(actor=administrator, report_id=report.pk, note="看看")
 
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from sanfu.directory.models import User
 from sanfu.frontdoor import surveys
 from sanfu.frontdoor.models import Response, Survey
+from sanfu.lib.errors import ValidationFailed
 from tests.conftest import Tree, https_client, login
 from tests.frontdoor.conftest import RecordingSms, last_code
 
@@ -115,7 +116,7 @@ def test_a_survey_has_at_most_fifty_questions(survey: Survey, town_staff: User) 
         surveys.question_add(
             actor=town_staff, survey_id=draft.pk, kind="text", label_zh=f"问{number}"
         )
-    with pytest.raises(surveys.ValidationFailed, match="50"):
+    with pytest.raises(ValidationFailed, match="50"):
         surveys.question_add(actor=town_staff, survey_id=draft.pk, kind="text", label_zh="多一个")
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sanfu.directory.backends import is_administrator
-from sanfu.directory.models import TOWN_KINDS, Unit, UnitKind
+from sanfu.directory.models import TOWN_KINDS, Unit, UnitKind, User
 from sanfu.frontdoor import catalogue, modules, rates, reports, surveys
 from sanfu.frontdoor.forms import (
     ConcludeForm,
@@ -33,7 +36,7 @@ from sanfu.frontdoor.forms import (
     StepForm,
     SurveyForm,
 )
-from sanfu.frontdoor.models import ServiceEntry
+from sanfu.frontdoor.models import ServiceEntry, Survey
 from sanfu.frontdoor.views.common import show_on_form, staff
 from sanfu.lib.errors import ApplicationError, NotFound
 
@@ -135,7 +138,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _survey(request: HttpRequest, survey_id: int) -> surveys.Survey:
+def _survey(request: HttpRequest, survey_id: int) -> Survey:
     try:
         return surveys.survey_get_for_user(user=staff(request), survey_id=survey_id)
     except NotFound as error:
@@ -270,7 +273,8 @@ def _is_inspector(request: HttpRequest) -> bool:
     return staff(request).memberships.filter(role=StaffRole.DISCIPLINE).exists()
 
 
-ACTIONS = {
+Act = Callable[[User, int, dict[str, Any]], object]
+ACTIONS: dict[str, tuple[type[django_forms.Form], Act]] = {
     "step": (StepForm, lambda user, pk, d: reports.report_verify(actor=user, report_id=pk, **d)),
     "conclude": (
         ConcludeForm,
