@@ -83,14 +83,14 @@ def test_staff_build_a_survey_through_the_pages(tree: Tree, town_staff: User) ->
     created = client.post(
         "/frontdoor/surveys/",
         {
-            "title_zh": "民意调查",
+            "title_zh": "老街改造意见征集",
             "area": tree.town_a.pk,
             "starts_on": "2026-12-01",
             "ends_on": "2026-12-31",
         },
     )
     assert created.status_code == 302
-    survey = Survey.objects.get(title_zh="民意调查")
+    survey = Survey.objects.get(title_zh="老街改造意见征集")
     page = f"/frontdoor/surveys/{survey.pk}/"
     no_choices = client.post(page, {"kind": "single", "label_zh": "好吗？", "choices": "好"})
     assert no_choices.status_code == 400
@@ -101,7 +101,7 @@ def test_staff_build_a_survey_through_the_pages(tree: Tree, town_staff: User) ->
     assert client.post(page, {"action": "publish"}).status_code == 302
     survey.refresh_from_db()
     assert survey.state == "published"
-    assert https_client().get("/surveys/").content.decode().count("民意调查") == 1
+    assert https_client().get("/surveys/").content.decode().count("老街改造意见征集") == 1
 
 
 def test_a_survey_has_at_most_fifty_questions(survey: Survey, town_staff: User) -> None:

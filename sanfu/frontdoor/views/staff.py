@@ -7,7 +7,6 @@ Parse, call a service or selector, render. Reports are read only through `report
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -201,7 +200,7 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
         {
             "survey": survey,
             "results": results,
-            "chart_data": json.dumps({"charts": charts, "towns": towns}, ensure_ascii=False),
+            "chart_data": {"charts": charts, "towns": towns},
         },
     )
 
