@@ -1,11 +1,18 @@
-"""Time the portal's service search over N generated services (default 5,000).
+"""The front door's benchmarks; each prints its figures as JSON.
 
-    .venv/bin/python scripts/bench_frontdoor.py [--services 5000] [--queries 200]
+    .venv/bin/python scripts/bench_frontdoor.py search [--services 5000] [--queries 200]
+    .venv/bin/python scripts/bench_frontdoor.py surveys [--answers 1000] [--results 100000]
 
-Prints the index build time and the per-query times (median, 95th percentile, worst) for
-queries of each kind: Chinese words, pinyin, initials, and typos. The search runs in memory,
-so no database is needed: this measures exactly what a request spends after the (cached)
-index is built.
+`search`: the portal's service search over N generated services: the index build time and the
+per-query times (median, 95th percentile, worst) for Chinese words, pinyin, initials and
+typos. The search runs in memory, so no database is needed: this is what a request spends
+once the (cached) index is built.
+
+`surveys`: a survey of 30 questions on a fresh database ($DATABASE_URL, else a temporary
+SQLite file): `--answers` residents each verify a phone and answer through the portal's page
+(Django's test client: URL routing, middleware, view, services, template), timed as answers
+per second; then the survey is filled up to `--results` responses (bulk inserts) and the
+staff results page is timed over them.
 """
 
 from __future__ import annotations
@@ -117,12 +124,7 @@ def queries(rng: random.Random, entries: list[Entry], index: SearchIndex) -> dic
     return kinds
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--services", type=int, default=5000)
-    parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+def search_bench(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)  # noqa: S311 - a repeatable benchmark, not a secret
     entries = generate(args.services, rng)
     started = time.perf_counter()
@@ -145,6 +147,25 @@ def main() -> None:
         }
     result["hjzm_finds"] = found_hjzm
     print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="bench", required=True)
+    search = sub.add_parser("search")
+    search.add_argument("--services", type=int, default=5000)
+    search.add_argument("--queries", type=int, default=200)
+    search.add_argument("--seed", type=int, default=1)
+    surveys = sub.add_parser("surveys")
+    surveys.add_argument("--answers", type=int, default=1000)
+    surveys.add_argument("--results", type=int, default=100_000)
+    args = parser.parse_args()
+    if args.bench == "search":
+        search_bench(args)
+    else:
+        from bench_frontdoor_surveys import survey_bench
+
+        survey_bench(answers=args.answers, results=args.results)
 
 
 if __name__ == "__main__":

@@ -396,6 +396,28 @@ class SurveyResults:
     questions: list[QuestionResult]
 
 
+def _question_result(question: Question, counts: dict[int, int], answered: int) -> QuestionResult:
+    if question.kind in CHOICE_KINDS:
+        labels = question.choice_labels()
+        values = [counts.get(i, 0) for i in range(len(labels))]
+    elif question.kind == QuestionKind.SCALE:
+        labels = [str(v) for v in SCALE]
+        values = [counts.get(v, 0) for v in SCALE]
+    else:
+        labels, values = [], []
+    texts = (
+        list(
+            Answer.objects.filter(question=question)
+            .exclude(text="")
+            .order_by("-pk")
+            .values_list("text", flat=True)[:20]
+        )
+        if question.kind == QuestionKind.TEXT
+        else []
+    )
+    return QuestionResult(question, labels, values, texts, answered)
+
+
 def survey_results(*, survey: Survey) -> SurveyResults:
     """Counts per choice / scale value, recent texts, responses by town: a few GROUP BYs."""
     responses = Response.objects.filter(survey=survey)
@@ -407,45 +429,36 @@ def survey_results(*, survey: Survey) -> SurveyResults:
         .order_by("town__code")
     ]
     questions = list(survey.questions.order_by("number"))
-    answers = Answer.objects.filter(question__survey=survey)
-    choice_counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in (
-        answers.filter(choice__isnull=False).values("question_id", "choice").annotate(n=Count("pk"))
+    ids = [q.pk for q in questions]
+    answers = Answer.objects.filter(question_id__in=ids)
+    # One pass over the answers: rows per (question, choice, value). Text answers fall in the
+    # (question, None, None) group, so the same pass counts them.
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    rows_per_question: dict[int, int] = defaultdict(int)
+    for question_id, choice, value, n in (
+        answers.values_list("question_id", "choice", "value").annotate(n=Count("pk")).order_by()
     ):
-        choice_counts[row["question_id"]][row["choice"]] = row["n"]
-    for row in (
-        answers.filter(value__isnull=False).values("question_id", "value").annotate(n=Count("pk"))
-    ):
-        choice_counts[row["question_id"]][row["value"]] = row["n"]
-    answered = dict(
-        answers.values("question_id")
+        rows_per_question[question_id] += n
+        key = choice if choice is not None else value
+        if key is not None:
+            counts[question_id][key] = n
+    # A multiple-choice answer is one row per choice: count its people apart.
+    multiple = [q.pk for q in questions if q.kind == QuestionKind.MULTIPLE]
+    people = dict(
+        answers.filter(question_id__in=multiple)
+        .values("question_id")
         .annotate(n=Count("response_id", distinct=True))
         .values_list("question_id", "n")
+        .order_by()
     )
-    results = []
-    for question in questions:
-        counts = choice_counts.get(question.pk, {})
-        if question.kind in CHOICE_KINDS:
-            labels = question.choice_labels()
-            values = [counts.get(i, 0) for i in range(len(labels))]
-        elif question.kind == QuestionKind.SCALE:
-            labels = [str(v) for v in SCALE]
-            values = [counts.get(v, 0) for v in SCALE]
-        else:
-            labels, values = [], []
-        texts = (
-            list(
-                answers.filter(question=question)
-                .exclude(text="")
-                .order_by("-pk")
-                .values_list("text", flat=True)[:20]
-            )
-            if question.kind == QuestionKind.TEXT
-            else []
+    results = [
+        _question_result(
+            question,
+            counts.get(question.pk, {}),
+            people.get(question.pk, rows_per_question.get(question.pk, 0)),
         )
-        results.append(
-            QuestionResult(question, labels, values, texts, answered.get(question.pk, 0))
-        )
+        for question in questions
+    ]
     return SurveyResults(
         survey=survey,
         responses=totals["all"],
