@@ -30,6 +30,42 @@ class ImportForm(forms.Form):
             field.initial = counties.first()
 
 
+class ServiceForm(forms.Form):
+    """One service, checked by the same rules as a row of an imported sheet."""
+
+    name = forms.CharField(label=_("Service name"), max_length=100)
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Unit.objects.none())
+    keywords = forms.CharField(label=_("Other names"), max_length=200, required=False)
+    materials = forms.CharField(
+        label=_("What to bring"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    steps = forms.CharField(
+        label=_("What to do"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    legal_days = forms.IntegerField(label=_("Legal time limit (working days)"), min_value=1)
+    fees = forms.CharField(label=_("Fees"), max_length=100, required=False)
+    online = forms.BooleanField(label=_("Online"), required=False)
+    mobile = forms.BooleanField(label=_("On a phone"), required=False)
+    zero_visit = forms.BooleanField(label=_("Zero visits"), required=False)
+    one_visit = forms.BooleanField(label=_("At most one visit"), required=False)
+
+    def __init__(self, *args: Any, providers: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared just above
+        field.queryset = providers
+
+    def as_table_rows(self) -> list[list[str]]:
+        """The header and the one row an import of this service would read."""
+        from sanfu.frontdoor.catalogue import FLAGS, HEADERS
+
+        data = self.cleaned_data
+        values = {column: str(data[column] or "") for column in HEADERS if column not in FLAGS}
+        values["provider"] = data["provider"].code
+        values.update({flag: "是" if data[flag] else "否" for flag in FLAGS})
+        return [[names[0] for names in HEADERS.values()], [values[c] for c in HEADERS]]
+
+
 class SurveyForm(forms.Form):
     title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=200)
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)

@@ -15,6 +15,7 @@ urlpatterns = [
     # Staff pages.
     path("frontdoor/", staff.home, name="home"),
     path("frontdoor/services/import/", staff.service_import, name="service_import"),
+    path("frontdoor/services/new/", staff.service_add, name="service_add"),
     path("frontdoor/services/rates/", staff.service_rates, name="service_rates"),
     path("frontdoor/surveys/", staff.survey_list, name="staff_surveys"),
     path("frontdoor/surveys/<int:survey_id>/", staff.survey_edit, name="survey_edit"),

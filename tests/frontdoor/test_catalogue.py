@@ -136,3 +136,25 @@ def test_the_search_command_prints_its_time(loaded: catalogue.ImportReport) -> N
 
 def test_every_provider_of_the_packaged_file_is_a_department_name() -> None:
     assert all(name.endswith(("局", "会", "联合会")) for name in providers_of_packaged_file())
+
+
+def test_an_administrator_adds_one_service_with_the_import_rules(
+    tree: Tree, administrator: object
+) -> None:
+    client = login(administrator)  # type: ignore[arg-type]
+    form = {
+        "name": "危房改造补助",
+        "provider": tree.department.pk,
+        "materials": "身份证\n房屋照片",
+        "legal_days": "20",
+        "online": "on",
+        "zero_visit": "on",
+    }
+    refused = client.post("/frontdoor/services/new/", form)
+    assert refused.status_code == 400
+    assert "跑零次" in refused.content.decode()
+    assert not ServiceEntry.objects.exists()
+    assert client.post("/frontdoor/services/new/", form | {"one_visit": "on"}).status_code == 302
+    entry = ServiceEntry.objects.get()
+    assert entry.material_list() == ["身份证", "房屋照片"]
+    assert entry.zero_visit

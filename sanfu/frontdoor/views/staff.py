@@ -32,6 +32,7 @@ from sanfu.frontdoor.forms import (
     NoticeForm,
     QuestionForm,
     ReportForm,
+    ServiceForm,
     StepForm,
     SurveyForm,
 )
@@ -67,6 +68,37 @@ def service_import(request: HttpRequest) -> HttpResponse:
         "frontdoor/service_import.html",
         {"form": form, "report": report},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_add(request: HttpRequest) -> HttpResponse:
+    """Add or update one service (same name and provider: updated)."""
+    user = staff(request)
+    if not is_administrator(user):
+        raise Http404
+    county = Unit.objects.visible_to(user).filter(kind=UnitKind.COUNTY).order_by("pk").first()
+    if county is None:
+        raise Http404
+    providers = Unit.objects.subtree(county.path).filter(
+        kind__in=catalogue.PROVIDER_KINDS, is_active=True
+    )
+    form = ServiceForm(request.POST or None, providers=providers.order_by("path"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = catalogue.services_import(county=county, table=form.as_table_rows())
+        except ApplicationError as error:
+            show_on_form(form, error)
+        else:
+            row = report.rows[0]
+            if row.outcome == "refused":
+                form.add_error(None, row.problem)
+            else:
+                messages.success(request, _("Service “%(name)s” saved.") % {"name": row.name})
+                return redirect("frontdoor:service_rates")
+    return render(
+        request, "frontdoor/service_add.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
