@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sanfu.cases.models import Category
 from sanfu.directory.models import Unit
 from sanfu.frontdoor.models import Outcome, QuestionKind
+from sanfu.frontdoor.models.surveys import SurveyPurpose
 
 
 class SearchForm(forms.Form):
@@ -73,6 +74,12 @@ class SurveyForm(forms.Form):
     starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
     anonymous_allowed = forms.BooleanField(label=_("Allow anonymous answers"), required=False)
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=SurveyPurpose.choices,
+        initial=SurveyPurpose.POLL,
+        help_text=_("A follow-up survey's question 1 must be 满意 / 基本满意 / 不满意."),
+    )
 
     def __init__(self, *args: Any, areas: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -31,7 +31,12 @@ from sanfu.frontdoor.models import (
     Survey,
     SurveyState,
 )
-from sanfu.frontdoor.models.surveys import CHOICE_LIMIT, QUESTION_LIMIT, TEXT_LIMIT
+from sanfu.frontdoor.models.surveys import (
+    CHOICE_LIMIT,
+    QUESTION_LIMIT,
+    TEXT_LIMIT,
+    SurveyPurpose,
+)
 from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 PHONE = re.compile(r"1[3-9]\d{9}")
@@ -73,7 +78,12 @@ def survey_get_for_user(*, user: User, survey_id: int) -> Survey:
 
 def survey_get_public(*, survey_id: int) -> Survey:
     survey = (
-        Survey.objects.filter(pk=survey_id, state__in=[SurveyState.PUBLISHED, SurveyState.CLOSED])
+        # Follow-ups are recorded by staff, per case: not a public page.
+        Survey.objects.filter(
+            pk=survey_id,
+            state__in=[SurveyState.PUBLISHED, SurveyState.CLOSED],
+            purpose=SurveyPurpose.POLL,
+        )
         .select_related("area")
         .first()
     )
@@ -85,7 +95,10 @@ def survey_get_public(*, survey_id: int) -> Survey:
 def surveys_open(*, today: date | None = None) -> QuerySet[Survey]:
     today = today or timezone.localdate()
     return Survey.objects.filter(
-        state=SurveyState.PUBLISHED, starts_on__lte=today, ends_on__gte=today
+        state=SurveyState.PUBLISHED,
+        purpose=SurveyPurpose.POLL,
+        starts_on__lte=today,
+        ends_on__gte=today,
     ).select_related("area")
 
 
@@ -118,6 +131,7 @@ def survey_create(
     starts_on: date,
     ends_on: date,
     anonymous_allowed: bool = False,
+    purpose: str = SurveyPurpose.POLL,
 ) -> Survey:
     if not Unit.objects.visible_to(actor).filter(pk=area.pk).exists():
         raise PermissionDenied(_("You cannot run a survey in %(area)s.") % {"area": area.name})
@@ -132,6 +146,7 @@ def survey_create(
         starts_on=starts_on,
         ends_on=ends_on,
         anonymous_allowed=anonymous_allowed,
+        purpose=purpose,
         created_by=actor,
     )
 
@@ -196,6 +211,10 @@ def survey_publish(*, actor: User, survey_id: int) -> Survey:
     survey = survey_get_for_user(user=actor, survey_id=survey_id)
     if not survey.questions.exists():
         raise ValidationFailed(_("Add at least one question before publishing."), field="survey")
+    if survey.purpose == SurveyPurpose.FOLLOWUP:
+        from sanfu.frontdoor.followups import followup_check
+
+        followup_check(survey)
     changed = Survey.objects.filter(pk=survey.pk, state=SurveyState.DRAFT).update(
         state=SurveyState.PUBLISHED
     )

@@ -21,6 +21,7 @@ urlpatterns = [
     path("frontdoor/surveys/<int:survey_id>/", staff.survey_edit, name="survey_edit"),
     path("frontdoor/surveys/<int:survey_id>/results/", staff.survey_results, name="survey_results"),
     path("frontdoor/surveys/<int:survey_id>/export/", staff.survey_export, name="survey_export"),
+    path("frontdoor/followups/<int:case_id>/", staff.followup, name="followup"),
     path("frontdoor/reports/", staff.report_list, name="reports"),
     path("frontdoor/reports/new/", staff.report_take, name="report_take"),
     path("frontdoor/reports/<int:report_id>/", staff.report_page, name="report"),

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sanfu.cases.models import Case
 from sanfu.directory.models import Unit, User
 
 QUESTION_LIMIT = 50
@@ -24,6 +25,13 @@ class SurveyState(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class SurveyPurpose(models.TextChoices):
+    POLL = "poll", _("Survey or poll")
+    # 回访: staff call the requester after a case closes. Question 1 is the satisfaction
+    # (满意 / 基本满意 / 不满意), which the dashboard reads as 回访满意率.
+    FOLLOWUP = "followup", _("Follow-up after a case closes (回访)")
+
+
 class Survey(models.Model):
     title_zh = models.CharField(_("title (Chinese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
@@ -39,6 +47,9 @@ class Survey(models.Model):
     )
     state = models.CharField(
         _("state"), max_length=12, choices=SurveyState.choices, default=SurveyState.DRAFT
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=10, choices=SurveyPurpose.choices, default=SurveyPurpose.POLL
     )
     created_by = models.ForeignKey(
         User, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
@@ -126,6 +137,15 @@ class Response(models.Model):
     phone = models.CharField(_("verified phone"), max_length=20, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     sender = models.CharField(_("sender hash"), max_length=64, blank=True)
+    # A follow-up (回访) is about one case and recorded by the staff member who called.
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     created_at = models.DateTimeField(_("answered at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -140,8 +160,14 @@ class Response(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(anonymous=True, phone="")
-                | (models.Q(anonymous=False) & ~models.Q(phone="")),
+                | (models.Q(anonymous=False) & ~models.Q(phone=""))
+                | models.Q(anonymous=False, phone="", case__isnull=False),
                 name="response_phone_or_anonymous",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "case"],
+                condition=models.Q(case__isnull=False),
+                name="response_one_followup_per_case",
             ),
         ]
         indexes = [models.Index(fields=["survey", "town"], name="response_survey_town")]

@@ -250,6 +250,45 @@ def survey_export(request: HttpRequest, survey_id: int) -> HttpResponse:
     return response
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def followup(request: HttpRequest, case_id: int) -> HttpResponse:
+    """回访: record the follow-up call about a closed case the staff member may see."""
+    from sanfu.cases.selectors import case_get_for_user
+    from sanfu.frontdoor.followups import followup_record, followup_survey_for
+
+    user = staff(request)
+    try:
+        case = case_get_for_user(user=user, case_id=case_id)
+    except NotFound as error:
+        raise Http404 from error
+    survey = followup_survey_for(case)
+    errors: dict[str, str] = {}
+    raw: dict[str, list[str]] = {}
+    if request.method == "POST":
+        raw = {key: request.POST.getlist(key) for key in request.POST if key.startswith("q")}
+        try:
+            followup_record(actor=user, case_id=case.pk, answers=raw)
+        except ApplicationError as error:
+            errors[error.field or "form"] = error.message
+        else:
+            messages.success(request, _("The follow-up is recorded."))
+            return redirect("workbench:case", case.pk)
+    return render(
+        request,
+        "frontdoor/staff_followup.html",
+        {
+            "case": case,
+            "survey": survey,
+            "questions": survey.questions.order_by("number") if survey else [],
+            "errors": errors,
+            "raw": raw,
+            "scale": list(surveys.SCALE),
+        },
+        status=400 if errors else 200,
+    )
+
+
 # --- reports against cadres ----------------------------------------------------------------
 
 

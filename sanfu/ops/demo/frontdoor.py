@@ -22,13 +22,14 @@ from sanfu.cases.models import Category
 from sanfu.directory.models import TOWN_KINDS, StaffRole, Unit, UnitKind, User
 from sanfu.directory.services import unit_create
 from sanfu.frontdoor import catalogue, modules, reports, surveys
-from sanfu.frontdoor.models import Report, Survey
+from sanfu.frontdoor.models import Report, ServiceEntry, Survey
 from sanfu.lib.errors import ValidationFailed
 
 Say = Callable[[str], None]
 SEED = "sanfu-frontdoor-demo-1"
 COUNTY = "云溪县"
 SURVEY_TITLE = "便民服务中心满意度调查"
+FOLLOWUP_TITLE = "诉求办结回访"
 REPORT_PERSON = "周建华"
 ANSWERS = 120
 # Longyou's six modules, and which field of the catalogue each takes.
@@ -64,9 +65,10 @@ def frontdoor_demo_create(*, say: Say | None = None) -> FrontdoorDemoSummary:
     town = Unit.objects.filter(parent=county, kind__in=TOWN_KINDS).order_by("code").first()
     made = _modules(town) if town else 0
     answers = _survey(county, town) if town else 0
+    _followup_survey(county)
     cleared = _report(county, say)
     return FrontdoorDemoSummary(
-        services=catalogue.ServiceEntry.objects.count(),
+        services=ServiceEntry.objects.count(),
         modules=made,
         survey_answers=answers,
         reports=Report.objects.count(),
@@ -158,6 +160,42 @@ def _survey_build(county: Unit) -> Survey:
         required=False,
     )
     return surveys.survey_publish(actor=author, survey_id=survey.pk)
+
+
+def _followup_survey(county: Unit) -> None:
+    """The county's 回访 survey, for staff to record follow-up calls on closed cases."""
+    if Survey.objects.filter(title_zh=FOLLOWUP_TITLE).exists():
+        return
+    author = User.objects.filter(username="demo-admin").first() or _any_staff(county)
+    today = timezone.localdate()
+    survey = surveys.survey_create(
+        actor=author,
+        area=county,
+        title_zh=FOLLOWUP_TITLE,
+        title_en="Follow-up after a case closes",
+        starts_on=today - timedelta(days=7),
+        ends_on=today + timedelta(days=365),
+        purpose="followup",
+    )
+    surveys.question_add(
+        actor=author,
+        survey_id=survey.pk,
+        kind="single",
+        label_zh="您对诉求的办理结果满意吗？",
+        label_en="Are you satisfied with how your request was handled?",
+        choices=surveys.choices_parse(
+            "满意 | Satisfied\n基本满意 | Fairly\n不满意 | Not satisfied"
+        ),
+    )
+    surveys.question_add(
+        actor=author,
+        survey_id=survey.pk,
+        kind="text",
+        label_zh="还有什么意见？",
+        label_en="Anything else?",
+        required=False,
+    )
+    surveys.survey_publish(actor=author, survey_id=survey.pk)
 
 
 def _any_staff(county: Unit) -> User:
