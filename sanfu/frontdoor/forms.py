@@ -78,6 +78,7 @@ class SurveyForm(forms.Form):
         label=_("Purpose"),
         choices=SurveyPurpose.choices,
         initial=SurveyPurpose.POLL,
+        required=False,
         help_text=_("A follow-up survey's question 1 must be 满意 / 基本满意 / 不满意."),
     )
 
@@ -86,6 +87,9 @@ class SurveyForm(forms.Form):
         field = self.fields["area"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared just above
         field.queryset = areas
+
+    def clean_purpose(self) -> str:
+        return str(self.cleaned_data.get("purpose") or SurveyPurpose.POLL)
 
 
 class QuestionForm(forms.Form):
