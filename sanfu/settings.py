@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sanfu.routing",
     "sanfu.assistance",
     "sanfu.insight",
+    "sanfu.frontdoor",
     "sanfu.api",
     "sanfu.portal",
     "sanfu.workbench",

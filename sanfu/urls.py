@@ -18,6 +18,7 @@ urlpatterns = [
     path("assistance/", include("sanfu.assistance.urls")),
     path("api/", include("sanfu.api.urls")),
     path("open311/v2/", include("sanfu.api.open311.urls")),
+    path("", include("sanfu.frontdoor.urls")),
     path("", include("sanfu.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

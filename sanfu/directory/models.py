@@ -26,6 +26,8 @@ class UnitKind(models.TextChoices):
     GRID = "grid", _("Grid")
     DEPARTMENT = "department", _("Department")
     SOCIAL_ORG = "social_org", _("Social organisation")
+    # A town's module (模块): a group of its staff that takes one kind of matter.
+    MODULE = "module", _("Town module")
 
 
 # Which kinds of unit may sit directly under which.
@@ -38,6 +40,7 @@ ALLOWED_PARENT_KINDS: dict[str, frozenset[str]] = {
     UnitKind.GRID: frozenset({UnitKind.VILLAGE, UnitKind.COMMUNITY}),
     UnitKind.DEPARTMENT: frozenset({UnitKind.COUNTY, UnitKind.DEPARTMENT}),
     UnitKind.SOCIAL_ORG: frozenset({UnitKind.COUNTY, UnitKind.TOWN, UnitKind.STREET}),
+    UnitKind.MODULE: frozenset({UnitKind.TOWN, UnitKind.STREET}),
 }
 TOWN_KINDS = frozenset({UnitKind.TOWN, UnitKind.STREET})
 VILLAGE_KINDS = frozenset({UnitKind.VILLAGE, UnitKind.COMMUNITY})
@@ -102,18 +105,20 @@ class StaffRole(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     LEADER = "leader", _("Leader")
     ADMINISTRATOR = "administrator", _("Administrator")
+    DISCIPLINE = "discipline", _("Discipline inspection")
 
 
 # The kinds of unit at which each role can be held.
 ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
     StaffRole.GRID_WORKER: frozenset({UnitKind.GRID}),
     StaffRole.VILLAGE_CADRE: VILLAGE_KINDS,
-    StaffRole.TOWN_STAFF: TOWN_KINDS,
+    StaffRole.TOWN_STAFF: TOWN_KINDS | {UnitKind.MODULE},
     StaffRole.DEPARTMENT_HANDLER: frozenset({UnitKind.DEPARTMENT}),
     StaffRole.DISPATCHER: frozenset({UnitKind.COUNTY}) | TOWN_KINDS,
     StaffRole.SUPERVISOR: frozenset({UnitKind.COUNTY}) | TOWN_KINDS,
     StaffRole.LEADER: frozenset({UnitKind.COUNTY, UnitKind.DEPARTMENT}) | TOWN_KINDS,
     StaffRole.ADMINISTRATOR: frozenset({UnitKind.COUNTY}),
+    StaffRole.DISCIPLINE: frozenset({UnitKind.COUNTY}),
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -44,9 +44,22 @@ HANDLING_KINDS = frozenset(
         UnitKind.GRID,
         UnitKind.DEPARTMENT,
         UnitKind.SOCIAL_ORG,
+        UnitKind.MODULE,
     }
 )
 VILLAGE_LEVEL = frozenset({UnitKind.VILLAGE, UnitKind.COMMUNITY, UnitKind.GRID})
+
+# A higher app may send a dispatched case on from the unit chosen to a unit under it (a town's
+# module, by category): each resolver returns that unit or None. Appended to in AppConfig.ready().
+lead_resolvers: list[Callable[[Case, Unit], Unit | None]] = []
+
+
+def _resolved_lead(case: Case, lead_unit: Unit) -> Unit:
+    for resolver in lead_resolvers:
+        found = resolver(case, lead_unit)
+        if found is not None and found.is_active and found.path.startswith(lead_unit.path):
+            return found
+    return lead_unit
 
 
 def _triage(case: Case, category: Category | None, priority: str | None) -> None:
@@ -137,6 +150,7 @@ def case_dispatch(
     if case.category is None:
         raise ValidationFailed(_("Choose a category before dispatching."), field="category")
     co = _check_units(case, acting, lead_unit, co_units, field="lead_unit")
+    lead_unit = _resolved_lead(case, lead_unit)
     note = limit_text(note, field="note", label=_("Note"), limit=REASON_MAX)
     at = _send(case, lead_unit=lead_unit, co=co, actor=actor, acting=acting, note=note)
     announce.case_routed(case, lead_unit, actor, at)
@@ -150,7 +164,7 @@ def case_dispatch_by_system(*, case_id: int, lead_unit: Unit, by: str) -> Case:
     the timeline, since no person acted."""
     case = lock_case(actor=None, case_id=case_id)
     require_state(case, {CaseState.NEW}, action=_("dispatched"))
-    _send(case, lead_unit=lead_unit, co=[], data={"by": by})
+    _send(case, lead_unit=_resolved_lead(case, lead_unit), co=[], data={"by": by})
     return case
 
 

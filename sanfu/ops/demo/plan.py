@@ -556,6 +556,8 @@ def _plan_staff(rng: random.Random, units: list[PlannedUnit]) -> list[PlannedSta
     ]
     for prefix, role, at in generated:
         posts += [(f"{prefix}-{number:04d}", role, unit) for number, unit in enumerate(at, 1)]
+    # Last, so the names drawn for every account above stay as they were before this role.
+    posts.append(("demo-discipline", StaffRole.DISCIPLINE, county))
     return [
         PlannedStaff(username, _adult_name(rng, namer), _mobile(rng), role, unit.code)
         for username, role, unit in posts

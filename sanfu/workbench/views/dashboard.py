@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from sanfu.directory.models import User
+from sanfu.frontdoor.followups import followup_satisfaction
 from sanfu.workbench.exports import cases_workbook
 from sanfu.workbench.forms import DashboardForm, DrillForm
 from sanfu.workbench.selectors import dashboard as d
@@ -84,6 +85,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "min_sample": d.MIN_SAMPLE,
         "rank_label": d.RANK_LABELS[form.cleaned_data["rank"]],
         "chart": _chart(board),
+        # 回访满意率 (the front door's follow-up calls) beside the requesters' own rating.
+        "followup": followup_satisfaction(cases=scope.cases(), start=scope.start, end=scope.end),
     }
     return render(request, "workbench/dashboard.html", context)
 

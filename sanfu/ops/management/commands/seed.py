@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from sanfu.lib.errors import ApplicationError
 from sanfu.ops.demo.assistance import assistance_demo_create
 from sanfu.ops.demo.county import DemoSummary, demo_county_create
+from sanfu.ops.demo.frontdoor import frontdoor_demo_create
 from sanfu.ops.synthetic import Progress, seed_cases
 
 
@@ -29,14 +30,16 @@ class Command(BaseCommand):
         "of the loop, with real citizens' messages and replies (needs the demo county and the "
         "catalogue); every run adds more cases. assistance: the demo county's assistance "
         "programmes, aid files imported from its bodies, persons and findings (needs the demo "
-        "county); loaded once."
+        "county); loaded once. frontdoor: the common administrative services, the first town's six "
+        "modules, a survey with answers and a cleared report (needs the demo county and the "
+        "catalogue); loaded once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "what",
-            choices=["demo", "cases", "assistance"],
-            help="what to load: 'demo', 'cases' or 'assistance'",
+            choices=["demo", "cases", "assistance", "frontdoor"],
+            help="what to load: 'demo', 'cases', 'assistance' or 'frontdoor'",
         )
         parser.add_argument(
             "--password",
@@ -67,6 +70,9 @@ class Command(BaseCommand):
             return
         if options["what"] == "assistance":
             self._assistance()
+            return
+        if options["what"] == "frontdoor":
+            self._frontdoor()
             return
         password: str | None = options["password"]
         if password is not None and not password.strip():
@@ -120,6 +126,16 @@ class Command(BaseCommand):
 
         try:
             summary = assistance_demo_create(say=say)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
+
+    def _frontdoor(self) -> None:
+        def say(message: str) -> None:
+            self.stderr.write(f"seed frontdoor: {message}", style_func=_plain)
+
+        try:
+            summary = frontdoor_demo_create(say=say)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))

@@ -1,0 +1,37 @@
+from sanfu.frontdoor.models.catalogue import ServiceEntry
+from sanfu.frontdoor.models.modules import ModuleMapping
+from sanfu.frontdoor.models.reports import (
+    Clearing,
+    Outcome,
+    Report,
+    ReportRead,
+    ReportState,
+    Verification,
+)
+from sanfu.frontdoor.models.surveys import (
+    Answer,
+    PhoneCode,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+    SurveyState,
+)
+
+__all__ = [
+    "Answer",
+    "Clearing",
+    "ModuleMapping",
+    "Outcome",
+    "PhoneCode",
+    "Question",
+    "QuestionKind",
+    "Report",
+    "ReportRead",
+    "ReportState",
+    "Response",
+    "ServiceEntry",
+    "Survey",
+    "SurveyState",
+    "Verification",
+]

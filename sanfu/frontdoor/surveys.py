@@ -1,0 +1,488 @@
+"""Surveys and polls: building, publishing, verifying a phone, answering, results, export.
+
+One answer per person: a response carries the phone it was verified with, and a partial unique
+constraint on (survey, phone) refuses a second one even when two arrive at once. Anonymous
+answers, where a survey allows them, carry only a hash of the sender's address, are limited
+per hour and are marked in the results.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from sanfu.directory.models import TOWN_KINDS, Unit, UnitKind, User
+from sanfu.frontdoor.models import (
+    Answer,
+    PhoneCode,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+    SurveyState,
+)
+from sanfu.frontdoor.models.surveys import (
+    CHOICE_LIMIT,
+    QUESTION_LIMIT,
+    TEXT_LIMIT,
+    SurveyPurpose,
+)
+from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+PHONE = re.compile(r"1[3-9]\d{9}")
+CODE_TTL = timedelta(minutes=10)
+CODE_GAP = timedelta(seconds=60)
+CODES_PER_HOUR = 5
+CODE_ATTEMPTS = 5
+ANONYMOUS_PER_HOUR = 3
+SCALE = range(1, 6)
+CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE})
+
+
+def _now() -> Any:
+    return timezone.now()
+
+
+def _digest(*parts: str) -> str:
+    return salted_hmac("sanfu.frontdoor.surveys", "|".join(parts)).hexdigest()
+
+
+def sender_hash(address: str) -> str:
+    return _digest("sender", address)
+
+
+# --- access --------------------------------------------------------------------------------
+
+
+def surveys_visible_to(user: User) -> QuerySet[Survey]:
+    """Staff see the surveys of areas in their units' subtrees."""
+    return Survey.objects.filter(area__in=Unit.objects.visible_to(user))
+
+
+def survey_get_for_user(*, user: User, survey_id: int) -> Survey:
+    survey = surveys_visible_to(user).filter(pk=survey_id).select_related("area").first()
+    if survey is None:
+        raise NotFound(_("No such survey."))
+    return survey
+
+
+def survey_get_public(*, survey_id: int) -> Survey:
+    survey = (
+        # Follow-ups are recorded by staff, per case: not a public page.
+        Survey.objects.filter(
+            pk=survey_id,
+            state__in=[SurveyState.PUBLISHED, SurveyState.CLOSED],
+            purpose=SurveyPurpose.POLL,
+        )
+        .select_related("area")
+        .first()
+    )
+    if survey is None:
+        raise NotFound(_("No such survey."))
+    return survey
+
+
+def surveys_open(*, today: date | None = None) -> QuerySet[Survey]:
+    today = today or timezone.localdate()
+    return Survey.objects.filter(
+        state=SurveyState.PUBLISHED,
+        purpose=SurveyPurpose.POLL,
+        starts_on__lte=today,
+        ends_on__gte=today,
+    ).select_related("area")
+
+
+def is_open(survey: Survey) -> bool:
+    today = timezone.localdate()
+    return survey.state == SurveyState.PUBLISHED and survey.starts_on <= today <= survey.ends_on
+
+
+def towns_of(survey: Survey) -> list[Unit]:
+    """The towns a respondent may say they live in: those of the survey's area."""
+    area = survey.area
+    if area.kind in TOWN_KINDS:
+        return [area]
+    if area.kind == UnitKind.COUNTY:
+        return list(area.children.filter(kind__in=TOWN_KINDS, is_active=True).order_by("code"))
+    town = area.parent if area.parent_id is not None else None
+    return [town] if town is not None and town.kind in TOWN_KINDS else []
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    actor: User,
+    area: Unit,
+    title_zh: str,
+    title_en: str = "",
+    starts_on: date,
+    ends_on: date,
+    anonymous_allowed: bool = False,
+    purpose: str = SurveyPurpose.POLL,
+) -> Survey:
+    if not Unit.objects.visible_to(actor).filter(pk=area.pk).exists():
+        raise PermissionDenied(_("You cannot run a survey in %(area)s.") % {"area": area.name})
+    if not title_zh.strip():
+        raise ValidationFailed(_("Give the survey a Chinese title."), field="title_zh")
+    if ends_on < starts_on:
+        raise ValidationFailed(_("The survey ends before it starts."), field="ends_on")
+    return Survey.objects.create(
+        area=area,
+        title_zh=title_zh.strip()[:200],
+        title_en=title_en.strip()[:200],
+        starts_on=starts_on,
+        ends_on=ends_on,
+        anonymous_allowed=anonymous_allowed,
+        purpose=purpose,
+        created_by=actor,
+    )
+
+
+def choices_parse(text: str) -> list[dict[str, str]]:
+    """One choice a line, `中文 | English` (the English part optional)."""
+    choices = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        zh, _bar, en = line.partition("|")
+        if not zh.strip():
+            raise ValidationFailed(_("Each choice needs a Chinese label."), field="choices")
+        choices.append({"zh": zh.strip()[:100], "en": en.strip()[:100]})
+    return choices
+
+
+@transaction.atomic
+def question_add(
+    *,
+    actor: User,
+    survey_id: int,
+    kind: str,
+    label_zh: str,
+    label_en: str = "",
+    choices: list[dict[str, str]] | None = None,
+    required: bool = True,
+) -> Question:
+    survey = survey_get_for_user(user=actor, survey_id=survey_id)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.state != SurveyState.DRAFT:
+        raise ValidationFailed(_("Questions can be added only to a draft."), field="survey")
+    if kind not in QuestionKind.values:
+        raise ValidationFailed(_("Unknown kind of question."), field="kind")
+    if not label_zh.strip():
+        raise ValidationFailed(_("Give the question a Chinese label."), field="label_zh")
+    count = survey.questions.count()
+    if count >= QUESTION_LIMIT:
+        raise ValidationFailed(
+            _("A survey has at most %(limit)d questions.") % {"limit": QUESTION_LIMIT},
+            field="label_zh",
+        )
+    choices = choices or []
+    if kind in CHOICE_KINDS and not 2 <= len(choices) <= CHOICE_LIMIT:
+        raise ValidationFailed(
+            _("A choice question needs 2 to %(limit)d choices.") % {"limit": CHOICE_LIMIT},
+            field="choices",
+        )
+    return Question.objects.create(
+        survey=survey,
+        number=count + 1,
+        kind=kind,
+        label_zh=label_zh.strip()[:300],
+        label_en=label_en.strip()[:300],
+        choices=choices if kind in CHOICE_KINDS else [],
+        required=required,
+    )
+
+
+@transaction.atomic
+def survey_publish(*, actor: User, survey_id: int) -> Survey:
+    survey = survey_get_for_user(user=actor, survey_id=survey_id)
+    if not survey.questions.exists():
+        raise ValidationFailed(_("Add at least one question before publishing."), field="survey")
+    if survey.purpose == SurveyPurpose.FOLLOWUP:
+        from sanfu.frontdoor.followups import followup_check
+
+        followup_check(survey)
+    changed = Survey.objects.filter(pk=survey.pk, state=SurveyState.DRAFT).update(
+        state=SurveyState.PUBLISHED
+    )
+    if not changed:
+        raise Conflict(_("The survey is already published."), field="survey")
+    survey.refresh_from_db()
+    return survey
+
+
+# --- verifying a phone ---------------------------------------------------------------------
+
+
+def phone_clean(phone: str) -> str:
+    cleaned = phone.strip().replace(" ", "").replace("-", "").removeprefix("+86")
+    if not PHONE.fullmatch(cleaned):
+        raise ValidationFailed(_("Enter an 11-digit mobile number."), field="phone")
+    return cleaned
+
+
+def _already_answered(survey: Survey, phone: str) -> None:
+    if Response.objects.filter(survey=survey, phone=phone).exists():
+        raise Conflict(
+            _("This phone has already answered this survey. Thank you for taking part."),
+            field="phone",
+        )
+
+
+@transaction.atomic
+def code_send(*, survey: Survey, phone: str) -> None:
+    """Text a one-time code to `phone`, at most one a minute and five an hour."""
+    if not is_open(survey):
+        raise ValidationFailed(_("This survey is not open."), field="survey")
+    phone = phone_clean(phone)
+    _already_answered(survey, phone)
+    now = _now()
+    recent = PhoneCode.objects.filter(
+        survey=survey, phone=phone, sent_at__gte=now - timedelta(hours=1)
+    )
+    if recent.filter(sent_at__gte=now - CODE_GAP).exists():
+        raise ValidationFailed(_("A code was sent less than a minute ago."), field="phone")
+    if recent.count() >= CODES_PER_HOUR:
+        raise ValidationFailed(_("Too many codes for this phone; try in an hour."), field="phone")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    PhoneCode.objects.create(
+        survey=survey,
+        phone=phone,
+        code_hash=_digest(str(survey.pk), phone, code),
+        sent_at=now,
+        expires_at=now + CODE_TTL,
+    )
+    from sanfu.notify.transports import sms_backend
+
+    text = _("Your code for the survey “%(title)s” is %(code)s (valid 10 minutes).") % {
+        "title": survey.title_zh,
+        "code": code,
+    }
+    transaction.on_commit(lambda: sms_backend().send(phone, text))
+
+
+def _code_check(survey: Survey, phone: str, code: str) -> None:
+    now = _now()
+    pending = (
+        PhoneCode.objects.select_for_update()
+        .filter(survey=survey, phone=phone, used=False, expires_at__gt=now)
+        .order_by("-sent_at")
+        .first()
+    )
+    if pending is None or pending.attempts >= CODE_ATTEMPTS:
+        raise ValidationFailed(_("Ask for a code first (or a new one)."), field="code")
+    expected = _digest(str(survey.pk), phone, code.strip())
+    if not constant_time_compare(pending.code_hash, expected):
+        PhoneCode.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1)
+        raise ValidationFailed(_("The code is not right."), field="code")
+    PhoneCode.objects.filter(pk=pending.pk).update(used=True)
+
+
+# --- answering -----------------------------------------------------------------------------
+
+
+def _answers_clean(questions: list[Question], raw: dict[str, list[str]]) -> list[Answer]:
+    """Answers from the form's values (`q<number>` -> list of strings), or the first problem."""
+    answers: list[Answer] = []
+    for question in questions:
+        key = f"q{question.number}"
+        values = [v.strip() for v in raw.get(key, []) if v.strip()]
+        if not values:
+            if question.required:
+                raise ValidationFailed(
+                    _("Question %(number)d (“%(label)s”) needs an answer.")
+                    % {"number": question.number, "label": question.label},
+                    field=key,
+                )
+            continue
+        answers.extend(_answer_rows(question, values, key))
+    return answers
+
+
+def _answer_rows(question: Question, values: list[str], key: str) -> list[Answer]:
+    bad = ValidationFailed(
+        _("Question %(number)d: not one of its answers.") % {"number": question.number}, field=key
+    )
+    if question.kind == QuestionKind.TEXT:
+        return [Answer(question=question, text=values[0][:TEXT_LIMIT])]
+    if not all(v.isdigit() for v in values):
+        raise bad
+    numbers = sorted({int(v) for v in values})
+    if question.kind == QuestionKind.SCALE:
+        if len(numbers) != 1 or numbers[0] not in SCALE:
+            raise bad
+        return [Answer(question=question, value=numbers[0])]
+    if any(n >= len(question.choices) for n in numbers):
+        raise bad
+    if question.kind == QuestionKind.SINGLE and len(numbers) != 1:
+        raise bad
+    return [Answer(question=question, choice=n) for n in numbers]
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    survey_id: int,
+    town_id: int | None,
+    answers: dict[str, list[str]],
+    phone: str = "",
+    code: str = "",
+    anonymous: bool = False,
+    sender: str = "",
+) -> Response:
+    """Record one person's answers: verified by a phone code, or anonymous where allowed."""
+    survey = survey_get_public(survey_id=survey_id)
+    if not is_open(survey):
+        raise ValidationFailed(_("This survey is not open."), field="survey")
+    town = next((t for t in towns_of(survey) if t.pk == town_id), None)
+    if town is None:
+        raise ValidationFailed(_("Choose the town you live in."), field="town")
+    questions = list(survey.questions.order_by("number"))
+    rows = _answers_clean(questions, answers)
+    if anonymous:
+        phone = ""
+        _anonymous_check(survey, sender)
+    else:
+        phone = phone_clean(phone)
+        _already_answered(survey, phone)
+        _code_check(survey, phone, code)
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                survey=survey, town=town, phone=phone, anonymous=anonymous, sender=sender
+            )
+    except IntegrityError as error:
+        raise Conflict(
+            _("This phone has already answered this survey. Thank you for taking part."),
+            field="phone",
+        ) from error
+    for row in rows:
+        row.response = response
+    Answer.objects.bulk_create(rows)
+    return response
+
+
+def _anonymous_check(survey: Survey, sender: str) -> None:
+    if not survey.anonymous_allowed:
+        raise ValidationFailed(_("This survey needs a verified phone."), field="phone")
+    since = _now() - timedelta(hours=1)
+    recent = Response.objects.filter(
+        survey=survey, anonymous=True, sender=sender, created_at__gte=since
+    ).count()
+    if recent >= ANONYMOUS_PER_HOUR:
+        raise ValidationFailed(
+            _("Too many anonymous answers from here; please verify a phone instead."),
+            field="phone",
+        )
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    labels: list[str]
+    counts: list[int]
+    texts: list[str] = field(default_factory=list)
+    answered: int = 0
+
+    @property
+    def pairs(self) -> list[tuple[str, int]]:
+        return list(zip(self.labels, self.counts, strict=True))
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    responses: int
+    verified: int
+    anonymous: int
+    by_town: list[tuple[str, int]]
+    questions: list[QuestionResult]
+
+
+def _question_result(question: Question, counts: dict[int, int], answered: int) -> QuestionResult:
+    if question.kind in CHOICE_KINDS:
+        labels = question.choice_labels()
+        values = [counts.get(i, 0) for i in range(len(labels))]
+    elif question.kind == QuestionKind.SCALE:
+        labels = [str(v) for v in SCALE]
+        values = [counts.get(v, 0) for v in SCALE]
+    else:
+        labels, values = [], []
+    texts = (
+        list(
+            Answer.objects.filter(question=question)
+            .exclude(text="")
+            .order_by("-pk")
+            .values_list("text", flat=True)[:20]
+        )
+        if question.kind == QuestionKind.TEXT
+        else []
+    )
+    return QuestionResult(question, labels, values, texts, answered)
+
+
+def survey_results(*, survey: Survey) -> SurveyResults:
+    """Counts per choice / scale value, recent texts, responses by town: a few GROUP BYs."""
+    responses = Response.objects.filter(survey=survey)
+    totals = responses.aggregate(all=Count("pk"), anonymous=Count("pk", filter=Q(anonymous=True)))
+    by_town = [
+        (row["town__name"], row["n"])
+        for row in responses.values("town__name", "town__code")
+        .annotate(n=Count("pk"))
+        .order_by("town__code")
+    ]
+    questions = list(survey.questions.order_by("number"))
+    ids = [q.pk for q in questions]
+    answers = Answer.objects.filter(question_id__in=ids)
+    # One pass over the answers: rows per (question, choice, value). Text answers fall in the
+    # (question, None, None) group, so the same pass counts them.
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    rows_per_question: dict[int, int] = defaultdict(int)
+    for question_id, choice, value, n in (
+        answers.values_list("question_id", "choice", "value").annotate(n=Count("pk")).order_by()
+    ):
+        rows_per_question[question_id] += n
+        key = choice if choice is not None else value
+        if key is not None:
+            counts[question_id][key] = n
+    # A multiple-choice answer is one row per choice: count its people apart.
+    multiple = [q.pk for q in questions if q.kind == QuestionKind.MULTIPLE]
+    people = dict(
+        answers.filter(question_id__in=multiple)
+        .values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list("question_id", "n")
+        .order_by()
+    )
+    results = [
+        _question_result(
+            question,
+            counts.get(question.pk, {}),
+            people.get(question.pk, rows_per_question.get(question.pk, 0)),
+        )
+        for question in questions
+    ]
+    return SurveyResults(
+        survey=survey,
+        responses=totals["all"],
+        verified=totals["all"] - totals["anonymous"],
+        anonymous=totals["anonymous"],
+        by_town=by_town,
+        questions=results,
+    )

@@ -1,0 +1,214 @@
+"""The survey half of scripts/bench_frontdoor.py (it needs Django and a database)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import secrets
+import tempfile
+import time
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+QUESTIONS = 30
+FORM = "application/x-www-form-urlencoded"
+
+
+class KeepSms:
+    """An SMS backend that keeps the last code per phone, so the bench can type it in."""
+
+    codes: dict[str, str] = {}
+
+    def send(self, phone: str, text: str) -> None:
+        found = re.search(r"\d{6}", text)
+        if found:
+            KeepSms.codes[phone] = found.group(0)
+
+
+def _setup() -> None:
+    if "DATABASE_URL" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="sanfu-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        os.environ.setdefault("SANFU_DATA_DIR", folder)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanfu.settings")
+    # Production settings (no DEBUG: it would keep every query in memory and slow the pages).
+    os.environ.setdefault("SANFU_SECRET_KEY", secrets.token_urlsafe(40))
+    os.environ["SANFU_ALLOWED_HOSTS"] = "testserver"
+    os.environ["SANFU_SMS_BACKEND"] = "bench_frontdoor_surveys.KeepSms"
+    os.environ["SANFU_NOTIFY_TRANSPORTS"] = "sms"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # Pages name static files; without a collectstatic run there is no manifest to look in.
+    settings.STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _survey() -> Any:
+    from django.utils import timezone
+
+    from sanfu.directory import services
+    from sanfu.directory.models import StaffRole, UnitKind, User
+    from sanfu.frontdoor import surveys
+
+    stamp = str(int(time.time()))
+    county = services.unit_create(
+        kind=UnitKind.COUNTY, name=f"测试县{stamp}", code=f"B{stamp}", parent=None
+    )
+    for n in range(5):
+        services.unit_create(
+            kind=UnitKind.TOWN, name=f"第{n}镇", code=f"B{stamp}{n:02d}", parent=county
+        )
+    author = User.objects.create_user(username=f"bench-{stamp}", password=None)
+    services.membership_grant(user=author, unit=county, role=StaffRole.LEADER)
+    today = timezone.localdate()
+    survey = surveys.survey_create(
+        actor=author,
+        area=county,
+        title_zh="基准测试问卷",
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=1),
+    )
+    kinds = ["single", "multiple", "scale", "text"]
+    for number in range(QUESTIONS):
+        kind = kinds[number % 4]
+        surveys.question_add(
+            actor=author,
+            survey_id=survey.pk,
+            kind=kind,
+            label_zh=f"第{number + 1}题",
+            choices=surveys.choices_parse("甲\n乙\n丙\n丁")
+            if kind in ("single", "multiple")
+            else None,
+            required=kind != "text",
+        )
+    return surveys.survey_publish(actor=author, survey_id=survey.pk), author
+
+
+def _form(rng: random.Random, towns: list[int]) -> dict[str, Any]:
+    data: dict[str, Any] = {"town": rng.choice(towns)}
+    kinds = ["single", "multiple", "scale", "text"]
+    for number in range(1, QUESTIONS + 1):
+        kind = kinds[(number - 1) % 4]
+        if kind == "single":
+            data[f"q{number}"] = str(rng.randrange(4))
+        elif kind == "multiple":
+            data[f"q{number}"] = [str(i) for i in range(4) if rng.random() < 0.5] or ["0"]
+        elif kind == "scale":
+            data[f"q{number}"] = str(rng.randint(1, 5))
+        else:
+            data[f"q{number}"] = rng.choice(["路灯不亮", "停车难", "很好", "希望延长办事时间"])
+    return data
+
+
+def _answers_through_the_portal(
+    survey: Any, count: int, rng: random.Random, start: int = 0
+) -> dict[str, Any]:
+    from django.test import Client
+
+    from sanfu.frontdoor.surveys import towns_of
+
+    towns = [t.pk for t in towns_of(survey)]
+    client = Client()
+    url = f"/surveys/{survey.pk}/"
+    spent = 0.0
+    for n in range(count):
+        phone = f"139{start + n:08d}"
+        sent = client.post(url, {"action": "code", "phone": phone}, secure=True)
+        assert sent.status_code == 200, sent.content[:300]  # noqa: S101 - a bench's sanity check
+        data = _form(rng, towns) | {"phone": phone, "code": KeepSms.codes[phone]}
+        started = time.perf_counter()
+        # As a browser sends a form: urlencoded, not the test client's default multipart.
+        answered = client.post(url, urlencode(data, doseq=True), content_type=FORM, secure=True)
+        spent += time.perf_counter() - started
+        assert answered.status_code == 302, answered.content[:300]  # noqa: S101
+    return {
+        "answers": count,
+        "seconds": round(spent, 2),
+        "answers_per_second": round(count / spent, 1),
+    }
+
+
+def _fill(survey: Any, total: int, rng: random.Random) -> None:
+    from sanfu.frontdoor.models import Answer, Response
+
+    questions = list(survey.questions.order_by("number"))
+    towns = [t.pk for t in survey.area.children.all()]
+    have = Response.objects.filter(survey=survey).count()
+    batch = 1000
+    while have < total:
+        size = min(batch, total - have)
+        responses = Response.objects.bulk_create(
+            Response(
+                survey=survey, town_id=rng.choice(towns), anonymous=True, sender=f"bench{have + i}"
+            )
+            for i in range(size)
+        )
+        answers = []
+        for response in responses:
+            for question in questions:
+                if question.kind == "single":
+                    answers.append(
+                        Answer(response=response, question=question, choice=rng.randrange(4))
+                    )
+                elif question.kind == "multiple":
+                    answers.extend(
+                        Answer(response=response, question=question, choice=i)
+                        for i in range(4)
+                        if rng.random() < 0.5
+                    )
+                elif question.kind == "scale":
+                    answers.append(
+                        Answer(response=response, question=question, value=rng.randint(1, 5))
+                    )
+                else:
+                    answers.append(Answer(response=response, question=question, text="停车难"))
+        Answer.objects.bulk_create(answers, batch_size=5000)
+        have += size
+
+
+def _results_page(survey: Any, author: Any) -> dict[str, Any]:
+    from django.test import Client
+
+    from sanfu.frontdoor.models import Answer, Response
+
+    client = Client()
+    client.force_login(author)
+    url = f"/frontdoor/surveys/{survey.pk}/results/"
+    client.get(url, secure=True)  # warm up
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        page = client.get(url, secure=True)
+        times.append((time.perf_counter() - started) * 1000)
+        assert page.status_code == 200  # noqa: S101
+    return {
+        "responses": Response.objects.filter(survey=survey).count(),
+        "answer_rows": Answer.objects.filter(question__survey=survey).count(),
+        "results_page_ms_median": round(sorted(times)[2], 1),
+        "results_page_ms_max": round(max(times), 1),
+    }
+
+
+def survey_bench(*, answers: int, results: int) -> None:
+    _setup()
+    from django.db import connection
+
+    rng = random.Random(1)  # noqa: S311 - a repeatable benchmark, not a secret
+    survey, author = _survey()
+    figures: dict[str, Any] = {"database": connection.vendor, "questions": QUESTIONS}
+    figures["portal"] = _answers_through_the_portal(survey, answers, rng)
+    started = time.perf_counter()
+    _fill(survey, results, rng)
+    figures["fill_seconds"] = round(time.perf_counter() - started, 1)
+    figures["results"] = _results_page(survey, author)
+    print(json.dumps(figures, ensure_ascii=False, indent=2))

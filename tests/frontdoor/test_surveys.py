@@ -1,0 +1,206 @@
+"""Surveys and polls: building, answering once per verified phone, results and export."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+
+from sanfu.directory.models import User
+from sanfu.frontdoor import surveys
+from sanfu.frontdoor.models import Response, Survey
+from sanfu.lib.errors import ValidationFailed
+from tests.conftest import Tree, https_client, login
+from tests.frontdoor.conftest import RecordingSms, last_code
+
+pytestmark = pytest.mark.django_db
+PHONE = "13812345678"
+Capture = Callable[..., Any]
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Any:
+    # The survey runs through December 2026; the tests must pass in any year.
+    with time_machine.travel("2026-12-04 10:00 +0800", tick=False):
+        yield
+
+
+@pytest.fixture
+def survey(tree: Tree, town_staff: User) -> Survey:
+    created = surveys.survey_create(
+        actor=town_staff,
+        area=tree.town_a,
+        title_zh="村口道路满意度调查",
+        title_en="Village road survey",
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 31),
+    )
+    add = surveys.question_add
+    add(
+        actor=town_staff,
+        survey_id=created.pk,
+        kind="single",
+        label_zh="道路是否平整？",
+        label_en="Is the road even?",
+        choices=surveys.choices_parse("是 | Yes\n否 | No"),
+    )
+    add(actor=town_staff, survey_id=created.pk, kind="scale", label_zh="总体满意度")
+    add(
+        actor=town_staff,
+        survey_id=created.pk,
+        kind="multiple",
+        label_zh="哪些需要改进？",
+        choices=surveys.choices_parse("路灯\n排水\n绿化"),
+        required=False,
+    )
+    add(actor=town_staff, survey_id=created.pk, kind="text", label_zh="其他建议", required=False)
+    return surveys.survey_publish(actor=town_staff, survey_id=created.pk)
+
+
+def _answer(client: Any, survey: Survey, tree: Tree, **extra: Any) -> Any:
+    data = {"town": tree.town_a.pk, "q1": "0", "q2": "4", "q3": ["0", "2"], "q4": "=1+1"}
+    data.update(extra)
+    return client.post(f"/surveys/{survey.pk}/", data)
+
+
+def _verified_answer(
+    survey: Survey, tree: Tree, capture: Capture, phone: str = PHONE, **extra: Any
+) -> Any:
+    client = https_client()
+    with capture(execute=True):
+        sent = client.post(f"/surveys/{survey.pk}/", {"action": "code", "phone": phone})
+    assert sent.status_code == 200, sent.content.decode()
+    return _answer(client, survey, tree, phone=phone, code=last_code(phone), **extra)
+
+
+def test_staff_build_a_survey_through_the_pages(tree: Tree, town_staff: User) -> None:
+    client = login(town_staff)
+    created = client.post(
+        "/frontdoor/surveys/",
+        {
+            "title_zh": "老街改造意见征集",
+            "area": tree.town_a.pk,
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-31",
+        },
+    )
+    assert created.status_code == 302
+    survey = Survey.objects.get(title_zh="老街改造意见征集")
+    page = f"/frontdoor/surveys/{survey.pk}/"
+    no_choices = client.post(page, {"kind": "single", "label_zh": "好吗？", "choices": "好"})
+    assert no_choices.status_code == 400
+    assert (
+        client.post(page, {"kind": "scale", "label_zh": "满意吗？", "required": "on"}).status_code
+        == 302
+    )
+    assert client.post(page, {"action": "publish"}).status_code == 302
+    survey.refresh_from_db()
+    assert survey.state == "published"
+    assert https_client().get("/surveys/").content.decode().count("老街改造意见征集") == 1
+
+
+def test_a_survey_has_at_most_fifty_questions(survey: Survey, town_staff: User) -> None:
+    draft = surveys.survey_create(
+        actor=town_staff,
+        area=survey.area,
+        title_zh="长问卷",
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 2),
+    )
+    for number in range(50):
+        surveys.question_add(
+            actor=town_staff, survey_id=draft.pk, kind="text", label_zh=f"问{number}"
+        )
+    with pytest.raises(ValidationFailed, match="50"):
+        surveys.question_add(actor=town_staff, survey_id=draft.pk, kind="text", label_zh="多一个")
+
+
+def test_the_outsider_cannot_see_or_edit_the_survey(survey: Survey, outsider: User) -> None:
+    client = login(outsider)
+    assert client.get(f"/frontdoor/surveys/{survey.pk}/").status_code == 404
+    assert client.get(f"/frontdoor/surveys/{survey.pk}/results/").status_code == 404
+    assert client.get(f"/frontdoor/surveys/{survey.pk}/export/").status_code == 404
+
+
+def test_a_resident_answers_after_verifying_a_phone(
+    survey: Survey, tree: Tree, sms: type[RecordingSms], django_capture_on_commit_callbacks: Capture
+) -> None:
+    response = _verified_answer(survey, tree, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    saved = Response.objects.get()
+    assert saved.phone == PHONE
+    assert not saved.anonymous
+    assert saved.answers.count() == 5
+
+
+def test_a_missing_required_question_is_named(
+    survey: Survey, tree: Tree, sms: type[RecordingSms], django_capture_on_commit_callbacks: Capture
+) -> None:
+    response = _verified_answer(survey, tree, django_capture_on_commit_callbacks, q2="")
+    assert response.status_code == 400
+    assert "总体满意度" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_a_second_answer_from_the_same_phone_is_refused_politely(
+    survey: Survey, tree: Tree, sms: type[RecordingSms], django_capture_on_commit_callbacks: Capture
+) -> None:
+    assert _verified_answer(survey, tree, django_capture_on_commit_callbacks).status_code == 302
+    again = https_client().post(f"/surveys/{survey.pk}/", {"action": "code", "phone": PHONE})
+    assert again.status_code == 400
+    assert "already answered" in again.content.decode() or "已经" in again.content.decode()
+    assert Response.objects.count() == 1
+
+
+def test_a_wrong_code_is_refused(
+    survey: Survey, tree: Tree, sms: type[RecordingSms], django_capture_on_commit_callbacks: Capture
+) -> None:
+    client = https_client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/surveys/{survey.pk}/", {"action": "code", "phone": PHONE})
+    wrong = "000000" if last_code(PHONE) != "000000" else "111111"
+    assert _answer(client, survey, tree, phone=PHONE, code=wrong).status_code == 400
+    assert not Response.objects.exists()
+
+
+def test_anonymous_answers_need_the_survey_to_allow_them_and_are_limited(
+    survey: Survey, tree: Tree
+) -> None:
+    client = https_client()
+    assert _answer(client, survey, tree, anonymous="1").status_code == 400
+    Survey.objects.filter(pk=survey.pk).update(anonymous_allowed=True)
+    for _ in range(surveys.ANONYMOUS_PER_HOUR):
+        assert _answer(client, survey, tree, anonymous="1").status_code == 302
+    assert _answer(client, survey, tree, anonymous="1").status_code == 400
+    assert Response.objects.filter(anonymous=True).count() == surveys.ANONYMOUS_PER_HOUR
+
+
+def test_results_show_counts_by_town_and_export_text_as_text(
+    survey: Survey,
+    tree: Tree,
+    town_staff: User,
+    sms: type[RecordingSms],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    _verified_answer(survey, tree, django_capture_on_commit_callbacks)
+    _verified_answer(survey, tree, django_capture_on_commit_callbacks, phone="13900000000", q1="1")
+    client = login(town_staff)
+    page = client.get(f"/frontdoor/surveys/{survey.pk}/results/").content.decode()
+    assert 'id="survey-data"' in page
+    assert "echarts" in page
+    assert "<td>石门镇</td><td>2</td>" in page
+    results = surveys.survey_results(survey=survey)
+    assert results.questions[0].counts == [1, 1]
+    assert results.questions[1].counts == [0, 0, 0, 2, 0]
+    export = client.get(f"/frontdoor/surveys/{survey.pk}/export/")
+    sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 3
+    cell = sheet.cell(row=2, column=8)
+    assert cell.value == "=1+1"
+    assert cell.data_type == "s"
