@@ -78,7 +78,9 @@ def test_the_whole_loop_through_the_api(tree: Tree, catalogue: Catalogue, people
     replied = post(cadre, f"/cases/{case_id}/reply", {"kind": "solved", "text": "已更换灯泡。"})
     assert replied["state"] == "replied"
     case = Case.objects.get(pk=case_id)
-    services.case_rate(number=case.number, token=case.tracking_token, rating=Rating.SATISFIED)
+    services.case_rate(
+        solved=True, number=case.number, token=case.tracking_token, rating=Rating.SATISFIED
+    )
     assert post(dispatcher, f"/cases/{case_id}/publish")["state"] == "closed"
     case.refresh_from_db()
     assert case.published_at is not None

@@ -72,7 +72,9 @@ def make_history(tree: Tree, catalogue: Catalogue, people: People) -> None:
         kind = ReplyKind.ON_THE_SPOT if index else ReplyKind.SOLVED
         services.case_reply(actor=people.cadre, case_id=case.pk, kind=kind, text="已处理")
         if rating:
-            services.case_rate(number=case.number, token=case.tracking_token, rating=rating)
+            services.case_rate(
+                solved=True, number=case.number, token=case.tracking_token, rating=rating
+            )
     web_case(tree, catalogue, location_unit=tree.village_b)
 
 

@@ -21,7 +21,7 @@ def answered(tree: Tree, catalogue: Catalogue, people: People, kind: str, rating
     services.case_dispatch(actor=people.dispatcher, case_id=case.pk, lead_unit=tree.village_a)
     services.case_sign(actor=people.cadre, case_id=case.pk)
     services.case_reply(actor=people.cadre, case_id=case.pk, kind=kind, text="答复")
-    services.case_rate(number=case.number, token=case.tracking_token, rating=rating)
+    services.case_rate(solved=True, number=case.number, token=case.tracking_token, rating=rating)
     return case
 
 

@@ -91,7 +91,9 @@ def test_each_sweep_brings_the_dashboard_level_with_the_cases(
 
     services.case_sign(actor=people.handler, case_id=first.pk)
     services.case_reply(actor=people.handler, case_id=first.pk, kind=ReplyKind.SOLVED, text="已修")
-    services.case_rate(number=first.number, token=first.tracking_token, rating=Rating.UNSATISFIED)
+    services.case_rate(
+        solved=True, number=first.number, token=first.tracking_token, rating=Rating.UNSATISFIED
+    )
     sweep()
     assert_equal_by_category(tree, catalogue)
     figures = d.dashboard(scope=this_month()).figures

@@ -159,7 +159,9 @@ def test_merge_reject_publish_and_reopen(tree: Tree, catalogue: Catalogue, peopl
     services.case_dispatch(actor=people.dispatcher, case_id=master.pk, lead_unit=tree.village_a)
     services.case_sign(actor=people.cadre, case_id=master.pk)
     services.case_reply(actor=people.cadre, case_id=master.pk, kind=ReplyKind.SOLVED, text="好")
-    services.case_rate(number=master.number, token=master.tracking_token, rating=Rating.SATISFIED)
+    services.case_rate(
+        solved=True, number=master.number, token=master.tracking_token, rating=Rating.SATISFIED
+    )
     assert act(dispatcher, master, "publish").status_code == 302
     assert reload(master).published_at is not None
     assert "reopen" not in offered(dispatcher, master)

@@ -53,7 +53,9 @@ def history(tree: Tree, catalogue: Catalogue, people: People) -> list[Case]:
             if reply is not None:
                 services.case_reply(actor=actor, case_id=case.pk, kind=reply, text="答复")
             if rating is not None:
-                services.case_rate(number=case.number, token=case.tracking_token, rating=rating)
+                services.case_rate(
+                    solved=True, number=case.number, token=case.tracking_token, rating=rating
+                )
         shift = timedelta(days=31 * back)
         Case.objects.filter(pk=case.pk).update(
             received_at=F("received_at") - shift,
