@@ -117,7 +117,8 @@ def test_a_return_goes_back_to_the_dispatcher_who_dispatches_again(
     assert (case.state, case.lead_unit, case.return_count) == (CaseState.NEW, None, 1)
     # The requester's clock does not stop for a return: the next dispatch keeps it.
     deadline = case.reply_deadline
-    assert deadline is not None and case.sign_deadline is None
+    assert deadline is not None
+    assert case.sign_deadline is None
     services.case_dispatch(actor=people.dispatcher, case_id=case.pk, lead_unit=tree.town_a)
     assert reload(case).state == CaseState.ASSIGNED
     assert reload(case).reply_deadline == deadline
