@@ -4,8 +4,8 @@ A row holds the additive parts of every figure (`sanfu.cases.figures.PART_NAMES`
 (in Asia/Shanghai), one unit and, at the breakdown grain, one broad category and channel. A
 unit's row counts the cases placed in its subtree or led by a unit in it — exactly the scope of
 `case_figures` for that unit — so the dashboard adds rows and never scans cases. Each part is
-dated by its own family (received, replied, rated, signed): a case received in March and
-answered in April adds to March's `received` and April's `handled`.
+dated by its own fact (received, accepted, assigned, signed, answered, rated, reopened): a case
+received in March and answered in April adds to March's `received` and April's `handled`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,32 @@ from sanfu.cases.models import Category
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 from sanfu.directory.models import Unit
+
+# The parts of the figures, one column each (`sanfu.cases.figures.PART_NAMES`).
+PARTS = (
+    "received",
+    "accepted",
+    "assigned",
+    "signed",
+    "signed_on_time",
+    "handled",
+    "timed",
+    "late",
+    "unit_timed",
+    "unit_late",
+    "declared_solved",
+    "on_the_spot",
+    "days_n",
+    "days_sum",
+    "rated",
+    "satisfied",
+    "said_whether",
+    "said_solved",
+    "first_rated",
+    "first_satisfied",
+    "callbacks",
+    "reopened",
+)
 
 
 class Grain(models.TextChoices):
@@ -53,19 +79,27 @@ class DailyParts(models.Model):
     channel = models.CharField(max_length=16, blank=True)
 
     received = _count(_("received"))
-    open = _count(_("open"))
-    open_overdue = _count(_("open and overdue"))
-    handled = _count(_("handled"))
+    accepted = _count(_("accepted"))
+    assigned = _count(_("assigned"))
+    signed = _count(_("signed"))
+    signed_on_time = _count(_("signed on time"))
+    handled = _count(_("answered"))
+    timed = _count(_("answers with a deadline"))
     late = _count(_("late"))
-    solved = _count(_("solved"))
+    unit_timed = _count(_("answers with a unit deadline"))
+    unit_late = _count(_("late by the unit deadline"))
+    declared_solved = _count(_("declared solved"))
     on_the_spot = _count(_("on the spot"))
-    reopened = _count(_("reopened"))
     days_n = _count(_("handling times"))
     days_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     rated = _count(_("rated"))
     satisfied = _count(_("satisfied"))
-    signed = _count(_("signed"))
-    signed_on_time = _count(_("signed on time"))
+    said_whether = _count(_("said whether solved"))
+    said_solved = _count(_("said solved"))
+    first_rated = _count(_("first answers rated"))
+    first_satisfied = _count(_("first answers satisfied"))
+    callbacks = _count(_("callbacks"))
+    reopened = _count(_("reopened"))
 
     class Meta:
         verbose_name = _("daily figures")
@@ -80,20 +114,7 @@ class DailyParts(models.Model):
                 include=[
                     "category",
                     "channel",
-                    "received",
-                    "open",
-                    "open_overdue",
-                    "handled",
-                    "late",
-                    "solved",
-                    "on_the_spot",
-                    "reopened",
-                    "days_n",
-                    "days_sum",
-                    "rated",
-                    "satisfied",
-                    "signed",
-                    "signed_on_time",
+                    *PARTS,
                 ],
             ),
             models.Index(fields=["day"], name="insight_day"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
+from sanfu.cases.figures import DEFINITIONS, Figures, Rate
 from sanfu.directory.models import User
 from sanfu.workbench.exports import cases_workbook
 from sanfu.workbench.forms import DashboardForm, DrillForm
@@ -40,8 +41,8 @@ def _scope(form: DashboardForm, user: User) -> d.Scope | None:
 def _chart(board: d.Dashboard) -> dict[str, Any]:
     """The trend for ECharts, as plain numbers (the page's tables carry the same)."""
 
-    def percent(value: float | None) -> float | None:
-        return None if value is None else round(value * 100, 1)
+    def percent(value: Rate | None) -> float | None:
+        return None if value is None else float(value.percent)
 
     return {
         "months": [row.label for row in board.trend],
@@ -58,6 +59,42 @@ def _chart(board: d.Dashboard) -> dict[str, Any]:
             "on_time": pgettext("figure", "On time"),
         },
     }
+
+
+# The figures at the top of the page, in order, each with the cases behind it.
+TILES: list[tuple[str, d.Figure | None]] = [
+    ("received", d.Figure.RECEIVED),
+    ("accepted", d.Figure.ACCEPTED),
+    ("handled", d.Figure.HANDLED),
+    ("satisfaction_rate", d.Figure.RATED),
+    ("first_satisfaction_rate", d.Figure.RATED),
+    ("resolution_rate", d.Figure.RATED),
+    ("declared_resolution_rate", d.Figure.HANDLED),
+    ("on_time_rate", d.Figure.HANDLED),
+    ("unit_on_time_rate", d.Figure.HANDLED),
+    ("response_rate", d.Figure.SIGNED),
+    ("on_the_spot_rate", d.Figure.HANDLED),
+    ("average_handling_days", d.Figure.HANDLED),
+    ("reopen_rate", None),
+]
+
+
+def _tiles(figures: Figures) -> list[dict[str, Any]]:
+    tiles = []
+    for key, figure in TILES:
+        value = getattr(figures, key)
+        definition = DEFINITIONS[key]
+        tiles.append(
+            {
+                "key": key,
+                "value": "—" if value is None else str(value),
+                "counts": f"{value.part}/{value.whole}" if isinstance(value, Rate) else "",
+                "figure": figure.value if figure else "",
+                "label": definition.label,
+                "how": definition.how,
+            }
+        )
+    return tiles
 
 
 @login_required
@@ -84,6 +121,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "min_sample": d.MIN_SAMPLE,
         "rank_label": d.RANK_LABELS[form.cleaned_data["rank"]],
         "chart": _chart(board),
+        "tiles": _tiles(board.figures),
+        "definitions": list(DEFINITIONS.values()),
     }
     return render(request, "workbench/dashboard.html", context)
 
