@@ -214,7 +214,7 @@ class Family:
     base: Q
 
     def rows(self) -> QuerySet[Any]:
-        return self.model._default_manager.filter(self.base)  # type: ignore[no-any-return]
+        return self.model._default_manager.filter(self.base)
 
     def of_case(self, lookup: str) -> str:
         return f"{self.case}{lookup}"

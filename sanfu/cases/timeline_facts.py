@@ -17,12 +17,13 @@ CHUNK = 2000
 
 
 def _events(event_model: Any, case_ids: list[int]) -> Iterator[Any]:
-    return (
+    rows: Iterator[Any] = (
         event_model.objects.filter(case_id__in=case_ids, kind__in=["replied", "rated"])
         .order_by("case_id", "at", "id")
         .values_list("case_id", "kind", "at", "actor_id", "actor_unit_id", "note", "data")
         .iterator(chunk_size=CHUNK)
     )
+    return rows
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:

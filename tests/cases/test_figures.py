@@ -336,7 +336,7 @@ def test_plain_sql_over_the_facts_gives_the_dashboard_and_api_figures(
             assert shown.resolution_rate == rate(counted["said_solved"], counted["said_whether"])
             assert shown.response_rate == rate(counted["signed_on_time"], counted["signed"])
             assert shown.on_time_rate == rate(counted["timed"] - counted["late"], counted["timed"])
-            query = {"unit": unit.pk, "start": "2026-11-01", "end": "2026-12-01"}
+            query: dict[str, Any] = {"unit": unit.pk, "start": "2026-11-01", "end": "2026-12-01"}
             api = json.loads(staff(people.dispatcher).get("/api/figures", query).content)
             assert api["received"] == counted["received"]
             assert api["handled"] == counted["handled"]
@@ -345,6 +345,7 @@ def test_plain_sql_over_the_facts_gives_the_dashboard_and_api_figures(
                 counted["satisfied"],
                 counted["rated"],
             )
+            assert shown.satisfaction_rate is not None
             assert Decimal(str(satisfaction["percent"])) == shown.satisfaction_rate.percent
 
 
@@ -374,7 +375,7 @@ def test_a_return_and_re_dispatch_does_not_reset_the_reply_clock(
 def test_the_api_refuses_a_future_or_overlong_period_naming_the_field(tree: Tree, people: People):
     client = staff(people.dispatcher)
     today = timezone.localdate()
-    future = {
+    future: dict[str, Any] = {
         "unit": tree.county.pk,
         "start": str(today + timedelta(days=3)),
         "end": str(today + timedelta(days=40)),
@@ -382,7 +383,7 @@ def test_the_api_refuses_a_future_or_overlong_period_naming_the_field(tree: Tree
     response = client.get("/api/figures", future)
     assert response.status_code == 422
     assert json.loads(response.content)["field"] == "start"
-    overlong = {"unit": tree.county.pk, "start": "2010-01-01", "end": str(today)}
+    overlong: dict[str, Any] = {"unit": tree.county.pk, "start": "2010-01-01", "end": str(today)}
     response = client.get("/api/figures", overlong)
     assert response.status_code == 422
     assert json.loads(response.content)["field"] == "end"
