@@ -3,12 +3,14 @@ the whole scope, per month, per unit and per category; and the cases behind each
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.db.models import F
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from sanfu.cases import services
 from sanfu.cases.figures import case_figures
@@ -24,6 +26,8 @@ from sanfu.cases.models import (
 )
 from sanfu.insight.build import insight_rebuild
 from sanfu.workbench.selectors import dashboard as d
+from sanfu.workbench.selectors import queues
+from sanfu.workbench.views import dashboard as dashboard_view
 from tests.cases.conftest import Catalogue, People, web_case
 from tests.conftest import Tree, login
 
@@ -210,3 +214,25 @@ def test_the_drill_down_exports_to_excel(tree: Tree, catalogue: Catalogue, peopl
         {"unit": str(tree.county.pk), "figure": "received", "export": "xlsx"},
     )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "X-Export-Cut" not in response
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert len(book.sheetnames) == 1  # nothing was cut: no note
+
+
+def test_a_cut_drill_down_export_says_so(
+    tree: Tree, catalogue: Catalogue, people: People, monkeypatch: pytest.MonkeyPatch
+):
+    history(tree, catalogue, people)
+    monkeypatch.setattr(dashboard_view, "EXPORT_LIMIT", 2)
+    monkeypatch.setattr(queues, "EXPORT_LIMIT", 2)
+    response = login(people.supervisor).get(
+        "/workbench/dashboard/cases/",
+        {"unit": str(tree.county.pk), "figure": "received", "export": "xlsx"},
+    )
+    assert response["X-Export-Cut"] == "2/6"
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    first, cases = (book[name] for name in book.sheetnames)
+    note = str(next(first.iter_rows(values_only=True))[0])
+    assert "2" in note
+    assert "6" in note
+    assert len(list(cases.iter_rows(values_only=True))) == 1 + 2  # the header and two rows

@@ -19,7 +19,7 @@ from sanfu.directory.models import User
 from sanfu.workbench.exports import cases_workbook
 from sanfu.workbench.forms import DashboardForm, DrillForm
 from sanfu.workbench.selectors import dashboard as d
-from sanfu.workbench.selectors.queues import case_page, export_rows
+from sanfu.workbench.selectors.queues import EXPORT_LIMIT, case_page, export_rows
 from sanfu.workbench.views.common import page_number, staff
 
 
@@ -141,13 +141,17 @@ def drill(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("export") == "xlsx":
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return cases_workbook(export_rows(cases), filename=f"{figure}-{stamp}")
+        total = cases.count()
+        cut = (EXPORT_LIMIT, total) if total > EXPORT_LIMIT else None
+        return cases_workbook(export_rows(cases), filename=f"{figure}-{stamp}", cut=cut)
     query = request.GET.copy()
     query.pop("page", None)
+    page = case_page(cases, number=page_number(request.GET.get("page")))
     context = {
         "scope": scope,
         "figure": d.FIGURE_LABELS[d.Figure(figure)],
-        "page": case_page(cases, number=page_number(request.GET.get("page"))),
+        "export_limit": EXPORT_LIMIT,
+        "page": page,
         "query": query.urlencode(),
     }
     return render(request, "workbench/drill.html", context)
