@@ -190,7 +190,7 @@ DEFINITIONS: dict[str, Definition] = {
         ),
     ),
     "reopen_rate": Definition(
-        _("Reopened"),
+        _("Reopen rate"),
         _("Reopens in the period / answers given in the period, counted where cases lie."),
     ),
     "backlog": Definition(
