@@ -10,11 +10,15 @@ received in March and answered in April adds to March's `received` and April's `
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from sanfu.cases.figures import Rate, rate
 from sanfu.cases.models import Category
 
 if TYPE_CHECKING:
@@ -141,3 +145,101 @@ class Watermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.refreshed_at} #{self.last_event_id}"
+
+
+class LeagueRules(models.Model):
+    """How a county ranks its towns and departments each month (比学赶超): the weights of the
+    three rates in the composite score, and the sample a unit needs to be ranked at all."""
+
+    county = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="+")
+    response_weight = models.PositiveSmallIntegerField(_("weight of the response rate"), default=20)
+    resolution_weight = models.PositiveSmallIntegerField(
+        _("weight of the resolution rate"), default=40
+    )
+    satisfaction_weight = models.PositiveSmallIntegerField(
+        _("weight of the satisfaction rate"), default=40
+    )
+    min_sample = models.PositiveSmallIntegerField(_("sample minimum"), default=20)
+
+    class Meta:
+        verbose_name = _("league rules")
+        verbose_name_plural = _("league rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Exact(
+                    F("response_weight") + F("resolution_weight") + F("satisfaction_weight"), 100
+                ),
+                name="league_weights_add_up_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        weights = (self.response_weight, self.resolution_weight, self.satisfaction_weight)
+        return f"{self.county_id}: {'/'.join(map(str, weights))}"
+
+
+class LeagueTable(models.TextChoices):
+    PLACES = "places", _("Towns")
+    DEPARTMENTS = "departments", _("Departments")
+
+
+class LeagueEntry(models.Model):
+    """One unit's line in a published month's league table. Never changed once written: the
+    weights and the counts it was computed from are kept on the row."""
+
+    county = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    table = models.CharField(max_length=12, choices=LeagueTable.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveIntegerField(null=True, blank=True)  # None: below the sample minimum
+    previous_rank = models.PositiveIntegerField(null=True, blank=True)
+    score = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    response_part = models.PositiveIntegerField(default=0)
+    response_whole = models.PositiveIntegerField(default=0)
+    resolution_part = models.PositiveIntegerField(default=0)
+    resolution_whole = models.PositiveIntegerField(default=0)
+    satisfaction_part = models.PositiveIntegerField(default=0)
+    satisfaction_whole = models.PositiveIntegerField(default=0)
+    response_weight = models.PositiveSmallIntegerField()
+    resolution_weight = models.PositiveSmallIntegerField()
+    satisfaction_weight = models.PositiveSmallIntegerField()
+    min_sample = models.PositiveSmallIntegerField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("league table entry")
+        verbose_name_plural = _("league table entries")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month"], name="league_entry_once_a_month"),
+        ]
+        indexes = [models.Index(fields=["county", "month"], name="league_county_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id} #{self.rank}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("a published league table never changes")
+        super().save(*args, **kwargs)
+
+    @property
+    def response(self) -> Rate | None:
+        return rate(self.response_part, self.response_whole)
+
+    @property
+    def resolution(self) -> Rate | None:
+        return rate(self.resolution_part, self.resolution_whole)
+
+    @property
+    def satisfaction(self) -> Rate | None:
+        return rate(self.satisfaction_part, self.satisfaction_whole)
+
+    @property
+    def movement(self) -> int | None:
+        """Places gained since last month's table (negative: lost); None without both ranks."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
