@@ -279,6 +279,11 @@ class Assignment(models.Model):
             models.Index(
                 fields=["signed_at"], name="assignment_lead_signed", condition=models.Q(role="lead")
             ),
+            models.Index(
+                fields=["assigned_at"],
+                name="assignment_lead_assigned",
+                condition=models.Q(role="lead"),
+            ),
             # A unit's co-handling work (the queues): a few rows per unit, read from the index.
             models.Index(
                 fields=["unit", "case"],
