@@ -48,6 +48,7 @@ Code = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_clean)
 PriorityName = Literal["normal", "urgent", "emergency"]
 ReplyKindName = Literal["on_the_spot", "solved", "explained"]
 ReturnReasonName = Literal["wrong_locality", "not_our_remit", "overlapping"]
+RatingName = Literal["satisfied", "basically", "unsatisfied"]
 StaffChannel = Literal[
     "web", "mobile", "hotline", "visit", "patrol", "village_meeting", "reception_day"
 ]
@@ -375,6 +376,14 @@ class ExtensionRequestIn(Schema):
 class ReplyIn(Schema):
     kind: ReplyKindName
     text: LongText
+
+
+class CallbackIn(Schema):
+    """回访: the requester's two answers, asked by staff on the phone."""
+
+    solved: bool
+    rating: RatingName
+    note: ShortText = ""
 
 
 class SuperviseIn(Schema):
