@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import CharField, F, Min, Q, Value
 from django.db.models.functions import Coalesce, Substr, TruncDate
 from django.utils import timezone
 
@@ -63,22 +63,37 @@ def day_ranges(days: Iterable[date]) -> list[tuple[date, date]]:
 
 
 def _dated(family: str, ranges: list[tuple[date, date]]) -> Q:
+    date_field = f.FAMILY_SOURCES[family].date
     condition = Q(pk__in=[])
     for first, after in ranges:
-        condition |= Q(**{f"{family}__gte": day_start(first), f"{family}__lt": day_start(after)})
+        condition |= Q(
+            **{f"{date_field}__gte": day_start(first), f"{date_field}__lt": day_start(after)}
+        )
     return condition
 
 
 def _grouped(family: str, ranges: list[tuple[date, date]]) -> Any:
     width = MAX_DEPTH * (SEGMENT_WIDTH + 1)
+    source = f.FAMILY_SOURCES[family]
+    case = source.of_case
+    lead = (
+        Substr(f"{source.unit}__path", 1, width)
+        if source.unit
+        else Value("", output_field=CharField())
+    )
     return (
-        Case.objects.filter(_dated(family, ranges))
+        source.rows()
+        .filter(_dated(family, ranges))
         .values(
-            "channel",
-            day=TruncDate(family, tzinfo=local_zone()),
-            place=Substr("location_unit__path", 1, width),
-            lead=Substr("lead_unit__path", 1, width),
-            broad=Coalesce("category__parent__parent_id", "category__parent_id", "category_id"),
+            chan=F(case("channel")),
+            day=TruncDate(source.date, tzinfo=local_zone()),
+            place=Substr(case("location_unit__path"), 1, width),
+            lead=lead,
+            broad=Coalesce(
+                case("category__parent__parent_id"),
+                case("category__parent_id"),
+                case("category_id"),
+            ),
         )
         .annotate(**f.family_aggregates(family))
         .order_by()
@@ -118,7 +133,7 @@ def _compute(ranges: list[tuple[date, date]]) -> Iterator[DailyParts]:
                 if unit_id is None:
                     continue
                 add((day, Grain.UNIT, unit_id, None, ""), row, names)
-                add((day, Grain.BREAKDOWN, unit_id, row["broad"], row["channel"]), row, names)
+                add((day, Grain.BREAKDOWN, unit_id, row["broad"], row["chan"]), row, names)
     for (day, grain, unit_id, category_id, channel), parts in totals.items():
         yield DailyParts(
             day=day,
@@ -182,13 +197,13 @@ def insight_refresh(*, at: datetime | None = None) -> RefreshResult:
     last_event = max(recent.values_list("id", flat=True), default=mark.last_event_id)
     days: set[date] = set()
     if touched:
+        # Every fact is recorded with a timeline event of the same day, so the days of the
+        # touched cases' events cover every fact of theirs; receipt is the one fact without
+        # an action, and a category changed by triage moves a case between breakdown rows.
         for moment in CaseEvent.objects.filter(case_id__in=touched).values_list("at", flat=True):
             days.add(_local_day(moment))
-        dated = Case.objects.filter(pk__in=touched).values_list(
-            "received_at", "replied_at", "rated_at", "signed_at"
-        )
-        for moments in dated:
-            days.update(_local_day(moment) for moment in moments if moment is not None)
+        received = Case.objects.filter(pk__in=touched).values_list("received_at", flat=True)
+        days.update(_local_day(moment) for moment in received)
     rows = recompute_days(days)
     mark.last_event_id = max(last_event, mark.last_event_id)
     mark.refreshed_at = at

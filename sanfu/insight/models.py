@@ -4,22 +4,52 @@ A row holds the additive parts of every figure (`sanfu.cases.figures.PART_NAMES`
 (in Asia/Shanghai), one unit and, at the breakdown grain, one broad category and channel. A
 unit's row counts the cases placed in its subtree or led by a unit in it — exactly the scope of
 `case_figures` for that unit — so the dashboard adds rows and never scans cases. Each part is
-dated by its own family (received, replied, rated, signed): a case received in March and
-answered in April adds to March's `received` and April's `handled`.
+dated by its own fact (received, accepted, assigned, signed, answered, rated, reopened): a case
+received in March and answered in April adds to March's `received` and April's `handled`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from sanfu.cases.figures import Rate, rate
 from sanfu.cases.models import Category
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 from sanfu.directory.models import Unit
+
+# The parts of the figures, one column each (`sanfu.cases.figures.PART_NAMES`).
+PARTS = (
+    "received",
+    "accepted",
+    "assigned",
+    "signed",
+    "signed_on_time",
+    "handled",
+    "timed",
+    "late",
+    "unit_timed",
+    "unit_late",
+    "declared_solved",
+    "on_the_spot",
+    "days_n",
+    "days_sum",
+    "rated",
+    "satisfied",
+    "said_whether",
+    "said_solved",
+    "first_rated",
+    "first_satisfied",
+    "callbacks",
+    "reopened",
+)
 
 
 class Grain(models.TextChoices):
@@ -53,19 +83,27 @@ class DailyParts(models.Model):
     channel = models.CharField(max_length=16, blank=True)
 
     received = _count(_("received"))
-    open = _count(_("open"))
-    open_overdue = _count(_("open and overdue"))
-    handled = _count(_("handled"))
+    accepted = _count(_("accepted"))
+    assigned = _count(_("assigned"))
+    signed = _count(_("signed"))
+    signed_on_time = _count(_("signed on time"))
+    handled = _count(_("answered"))
+    timed = _count(_("answers with a deadline"))
     late = _count(_("late"))
-    solved = _count(_("solved"))
+    unit_timed = _count(_("answers with a unit deadline"))
+    unit_late = _count(_("late by the unit deadline"))
+    declared_solved = _count(_("declared solved"))
     on_the_spot = _count(_("on the spot"))
-    reopened = _count(_("reopened"))
     days_n = _count(_("handling times"))
     days_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     rated = _count(_("rated"))
     satisfied = _count(_("satisfied"))
-    signed = _count(_("signed"))
-    signed_on_time = _count(_("signed on time"))
+    said_whether = _count(_("said whether solved"))
+    said_solved = _count(_("said solved"))
+    first_rated = _count(_("first answers rated"))
+    first_satisfied = _count(_("first answers satisfied"))
+    callbacks = _count(_("callbacks"))
+    reopened = _count(_("reopened"))
 
     class Meta:
         verbose_name = _("daily figures")
@@ -80,20 +118,7 @@ class DailyParts(models.Model):
                 include=[
                     "category",
                     "channel",
-                    "received",
-                    "open",
-                    "open_overdue",
-                    "handled",
-                    "late",
-                    "solved",
-                    "on_the_spot",
-                    "reopened",
-                    "days_n",
-                    "days_sum",
-                    "rated",
-                    "satisfied",
-                    "signed",
-                    "signed_on_time",
+                    *PARTS,
                 ],
             ),
             models.Index(fields=["day"], name="insight_day"),
@@ -120,3 +145,101 @@ class Watermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.refreshed_at} #{self.last_event_id}"
+
+
+class LeagueRules(models.Model):
+    """How a county ranks its towns and departments each month (比学赶超): the weights of the
+    three rates in the composite score, and the sample a unit needs to be ranked at all."""
+
+    county = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="+")
+    response_weight = models.PositiveSmallIntegerField(_("weight of the response rate"), default=20)
+    resolution_weight = models.PositiveSmallIntegerField(
+        _("weight of the resolution rate"), default=40
+    )
+    satisfaction_weight = models.PositiveSmallIntegerField(
+        _("weight of the satisfaction rate"), default=40
+    )
+    min_sample = models.PositiveSmallIntegerField(_("sample minimum"), default=20)
+
+    class Meta:
+        verbose_name = _("league rules")
+        verbose_name_plural = _("league rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Exact(
+                    F("response_weight") + F("resolution_weight") + F("satisfaction_weight"), 100
+                ),
+                name="league_weights_add_up_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        weights = (self.response_weight, self.resolution_weight, self.satisfaction_weight)
+        return f"{self.county_id}: {'/'.join(map(str, weights))}"
+
+
+class LeagueTable(models.TextChoices):
+    PLACES = "places", _("Towns")
+    DEPARTMENTS = "departments", _("Departments")
+
+
+class LeagueEntry(models.Model):
+    """One unit's line in a published month's league table. Never changed once written: the
+    weights and the counts it was computed from are kept on the row."""
+
+    county = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    table = models.CharField(max_length=12, choices=LeagueTable.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveIntegerField(null=True, blank=True)  # None: below the sample minimum
+    previous_rank = models.PositiveIntegerField(null=True, blank=True)
+    score = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    response_part = models.PositiveIntegerField(default=0)
+    response_whole = models.PositiveIntegerField(default=0)
+    resolution_part = models.PositiveIntegerField(default=0)
+    resolution_whole = models.PositiveIntegerField(default=0)
+    satisfaction_part = models.PositiveIntegerField(default=0)
+    satisfaction_whole = models.PositiveIntegerField(default=0)
+    response_weight = models.PositiveSmallIntegerField()
+    resolution_weight = models.PositiveSmallIntegerField()
+    satisfaction_weight = models.PositiveSmallIntegerField()
+    min_sample = models.PositiveSmallIntegerField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("league table entry")
+        verbose_name_plural = _("league table entries")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month"], name="league_entry_once_a_month"),
+        ]
+        indexes = [models.Index(fields=["county", "month"], name="league_county_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id} #{self.rank}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("a published league table never changes")
+        super().save(*args, **kwargs)
+
+    @property
+    def response(self) -> Rate | None:
+        return rate(self.response_part, self.response_whole)
+
+    @property
+    def resolution(self) -> Rate | None:
+        return rate(self.resolution_part, self.resolution_whole)
+
+    @property
+    def satisfaction(self) -> Rate | None:
+        return rate(self.satisfaction_part, self.satisfaction_whole)
+
+    @property
+    def movement(self) -> int | None:
+        """Places gained since last month's table (negative: lost); None without both ranks."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank

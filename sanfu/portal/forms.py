@@ -131,7 +131,14 @@ class TrackForm(forms.Form):
     code = forms.CharField(label=_("Tracking code"), max_length=64)
 
 
+SOLVED_CHOICES = [("yes", _("Yes, it was solved")), ("no", _("No, it was not solved"))]
+
+
 class RateForm(forms.Form):
+    # The two questions of a hotline callback: the figures count both answers.
+    solved = forms.ChoiceField(
+        label=_("Was your problem solved?"), choices=SOLVED_CHOICES, widget=forms.RadioSelect
+    )
     rating = forms.ChoiceField(
         label=_("Your rating"), choices=Rating.choices, widget=forms.RadioSelect
     )

@@ -142,6 +142,7 @@ def case(request: HttpRequest, number: str, token: str) -> HttpResponse:
                 number=number,
                 token=token,
                 rating=form.cleaned_data["rating"],
+                solved=form.cleaned_data["solved"],
                 comment=form.cleaned_data["comment"],
             )
         except ApplicationError as error:

@@ -91,6 +91,13 @@ PERFORMERS: dict[str, Perform] = {
     "reopen": lambda user, view, data: services.case_reopen(
         actor=user, case_id=view.case.pk, note=data["note"]
     ),
+    "callback": lambda user, view, data: services.case_callback(
+        actor=user,
+        case_id=view.case.pk,
+        rating=data["rating"],
+        solved=data["solved"],
+        note=data["note"],
+    ),
 }
 
 
@@ -120,6 +127,7 @@ LABELS: dict[str, tuple[Promise, Promise]] = {
     "merge": (_("Merge into another case"), _("Merged.")),
     "publish": (_("Publish"), _("Published.")),
     "reopen": (_("Reopen"), _("Reopened.")),
+    "callback": (_("Record a callback"), _("Callback recorded.")),
     "reject": (_("Do not accept"), _("Not accepted.")),
 }
 DANGER = frozenset({"return", "escalate", "merge", "reject"})
@@ -161,6 +169,7 @@ def make_form(name: str, view: CaseView, data: Any = None) -> forms.Form:
         "merge": wf.MergeForm,
         "reject": wf.RejectForm,
         "reopen": wf.RequiredNoteForm,
+        "callback": wf.CallbackForm,
     }
     return simple[name](data)
 

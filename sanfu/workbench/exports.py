@@ -22,9 +22,28 @@ def _local(value: object) -> object:
     return timezone.localtime(value).replace(tzinfo=None)  # type: ignore[arg-type]
 
 
-def cases_workbook(cases: Iterable[Case], *, filename: str) -> HttpResponse:
-    """The list as an .xlsx download. No personal data: it leaves the system."""
+def cases_workbook(
+    cases: Iterable[Case], *, filename: str, cut: tuple[int, int] | None = None
+) -> HttpResponse:
+    """The list as an .xlsx download. No personal data: it leaves the system.
+
+    `cut` = (rows written, rows in the list) when the list was longer than an export holds:
+    the workbook then opens on a sheet that says so and how to get the rest, and the response
+    carries the same in a header, so no one takes a part for the whole.
+    """
     book = Workbook(write_only=True)
+    if cut is not None:
+        note = book.create_sheet(_("Read first"))
+        note.append(
+            [
+                _(
+                    "This export holds the first %(written)d of %(total)d cases, newest "
+                    "first. Narrow the period, the unit, the category or the channel to "
+                    "export the rest."
+                )
+                % {"written": cut[0], "total": cut[1]}
+            ]
+        )
     sheet = book.create_sheet(_("Cases"))
     sheet.append(
         [
@@ -63,4 +82,6 @@ def cases_workbook(cases: Iterable[Case], *, filename: str) -> HttpResponse:
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    if cut is not None:
+        response["X-Export-Cut"] = f"{cut[0]}/{cut[1]}"
     return response

@@ -22,6 +22,7 @@ from sanfu.cases.models import (
     Category,
     Channel,
     Priority,
+    Rating,
     ReplyKind,
     RequesterKind,
     ReturnReason,
@@ -224,6 +225,20 @@ class ReplyForm(forms.Form):
         label=_("How it was solved"), choices=ReplyKind.choices, widget=forms.RadioSelect
     )
     text = _text(_("Reply to the requester"), TEXT_MAX, rows=4)
+
+
+class CallbackForm(forms.Form):
+    """回访: the requester's two answers, asked on the phone."""
+
+    solved = forms.ChoiceField(
+        label=_("Was the problem solved?"),
+        choices=[("yes", _("Solved")), ("no", _("Not solved"))],
+        widget=forms.RadioSelect,
+    )
+    rating = forms.ChoiceField(
+        label=_("Satisfaction"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    note = _text(_("Note"), REASON_MAX, required=False)
 
 
 class ExtensionRequestForm(forms.Form):

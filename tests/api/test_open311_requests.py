@@ -94,7 +94,9 @@ def test_a_published_case_shows_its_anonymised_text_and_answer(
     tree: Tree, catalogue: Catalogue, people: People, public: Client
 ) -> None:
     case = _replied(tree, catalogue, people, text=PRIVATE_TEXT)
-    services.case_rate(number=case.number, token=case.tracking_token, rating=Rating.SATISFIED)
+    services.case_rate(
+        solved=True, number=case.number, token=case.tracking_token, rating=Rating.SATISFIED
+    )
     services.case_publish(actor=people.dispatcher, case_id=case.pk)
     row = _requests(public, service_request_id=case.number).data[0]
     assert row["description"].startswith("王**家门口")

@@ -10,7 +10,7 @@ import pytest
 from sanfu.api.models import IdempotencyRecord
 from sanfu.api.staff.api import api
 from sanfu.cases import services
-from sanfu.cases.models import Case, CaseEvent, Rating
+from sanfu.cases.models import Case, CaseEvent, CaseRating, Rating
 from sanfu.cases.selectors import timeline_replays
 from tests.api.conftest import StaffClient, staff
 from tests.cases.conftest import Catalogue, People, web_case
@@ -78,7 +78,9 @@ def test_the_whole_loop_through_the_api(tree: Tree, catalogue: Catalogue, people
     replied = post(cadre, f"/cases/{case_id}/reply", {"kind": "solved", "text": "已更换灯泡。"})
     assert replied["state"] == "replied"
     case = Case.objects.get(pk=case_id)
-    services.case_rate(number=case.number, token=case.tracking_token, rating=Rating.SATISFIED)
+    services.case_rate(
+        solved=True, number=case.number, token=case.tracking_token, rating=Rating.SATISFIED
+    )
     assert post(dispatcher, f"/cases/{case_id}/publish")["state"] == "closed"
     case.refresh_from_db()
     assert case.published_at is not None
@@ -251,3 +253,22 @@ def test_every_post_operation_is_guarded_and_documented(tree: Tree, public: Any)
     ]
     assert len(guarded) == len(posts)
     assert all(getattr(operation.run, "idempotent", False) for operation in guarded)
+
+
+def test_a_callback_records_the_answers_once_and_never_for_an_unanswered_case(
+    tree: Tree, catalogue: Catalogue, people: People
+) -> None:
+    dispatcher, cadre = staff(people.dispatcher), staff(people.cadre)
+    case = web_case(tree, catalogue)
+    body = {"solved": False, "rating": "basically", "note": "电话回访"}
+    never = post(dispatcher, f"/cases/{case.pk}/callback", body, expect=422)
+    assert never["field"] == "case"
+    post(dispatcher, f"/cases/{case.pk}/dispatch", {"lead_unit": tree.village_a.pk})
+    post(cadre, f"/cases/{case.pk}/sign")
+    post(cadre, f"/cases/{case.pk}/reply", {"kind": "solved", "text": "已修好。"})
+    post(staff(people.outsider), f"/cases/{case.pk}/callback", body, expect=404)
+    assert post(dispatcher, f"/cases/{case.pk}/callback", body)["state"] == "closed"
+    again = post(dispatcher, f"/cases/{case.pk}/callback", body, expect=422)
+    assert again["field"] == "case"
+    rating = CaseRating.objects.get(case=case)
+    assert (rating.callback, rating.solved, rating.satisfaction) == (True, False, "basically")

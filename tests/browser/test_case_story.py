@@ -65,6 +65,7 @@ def sign_and_reply(page: Page, case: Case, text: str) -> None:
 
 def rate(resident: Page, url: str, rating: str, comment: str) -> None:
     resident.goto(url)
+    resident.locator("input[name=solved][value=yes]").check()
     resident.locator(f"input[name=rating][value={rating}]").check()
     resident.locator("#id_comment").fill(comment)
     resident.locator("[data-testid=rate-form] button").click()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from sanfu.cases import services
-from sanfu.cases.figures import case_figures
+from sanfu.cases.figures import Rate, backlog, case_figures
 from sanfu.cases.models import Case, Clock, PersonalDataAccess, Rating, ReplyKind
 from sanfu.workbench.selectors.dashboard import month_start, next_month
 from tests.browser.conftest import Opener
@@ -72,12 +72,14 @@ def make_history(tree: Tree, catalogue: Catalogue, people: People) -> None:
         kind = ReplyKind.ON_THE_SPOT if index else ReplyKind.SOLVED
         services.case_reply(actor=people.cadre, case_id=case.pk, kind=kind, text="已处理")
         if rating:
-            services.case_rate(number=case.number, token=case.tracking_token, rating=rating)
+            services.case_rate(
+                solved=True, number=case.number, token=case.tracking_token, rating=rating
+            )
     web_case(tree, catalogue, location_unit=tree.village_b)
 
 
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+def percent(rate: Rate | None) -> str:
+    return "—" if rate is None else f"{rate.percent}%"
 
 
 def test_the_dashboard_shows_the_case_loops_figures(
@@ -99,12 +101,15 @@ def test_the_dashboard_shows_the_case_loops_figures(
 
     assert shown("received") == str(figures.received) == "4"
     assert shown("handled") == str(figures.handled)
-    assert shown("open") == str(figures.open)
+    assert shown("open") == str(backlog(unit=tree.county).open)
+    assert shown("first_satisfaction_rate") == percent(figures.first_satisfaction_rate)
     assert shown("satisfaction_rate") == percent(figures.satisfaction_rate)
     assert shown("on_time_rate") == percent(figures.on_time_rate)
     assert shown("response_rate") == percent(figures.response_rate)
     assert shown("resolution_rate") == percent(figures.resolution_rate)
     assert shown("on_the_spot_rate") == percent(figures.on_the_spot_rate)
+    page.get_by_test_id("how-computed").locator("summary").click()
+    expect(page.get_by_test_id("how-computed")).to_contain_text("不满意")
     shot(page, "dashboard-desktop")
     page.locator("[data-figure=received]").click()
     expect(page.get_by_test_id("case-list").locator("tbody tr")).to_have_count(4)

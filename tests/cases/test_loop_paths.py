@@ -48,7 +48,9 @@ def test_a_web_request_goes_round_the_whole_loop(tree: Tree, catalogue: Catalogu
     services.case_reply(
         actor=people.cadre, case_id=case.pk, kind=ReplyKind.SOLVED, text="已更换三盏路灯。"
     )
-    services.case_rate(number=case.number, token=case.tracking_token, rating=Rating.SATISFIED)
+    services.case_rate(
+        solved=True, number=case.number, token=case.tracking_token, rating=Rating.SATISFIED
+    )
 
     case = reload(case)
     assert case.state == CaseState.CLOSED
@@ -113,9 +115,13 @@ def test_a_return_goes_back_to_the_dispatcher_who_dispatches_again(
     )
     case = reload(case)
     assert (case.state, case.lead_unit, case.return_count) == (CaseState.NEW, None, 1)
-    assert case.reply_deadline is None
+    # The requester's clock does not stop for a return: the next dispatch keeps it.
+    deadline = case.reply_deadline
+    assert deadline is not None
+    assert case.sign_deadline is None
     services.case_dispatch(actor=people.dispatcher, case_id=case.pk, lead_unit=tree.town_a)
     assert reload(case).state == CaseState.ASSIGNED
+    assert reload(case).reply_deadline == deadline
     assert timeline_replays(reload(case))
 
 
@@ -171,6 +177,7 @@ def test_unsatisfied_reopens_to_the_same_unit_until_the_limit(
             actor=people.cadre, case_id=case.pk, kind=ReplyKind.EXPLAINED, text=f"解释{round_}"
         )
         services.case_rate(
+            solved=False,
             number=case.number,
             token=case.tracking_token,
             rating=Rating.UNSATISFIED,
@@ -242,7 +249,7 @@ def test_only_the_requester_rates_and_only_with_the_right_code(
         (other.number, case.tracking_token),
     ]:
         with pytest.raises(NotFound):
-            services.case_rate(number=number, token=token, rating=Rating.SATISFIED)
+            services.case_rate(solved=True, number=number, token=token, rating=Rating.SATISFIED)
     assert reload(case).state == CaseState.REPLIED
 
 
@@ -258,7 +265,9 @@ def test_a_confidential_case_is_never_published(tree: Tree, catalogue: Catalogue
             kind=ReplyKind.SOLVED,
             text="已联系王建国（13812345678）并修复。",
         )
-        services.case_rate(number=case.number, token=case.tracking_token, rating="satisfied")
+        services.case_rate(
+            solved=True, number=case.number, token=case.tracking_token, rating="satisfied"
+        )
     with pytest.raises(ValidationFailed):
         services.case_publish(actor=people.dispatcher, case_id=secret.pk)
     assert reload(secret).published_at is None

@@ -57,10 +57,13 @@ ACTIONS: dict[str, Action] = {
     ),
     "publish": lambda actor, case, tree, pick: services.case_publish(actor=actor, case_id=case.pk),
     "rate": lambda actor, case, tree, pick: services.case_rate(
-        number=case.number, token=case.tracking_token, rating=pick(Rating.values)
+        number=case.number,
+        token=case.tracking_token,
+        rating=pick(Rating.values),
+        solved=pick([True, False]),
     ),
     "rate_with_a_guess": lambda actor, case, tree, pick: services.case_rate(
-        number=case.number, token="guessed-token", rating=Rating.SATISFIED
+        number=case.number, token="guessed-token", rating=Rating.SATISFIED, solved=True
     ),
 }
 ACTORS = [

@@ -98,7 +98,9 @@ def test_a_reopened_case_answered_again_still_closes_when_left_unrated(
         services.case_sign(actor=people.cadre, case_id=case.pk)
         services.case_reply(actor=people.cadre, case_id=case.pk, kind=ReplyKind.SOLVED, text=text)
         if text == "第一次答复":
-            services.case_rate(number=case.number, token=case.tracking_token, rating="unsatisfied")
+            services.case_rate(
+                solved=True, number=case.number, token=case.tracking_token, rating="unsatisfied"
+            )
     case.refresh_from_db()
     assert (case.state, case.rating) == (CaseState.REPLIED, "")
     Case.objects.filter(pk=case.pk).update(replied_at=timezone.now() - timedelta(days=4))

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from sanfu.cases import services
-from sanfu.cases.figures import case_figures
+from sanfu.cases.figures import Rate, case_figures
 from sanfu.cases.models import Category, Rating, ReplyKind
 from sanfu.directory.models import Unit
 from sanfu.insight.models import DailyParts
@@ -91,11 +91,16 @@ def test_each_sweep_brings_the_dashboard_level_with_the_cases(
 
     services.case_sign(actor=people.handler, case_id=first.pk)
     services.case_reply(actor=people.handler, case_id=first.pk, kind=ReplyKind.SOLVED, text="已修")
-    services.case_rate(number=first.number, token=first.tracking_token, rating=Rating.UNSATISFIED)
+    services.case_rate(
+        solved=True, number=first.number, token=first.tracking_token, rating=Rating.UNSATISFIED
+    )
     sweep()
     assert_equal_by_category(tree, catalogue)
-    figures = d.dashboard(scope=this_month()).figures
-    assert (figures.received, figures.open) == (2, 2)  # reopened: open again
+    board = d.dashboard(scope=this_month())
+    assert (board.figures.received, board.backlog.open) == (2, 2)  # reopened: open again
+    # The 不满意 stays counted after the reopen.
+    assert (board.figures.rated, board.figures.handled) == (1, 1)
+    assert board.figures.satisfaction_rate == Rate(0, 1)
 
 
 def test_a_pass_with_nothing_new_recomputes_nothing(tree: Tree, catalogue: Catalogue):

@@ -28,6 +28,8 @@ from sanfu.cases.models import (
     Case,
     CaseCounter,
     CaseEvent,
+    CaseRating,
+    CaseReply,
     CaseState,
     Channel,
     EventKind,
@@ -137,6 +139,23 @@ def test_satisfaction_and_channels_look_like_a_county(tree: Tree, catalogue: Cat
     assert channels[Channel.MOBILE] + channels[Channel.WEB] + channels[Channel.HOTLINE] > 300
     confidential = Case.objects.filter(confidential=True).count()
     assert 0 < confidential < 40
+
+
+def test_every_seeded_rating_is_a_fact_and_a_reopen_leaves_no_stale_rating(
+    tree: Tree, catalogue: Catalogue
+):
+    seed_cases(count=400, seed=3)
+    rated_events = CaseEvent.objects.filter(kind=EventKind.RATED).count()
+    assert rated_events > 0
+    assert CaseRating.objects.count() == rated_events
+    reopened = CaseEvent.objects.filter(kind=EventKind.REOPENED).count()
+    assert reopened > 0
+    assert CaseRating.objects.filter(satisfaction=Rating.UNSATISFIED).count() >= reopened
+    assert CaseReply.objects.count() == CaseEvent.objects.filter(kind=EventKind.REPLIED).count()
+    # The service clears a reopened case's rating (it belonged to the earlier answer): a
+    # stale 不满意 kept a case waiting forever, since the sweep skips rated cases.
+    waiting = [CaseState.NEW, CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.REPLIED]
+    assert not Case.objects.filter(state__in=waiting).exclude(rating="").exists()
 
 
 def test_a_second_run_adds_cases_and_later_intake_gets_a_fresh_number(

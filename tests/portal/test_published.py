@@ -25,7 +25,9 @@ def closed(tree: Tree, catalogue: Catalogue, people: People, **overrides: Any) -
         kind=ReplyKind.SOLVED,
         text="已联系王建国（13812345678），路灯已修复。",
     )
-    services.case_rate(number=case.number, token=case.tracking_token, rating=Rating.SATISFIED)
+    services.case_rate(
+        solved=True, number=case.number, token=case.tracking_token, rating=Rating.SATISFIED
+    )
     return case
 
 

@@ -62,7 +62,7 @@ def test_the_requester_rates_unsatisfied_and_the_case_goes_back(
     assert "已更换三盏路灯。" in page
     assert 'data-testid="rate-form"' in page
     response = https_client().post(
-        url(case), {"rating": Rating.UNSATISFIED, "comment": "只修好了一盏"}
+        url(case), {"rating": Rating.UNSATISFIED, "solved": "no", "comment": "只修好了一盏"}
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -79,7 +79,7 @@ def test_a_rating_needs_a_choice(tree: Tree, catalogue: Catalogue, people: Peopl
 def test_a_case_not_yet_answered_cannot_be_rated(tree: Tree, catalogue: Catalogue):
     case = web_case(tree, catalogue)
     assert 'data-testid="rate-form"' not in https_client().get(url(case)).content.decode()
-    response = https_client().post(url(case), {"rating": Rating.SATISFIED})
+    response = https_client().post(url(case), {"rating": Rating.SATISFIED, "solved": "yes"})
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     case.refresh_from_db()

@@ -159,7 +159,9 @@ def test_merge_reject_publish_and_reopen(tree: Tree, catalogue: Catalogue, peopl
     services.case_dispatch(actor=people.dispatcher, case_id=master.pk, lead_unit=tree.village_a)
     services.case_sign(actor=people.cadre, case_id=master.pk)
     services.case_reply(actor=people.cadre, case_id=master.pk, kind=ReplyKind.SOLVED, text="好")
-    services.case_rate(number=master.number, token=master.tracking_token, rating=Rating.SATISFIED)
+    services.case_rate(
+        solved=True, number=master.number, token=master.tracking_token, rating=Rating.SATISFIED
+    )
     assert act(dispatcher, master, "publish").status_code == 302
     assert reload(master).published_at is not None
     assert "reopen" not in offered(dispatcher, master)
@@ -212,5 +214,30 @@ def test_a_transfer_names_a_new_lead_and_co_handling_units(
         act(
             login(people.outsider), case, "transfer", lead_unit=tree.department.pk, note="x"
         ).status_code
+        == 404
+    )
+
+
+def test_the_desk_records_a_callback_once_for_an_unrated_answer(
+    tree: Tree, catalogue: Catalogue, people: People
+):
+    case = web_case(tree, catalogue)
+    services.case_dispatch(actor=people.dispatcher, case_id=case.pk, lead_unit=tree.village_a)
+    client = login(people.dispatcher)
+    assert "callback" not in offered(client, case)  # never answered: nothing to ask about
+    services.case_sign(actor=people.cadre, case_id=case.pk)
+    services.case_reply(actor=people.cadre, case_id=case.pk, kind=ReplyKind.SOLVED, text="已修好")
+    assert "callback" in offered(client, case)
+    assert "callback" not in offered(login(people.cadre), case)
+    refused = act(client, case, "callback", solved="perhaps", rating=Rating.SATISFIED)
+    assert refused.status_code == 400
+    response = act(client, case, "callback", solved="no", rating=Rating.BASICALLY, note="电话")
+    assert response.status_code == 302
+    assert reload(case).state == CaseState.CLOSED
+    rating = reload(case).ratings.get()
+    assert (rating.callback, rating.solved, rating.satisfaction) == (True, False, "basically")
+    assert "callback" not in offered(client, case)
+    assert (
+        act(login(people.outsider), case, "callback", solved="yes", rating="satisfied").status_code
         == 404
     )

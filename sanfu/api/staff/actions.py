@@ -289,6 +289,25 @@ def reopen(request: HttpRequest, case_id: schemas.Id, body: schemas.NoteIn) -> d
 
 @router.post(
     tags=["actions"],
+    path="/cases/{case_id}/callback",
+    response=schemas.CaseSummary,
+    summary="回访: record the requester's answers about the latest, unrated answer",
+)
+@idempotent
+def callback(request: HttpRequest, case_id: schemas.Id, body: schemas.CallbackIn) -> dict[str, Any]:
+    return _done(
+        services.case_callback(
+            actor=user_of(request),
+            case_id=case_id,
+            rating=body.rating,
+            solved=body.solved,
+            note=body.note,
+        )
+    )
+
+
+@router.post(
+    tags=["actions"],
     path="/cases/{case_id}/publish",
     response=schemas.CaseSummary,
     summary="公示: publish",

@@ -26,7 +26,7 @@ from sanfu.api.staff.present import (
     unit_ref,
 )
 from sanfu.api.staff.routes import router
-from sanfu.cases.figures import case_figures
+from sanfu.cases.figures import Rate, backlog, case_figures
 from sanfu.cases.models import AccessVia, Case, Category
 from sanfu.cases.policies import Capability, may
 from sanfu.cases.selectors import (
@@ -286,15 +286,28 @@ def figures(
     end: schemas.Day,
     category: schemas.Code | None = None,
 ) -> Any:
+    if start > timezone.localdate():
+        raise ValidationFailed(_("The period cannot start in the future."), field="start")
     if not start < end or (end - start).days > MAX_FIGURE_DAYS:
         raise ValidationFailed(_("The end must follow the start, within ten years."), field="end")
     scope = visible_unit(user_of(request), unit)
-    return case_figures(
+    chosen = category_by_code(category) if category else None
+    counted = case_figures(
         unit=scope,
         start=timezone.make_aware(datetime.combine(start, time.min)),
         end=timezone.make_aware(datetime.combine(end, time.min)),
-        category=category_by_code(category) if category else None,
+        category=chosen,
     )
+    out: dict[str, Any] = {}
+    for name, value in vars(counted).items():
+        is_rate = isinstance(value, Rate)
+        out[name] = (
+            {"percent": value.percent, "part": value.part, "whole": value.whole}
+            if is_rate
+            else value
+        )
+    out["backlog"] = vars(backlog(unit=scope, category=chosen))
+    return out
 
 
 @router.get(

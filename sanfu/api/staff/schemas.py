@@ -48,6 +48,7 @@ Code = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_clean)
 PriorityName = Literal["normal", "urgent", "emergency"]
 ReplyKindName = Literal["on_the_spot", "solved", "explained"]
 ReturnReasonName = Literal["wrong_locality", "not_our_remit", "overlapping"]
+RatingName = Literal["satisfied", "basically", "unsatisfied"]
 StaffChannel = Literal[
     "web", "mobile", "hotline", "visit", "patrol", "village_meeting", "reception_day"
 ]
@@ -243,18 +244,45 @@ class QueueCounts(Schema):
     supervision_orders: int
 
 
-class FiguresOut(Schema):
-    received: int
-    handled: int
+class RateOut(Schema):
+    """An exact rate: part / whole, and the percentage rounded once, half-up, to 0.1."""
+
+    percent: Decimal
+    part: int
+    whole: int
+
+
+class BacklogOut(Schema):
+    """Open now, whatever the period asked for."""
+
     open: int
     overdue: int
-    response_rate: float | None
-    resolution_rate: float | None
-    satisfaction_rate: float | None
-    on_time_rate: float | None
-    on_the_spot_rate: float | None
+    due_soon: int
+
+
+class FiguresOut(Schema):
+    """Counts of dated facts in the period (see sanfu/cases/figures.py for each definition)."""
+
+    received: int
+    accepted: int
+    assigned: int
+    signed: int
+    handled: int
+    rated: int
+    reopened: int
+    callbacks: int
+    late: int
+    response_rate: RateOut | None
+    resolution_rate: RateOut | None
+    declared_resolution_rate: RateOut | None
+    satisfaction_rate: RateOut | None
+    first_satisfaction_rate: RateOut | None
+    on_time_rate: RateOut | None
+    unit_on_time_rate: RateOut | None
+    on_the_spot_rate: RateOut | None
     average_handling_days: Decimal | None
-    reopen_rate: float | None
+    reopen_rate: RateOut | None
+    backlog: BacklogOut
 
 
 class TokenOut(Schema):
@@ -348,6 +376,14 @@ class ExtensionRequestIn(Schema):
 class ReplyIn(Schema):
     kind: ReplyKindName
     text: LongText
+
+
+class CallbackIn(Schema):
+    """回访: the requester's two answers, asked by staff on the phone."""
+
+    solved: bool
+    rating: RatingName
+    note: ShortText = ""
 
 
 class SuperviseIn(Schema):

@@ -22,6 +22,7 @@ from sanfu.cases.models.case import (
     ReturnReason,
 )
 from sanfu.cases.models.catalogue import Category, Priority, Sla
+from sanfu.cases.models.facts import CaseRating, CaseReply
 from sanfu.cases.models.timeline import CaseEvent, EventKind
 from sanfu.cases.models.work import Decision, Extension, SupervisionOrder
 
@@ -42,6 +43,8 @@ __all__ = [
     "Case",
     "CaseCounter",
     "CaseEvent",
+    "CaseRating",
+    "CaseReply",
     "CaseState",
     "Category",
     "Channel",

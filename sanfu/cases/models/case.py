@@ -263,6 +263,11 @@ class Assignment(models.Model):
     active = models.BooleanField(default=True)
     assigned_at = models.DateTimeField()
     signed_at = models.DateTimeField(null=True, blank=True)
+    # The time limits this assignment was given: the unit's own clock (a lead assignment's;
+    # an approved extension moves its reply deadline). Set once per assignment, since a
+    # transfer or a reopen makes a new assignment rather than restarting this one.
+    sign_deadline = models.DateTimeField(null=True, blank=True)
+    reply_deadline = models.DateTimeField(null=True, blank=True)
     opinion = models.TextField(max_length=TEXT_MAX, blank=True)
 
     class Meta:
@@ -270,6 +275,15 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         indexes = [
             models.Index(fields=["unit", "active"], name="assignment_unit_active"),
+            # The sign-for facts of the figures, by their day.
+            models.Index(
+                fields=["signed_at"], name="assignment_lead_signed", condition=models.Q(role="lead")
+            ),
+            models.Index(
+                fields=["assigned_at"],
+                name="assignment_lead_assigned",
+                condition=models.Q(role="lead"),
+            ),
             # A unit's co-handling work (the queues): a few rows per unit, read from the index.
             models.Index(
                 fields=["unit", "case"],

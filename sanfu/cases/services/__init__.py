@@ -1,7 +1,7 @@
 """Every action of the case loop. Each checks who acts, the case's state and the input, writes
 in one transaction under the case's row lock, appends to the timeline and notifies on commit."""
 
-from sanfu.cases.services.aftercare import case_publish, case_rate, case_reopen
+from sanfu.cases.services.aftercare import case_callback, case_publish, case_rate, case_reopen
 from sanfu.cases.services.attachments import case_attach
 from sanfu.cases.services.audit import personal_data_access_record
 from sanfu.cases.services.dispatch import (
@@ -40,6 +40,7 @@ __all__ = [
     "Upload",
     "case_accept",
     "case_attach",
+    "case_callback",
     "case_co_opinion",
     "case_create",
     "case_create_solved_on_the_spot",

@@ -9,16 +9,27 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sanfu.cases import events
-from sanfu.cases.models import REASON_MAX, TITLE_MAX, Case, CaseState, EventKind, Rating
+from sanfu.cases.models import (
+    REASON_MAX,
+    TITLE_MAX,
+    Case,
+    CaseRating,
+    CaseReply,
+    CaseState,
+    EventKind,
+    Rating,
+)
 from sanfu.cases.notifications import notify_units
 from sanfu.cases.policies import Capability, acting_unit
 from sanfu.cases.services.common import (
+    assign,
     lead_assignment,
     limit_text,
     lock_case,
     now,
     require_state,
     require_text,
+    stamp_assignment_clocks,
     start_clocks,
 )
 from sanfu.directory.models import Unit, User
@@ -39,31 +50,135 @@ def _lock_by_token(number: str, token: str) -> Case:
     return case
 
 
+SOLVED_ANSWERS = {"yes": True, "no": False}
+
+
+def _solved(value: str | bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value not in SOLVED_ANSWERS:
+        raise ValidationFailed(_("Say whether the problem was solved."), field="solved")
+    return SOLVED_ANSWERS[value]
+
+
+def _unrated_reply(case: Case, *, field: str) -> CaseReply:
+    """The case's latest answer, which must not have been rated yet (one rating per answer)."""
+    reply = CaseReply.objects.filter(case=case).order_by("-at", "-id").first()
+    if reply is None:
+        raise ValidationFailed(
+            _("The case has never been answered; there is nothing to rate."), field=field
+        )
+    if CaseRating.objects.filter(reply=reply).exists():
+        raise ValidationFailed(
+            _("This answer has already been rated; each answer is rated once."), field=field
+        )
+    return reply
+
+
+def _record_rating(
+    case: Case,
+    reply: CaseReply,
+    *,
+    at: datetime,
+    satisfaction: str,
+    solved: bool,
+    comment: str,
+    actor: User | None = None,
+) -> CaseRating:
+    return CaseRating.objects.create(
+        case=case,
+        reply=reply,
+        at=at,
+        satisfaction=satisfaction,
+        solved=solved,
+        callback=actor is not None,
+        actor=actor,
+        comment=comment,
+        first=reply.first,
+    )
+
+
 @transaction.atomic
-def case_rate(*, number: str, token: str, rating: str, comment: str = "") -> Case:
-    """The requester rates the answer; 不满意 sends the case back to the same lead unit."""
+def case_rate(
+    *, number: str, token: str, rating: str, solved: str | bool, comment: str = ""
+) -> Case:
+    """The requester answers two questions about the answer: was the problem solved, and how
+    satisfied they are. 不满意 sends the case back to the same lead unit."""
     case = _lock_by_token(number, token)
     require_state(case, {CaseState.REPLIED}, action=_("rated"))
     if rating not in Rating.values:
         raise ValidationFailed(_("Choose a rating."), field="rating")
+    answer = _solved(solved)
     comment = limit_text(comment, field="comment", label=_("Comment"), limit=REASON_MAX)
+    reply = _unrated_reply(case, field="rating")
     at = now()
+    _record_rating(case, reply, at=at, satisfaction=rating, solved=answer, comment=comment)
+    _apply_rating(case, at=at, rating=rating, comment=comment, solved=answer, actor=None, unit=None)
+    return case
+
+
+def _apply_rating(
+    case: Case,
+    *,
+    at: datetime,
+    rating: str,
+    comment: str,
+    solved: bool,
+    actor: User | None,
+    unit: Unit | None,
+) -> None:
+    """The case's own row follows the rating of its answer: closed, or reopened on 不满意."""
+    before = case.state
     case.rating, case.rating_comment, case.rated_at = rating, comment, at
-    reopen = rating == Rating.UNSATISFIED and case.reopen_count < settings.CASE_MAX_REOPENS
-    if not reopen:
+    reopen = (
+        before == CaseState.REPLIED
+        and rating == Rating.UNSATISFIED
+        and case.reopen_count < settings.CASE_MAX_REOPENS
+    )
+    if before == CaseState.REPLIED and not reopen:
         case.state = CaseState.CLOSED
         case.closed_at = at
     case.save()
+    data: dict[str, object] = {"rating": rating, "solved": solved}
+    if actor is not None:
+        data["callback"] = True
     events.append(
         case=case,
         kind=EventKind.RATED,
         at=at,
-        from_state=CaseState.REPLIED,
+        from_state=before,
+        actor=actor,
+        unit=unit,
         note=comment,
-        data={"rating": rating},
+        data=data,
     )
     if reopen:
         _reopen(case, at=at, actor=None, unit=None, note=comment)
+
+
+@transaction.atomic
+def case_callback(
+    *, actor: User, case_id: int, rating: str, solved: str | bool, note: str = ""
+) -> Case:
+    """回访: staff call the requester back and record their two answers about the latest
+    answer, when the requester gave none. Marked as a callback in the figures."""
+    case = lock_case(actor=actor, case_id=case_id)
+    unit = acting_unit(actor, Capability.DISPATCH, case.desk_unit, from_above=True)
+    if rating not in Rating.values:
+        raise ValidationFailed(_("Choose a rating."), field="rating")
+    answer = _solved(solved)
+    note = limit_text(note, field="note", label=_("Note"), limit=REASON_MAX)
+    reply = _unrated_reply(case, field="case")
+    if case.state not in {CaseState.REPLIED, CaseState.CLOSED}:
+        raise ValidationFailed(
+            _("A callback asks about an answer the case is waiting on or was closed with."),
+            field="case",
+        )
+    at = now()
+    _record_rating(
+        case, reply, at=at, satisfaction=rating, solved=answer, comment=note, actor=actor
+    )
+    _apply_rating(case, at=at, rating=rating, comment=note, solved=answer, actor=actor, unit=unit)
     return case
 
 
@@ -71,18 +186,21 @@ def _reopen(case: Case, *, at: datetime, actor: User | None, unit: Unit | None, 
     """重办: back to the same lead unit, to be signed for again, with new deadlines."""
     before = case.state
     assignment = lead_assignment(case)
-    assignment.signed_at = None
-    assignment.save(update_fields=["signed_at"])
+    co_units = [a.unit for a in case.assignments.filter(active=True, role="co")]
+    # A new assignment of the same units, with its own clock: the first one's sign-for and
+    # deadlines stay as they were, facts of the answer that was reopened.
+    assign(case, lead=assignment.unit, co_units=co_units, at=at)
     case.state = CaseState.ASSIGNED
     case.reopen_count += 1
     case.signed_at = case.replied_at = case.closed_at = None
     case.reply_kind, case.reply_text = "", ""
-    # The rating belonged to the answer being reopened (the timeline keeps it); the next
+    # The rating belonged to the answer being reopened (its CaseRating row keeps it); the next
     # answer waits for a rating of its own, and the sweep closes it if none comes.
     case.rating, case.rating_comment, case.rated_at = "", "", None
     case.signed_on_time = case.replied_on_time = None
     case.handling_working_days = None
     start_clocks(case, at)
+    stamp_assignment_clocks(case)
     case.save()
     events.append(
         case=case,

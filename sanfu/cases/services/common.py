@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from sanfu.cases.calendar import add_working_days, add_working_hours, load_calendar
 from sanfu.cases.catalogue import sla_for
-from sanfu.cases.models import Assignment, Case, CaseState, Clock
+from sanfu.cases.models import Assignment, Case, CaseReply, CaseState, Clock
 from sanfu.directory.models import Unit, User
 from sanfu.lib.errors import Conflict, NotFound, ValidationFailed
 
@@ -63,7 +63,12 @@ def limit_text(value: str, *, field: str, label: str, limit: int) -> str:
 
 
 def start_clocks(case: Case, at: datetime, *, keep_reply_deadline: bool = False) -> None:
-    """Set the sign-for and reply deadlines from the catalogue's time limits."""
+    """Set the sign-for and reply deadlines from the catalogue's time limits.
+
+    With `keep_reply_deadline` (a transfer, or a dispatch after a return or an escalation) the
+    reply deadline the case already has stays: the requester's clock runs from receipt and
+    moving the case between units does not restart it.
+    """
     calendar = load_calendar()
     terms = sla_for(case.category, case.priority)
     sign = add_working_hours(calendar, at, terms.sign_hours)
@@ -74,17 +79,22 @@ def start_clocks(case: Case, at: datetime, *, keep_reply_deadline: bool = False)
         reply = add_working_days(calendar, at, terms.reply_days)
         set_reply_deadline(case, reply.at)
         unconfirmed = unconfirmed or reply.unconfirmed
-    case.deadline_unconfirmed = unconfirmed
+    elif case.reply_clock == Clock.NONE:
+        # Kept from before a return: the sweep marks it overdue again if it has passed.
+        case.reply_clock = Clock.ON_TIME
+    case.deadline_unconfirmed = unconfirmed or case.deadline_unconfirmed
+
+
+def stamp_assignment_clocks(case: Case) -> None:
+    """Give the active lead assignment the case's current deadlines: the unit's own clock."""
+    Assignment.objects.filter(case=case, active=True, role="lead").update(
+        sign_deadline=case.sign_deadline, reply_deadline=case.reply_deadline
+    )
 
 
 def set_reply_deadline(case: Case, deadline: datetime) -> None:
     case.reply_deadline = deadline
     case.reply_clock = Clock.ON_TIME
-
-
-def stop_clocks(case: Case) -> None:
-    case.sign_deadline = case.reply_deadline = None
-    case.sign_clock = case.reply_clock = Clock.NONE
 
 
 def assign(case: Case, *, lead: Unit, co_units: Collection[Unit], at: datetime) -> None:
@@ -98,12 +108,17 @@ def assign(case: Case, *, lead: Unit, co_units: Collection[Unit], at: datetime) 
 
 
 def release(case: Case) -> None:
-    """No unit works on the case any more (returned, escalated, merged)."""
+    """No unit works on the case any more (returned, escalated, merged).
+
+    The reply deadline stays (its clock stops ticking on the board): the next dispatch keeps
+    it, so a return followed by a dispatch cannot give a late case a fresh deadline.
+    """
     Assignment.objects.filter(case=case, active=True).update(active=False)
     case.lead_unit = None
     case.signed_at = None
     case.signed_on_time = None
-    stop_clocks(case)
+    case.sign_deadline = None
+    case.sign_clock = case.reply_clock = Clock.NONE
 
 
 def lead_of(case: Case) -> Unit:
@@ -118,3 +133,23 @@ def lead_assignment(case: Case) -> Assignment:
     if assignment is None:  # pragma: no cover - guarded by the state checks and a constraint
         raise Conflict(_("The case has no lead unit."))
     return assignment
+
+
+def reply_record(case: Case, *, unit: Unit, at: datetime) -> CaseReply:
+    """The answer just given, as a fact of its own: judged on the requester's clock (the case's
+    deadline) and on the unit's (its lead assignment's), never to be changed."""
+    unit_deadline = (
+        Assignment.objects.filter(case=case, active=True, role="lead")
+        .values_list("reply_deadline", flat=True)
+        .first()
+    )
+    return CaseReply.objects.create(
+        case=case,
+        unit=unit,
+        at=at,
+        kind=case.reply_kind,
+        on_time=None if case.reply_deadline is None else at <= case.reply_deadline,
+        unit_on_time=None if unit_deadline is None else at <= unit_deadline,
+        working_days=case.handling_working_days,
+        first=not CaseReply.objects.filter(case=case).exists(),
+    )

@@ -30,6 +30,7 @@ from sanfu.cases.services.common import (
     release,
     require_state,
     require_text,
+    stamp_assignment_clocks,
     start_clocks,
 )
 from sanfu.directory.models import Unit, UnitKind, User
@@ -185,7 +186,9 @@ def _send(
     case.dispatched_at = at
     case.state = CaseState.ASSIGNED
     assign(case, lead=lead_unit, co_units=co, at=at)
-    start_clocks(case, at)
+    # A first dispatch starts the reply clock; one after a return or an escalation keeps it.
+    start_clocks(case, at, keep_reply_deadline=True)
+    stamp_assignment_clocks(case)
     case.save()
     events.append(
         case=case,
@@ -232,6 +235,7 @@ def case_transfer(
     case.signed_at = None
     assign(case, lead=lead_unit, co_units=co, at=at)
     start_clocks(case, at, keep_reply_deadline=True)
+    stamp_assignment_clocks(case)
     case.save()
     events.append(
         case=case,

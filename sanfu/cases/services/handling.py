@@ -31,6 +31,7 @@ from sanfu.cases.services.common import (
     lock_case,
     now,
     release,
+    reply_record,
     require_state,
     require_text,
 )
@@ -245,6 +246,7 @@ def case_reply(*, actor: User, case_id: int, kind: str, text: str) -> Case:
     case.reply_clock = Clock.NONE
     case.save()
     lead_assignment(case)  # a replied case keeps its lead unit for reopening
+    reply_record(case, unit=unit, at=at)
     events.append(
         case=case,
         kind=EventKind.REPLIED,

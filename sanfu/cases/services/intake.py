@@ -31,7 +31,7 @@ from sanfu.cases.models import (
     RequesterKind,
 )
 from sanfu.cases.policies import Capability, acting_unit
-from sanfu.cases.services.common import assign, limit_text, now, require_text
+from sanfu.cases.services.common import assign, limit_text, now, reply_record, require_text
 from sanfu.directory.models import Enterprise, Resident, Unit, UnitKind, User
 from sanfu.lib.errors import ValidationFailed
 from sanfu.lib.files import check_upload
@@ -232,6 +232,7 @@ def case_create_solved_on_the_spot(*, new: NewCase, actor: User, reply: str) -> 
     case.signed_on_time = case.replied_on_time = True
     case.handling_working_days = Decimal("0")
     case.save()
+    reply_record(case, unit=unit, at=at)
     events.append(
         case=case,
         kind=EventKind.REPLIED,

@@ -26,6 +26,7 @@ from sanfu.cases.services.common import (
     require_state,
     require_text,
     set_reply_deadline,
+    stamp_assignment_clocks,
 )
 from sanfu.directory.models import Unit, User
 from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -66,6 +67,7 @@ def case_extension_decide(
         moved = add_working_days(load_calendar(), case.reply_deadline, extension.days)
         data["from"] = case.reply_deadline.isoformat()
         set_reply_deadline(case, moved.at)
+        stamp_assignment_clocks(case)
         case.deadline_unconfirmed = case.deadline_unconfirmed or moved.unconfirmed
         data["to"] = moved.at.isoformat()
         case.save()

@@ -16,7 +16,16 @@ Arrival = tuple[datetime, str, str | None]
 
 
 class AssignmentRow:
-    __slots__ = ("active", "assigned_at", "opinion", "role", "signed_at", "unit")
+    __slots__ = (
+        "active",
+        "assigned_at",
+        "opinion",
+        "reply_deadline",
+        "role",
+        "sign_deadline",
+        "signed_at",
+        "unit",
+    )
 
     def __init__(self, unit: int, role: str, assigned_at: datetime) -> None:
         self.unit = unit
@@ -24,6 +33,8 @@ class AssignmentRow:
         self.active = True
         self.assigned_at = assigned_at
         self.signed_at: datetime | None = None
+        self.sign_deadline: datetime | None = None
+        self.reply_deadline: datetime | None = None
         self.opinion = ""
 
 
@@ -76,10 +87,10 @@ class Draft:
         """No unit works on the case any more; its clocks stop (services.common.release)."""
         for row in self.assignments:
             row.active = False
+        # The reply deadline stays for the next dispatch: the requester's clock runs on.
         self.v.update(
             lead_unit_id=None,
             sign_deadline=None,
-            reply_deadline=None,
             sign_clock="",
             reply_clock="",
         )

@@ -192,27 +192,39 @@ class Life:
             kind = Ev.DUE_SOON if clock == Clk.DUE_SOON else Ev.OVERDUE
             d.emit(kind, at, d.state, data=CLOCK_DATA[column])
 
-    def _start_clocks(self, d: Draft, t: datetime) -> None:
-        """services.common.start_clocks, and the sweep's marks to come."""
+    def _start_clocks(self, d: Draft, t: datetime, *, keep_reply: bool = False) -> None:
+        """services.common.start_clocks, and the sweep's marks to come. `keep_reply`: a
+        dispatch keeps the reply deadline a return left (the requester's clock)."""
         v = d.v
         terms = self._sla(v["category_id"], v["priority"])
         sign = self.clocks.sign_deadline(t, terms.sign_hours)
-        reply = self.clocks.reply_deadline(t, terms.reply_days)
+        kept: datetime | None = v.get("reply_deadline") if keep_reply else None
+        unconfirmed = sign.unconfirmed
+        if kept is None:
+            reply = self.clocks.reply_deadline(t, terms.reply_days)
+            reply_at = reply.at
+            unconfirmed = unconfirmed or reply.unconfirmed
+        else:
+            reply_at = kept
+            unconfirmed = unconfirmed or bool(v.get("deadline_unconfirmed"))
         v.update(
             sign_deadline=sign.at,
             sign_clock=Clk.ON_TIME,
-            reply_deadline=reply.at,
+            reply_deadline=reply_at,
             reply_clock=Clk.ON_TIME,
-            deadline_unconfirmed=sign.unconfirmed or reply.unconfirmed,
+            deadline_unconfirmed=unconfirmed,
         )
+        lead = d.lead_assignment()
+        if lead is not None:  # services.common.stamp_assignment_clocks
+            lead.sign_deadline, lead.reply_deadline = sign.at, reply_at
         settings = self.settings
         # The sweep runs every minute and marks a case on its first pass after a threshold.
         delay = timedelta(seconds=0.5 + self.rng.random() * SWEEP_SECONDS)
         timers = [
             (max(sign.at - settings.sign_due_soon, t) + delay, "sign_clock", Clk.DUE_SOON),
             (max(sign.at, t) + delay, "sign_clock", Clk.OVERDUE),
-            (max(reply.at - settings.reply_due_soon, t) + delay, "reply_clock", Clk.DUE_SOON),
-            (max(reply.at, t) + delay, "reply_clock", Clk.OVERDUE),
+            (max(reply_at - settings.reply_due_soon, t) + delay, "reply_clock", Clk.DUE_SOON),
+            (max(reply_at, t) + delay, "reply_clock", Clk.OVERDUE),
         ]
         timers.sort()
         d.timers = timers
@@ -278,7 +290,7 @@ class Life:
         d.assignments.append(AssignmentRow(lead, "lead", t))
         d.assignments.extend(AssignmentRow(unit_id, "co", t) for unit_id in co)
         v["lead_unit_id"] = lead
-        self._start_clocks(d, t)
+        self._start_clocks(d, t, keep_reply=True)
         # json.dumps({"lead": lead, "co": co}), without its cost per case.
         data = f'{{"lead": {lead}, "co": [{", ".join(map(str, co))}]}}'
         d.emit(Ev.DISPATCHED, t, ASSIGNED, actor=actor, unit=unit, data=data)
@@ -477,10 +489,16 @@ class Life:
         reopened = v.get("reopen_count", 0)
         if rating == Rating.UNSATISFIED and reopened < self.settings.max_reopens:
             d.emit(Ev.RATED, t, REPLIED, note=comment, data=RATING_DATA[rating])
-            row = d.lead_assignment()
-            if row is not None:
-                row.signed_at = None
+            # services.aftercare._reopen: a new assignment of the same units, and the
+            # rating, which belonged to the reopened answer, leaves the case's row.
+            active = [row for row in d.assignments if row.active]
+            for row in active:
+                row.active = False
+            d.assignments.extend(AssignmentRow(row.unit, row.role, t) for row in active)
             v.update(
+                rating="",
+                rating_comment="",
+                rated_at=None,
                 reopen_count=reopened + 1,
                 signed_at=None,
                 replied_at=None,

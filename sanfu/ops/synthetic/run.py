@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanfu.cases.calendar import LOCAL_ZONE, load_calendar
-from sanfu.cases.models import CaseCounter, CaseState
+from sanfu.cases.models import Case, CaseCounter, CaseEvent, CaseRating, CaseReply, CaseState
+from sanfu.cases.timeline_facts import facts_from_timeline
 from sanfu.directory.models import Unit
 from sanfu.lib.errors import ValidationFailed
 from sanfu.ops.demo.plan import COUNTY_CODE
@@ -125,6 +126,10 @@ def seed_cases(
     arrivals = _arrivals(arrivals_rng, days, first_numbers, world.county.code, now, count)
     writer.write_all(_batches(arrivals, batch_size), make, done)
     writer.finish()
+    # The answers and ratings as facts, read back from the timeline just written.
+    facts_from_timeline(
+        case_model=Case, event_model=CaseEvent, reply_model=CaseReply, rating_model=CaseRating
+    )
     summary.states = dict(states)
     summary.seconds = time.monotonic() - started
     return summary

@@ -35,7 +35,17 @@ FILLED = frozenset(
 EVENT_FIELDS = (
     "case", "kind", "at", "actor", "actor_unit", "from_state", "to_state", "note", "data",
 )  # fmt: skip
-ASSIGNMENT_FIELDS = ("case", "unit", "role", "active", "assigned_at", "signed_at", "opinion")
+ASSIGNMENT_FIELDS = (
+    "case",
+    "unit",
+    "role",
+    "active",
+    "assigned_at",
+    "signed_at",
+    "sign_deadline",
+    "reply_deadline",
+    "opinion",
+)
 
 # Builds a batch's drafts from their case ids and arrivals; told when a batch is written.
 Make = Callable[[list[int], Sequence[Arrival]], list[Draft]]
@@ -90,7 +100,17 @@ class Columns:
     @staticmethod
     def assignment_rows(draft: Draft) -> list[tuple[Any, ...]]:
         return [
-            (draft.id, a.unit, a.role, a.active, a.assigned_at, a.signed_at, a.opinion)
+            (
+                draft.id,
+                a.unit,
+                a.role,
+                a.active,
+                a.assigned_at,
+                a.signed_at,
+                a.sign_deadline,
+                a.reply_deadline,
+                a.opinion,
+            )
             for a in draft.assignments
         ]
 

@@ -13,6 +13,7 @@ from sanfu.cases.models import (
     Attachment,
     Case,
     CaseEvent,
+    CaseReply,
     CaseState,
     Decision,
     Extension,
@@ -105,7 +106,15 @@ def case_actions(*, user: User, case: Case) -> list[str]:
         actions = [action for action in actions if action != "accept"]
     if case.state == CaseState.CLOSED and case.rating == Rating.UNSATISFIED and desk:
         actions.append("reopen")
+    if case.state in {CaseState.REPLIED, CaseState.CLOSED} and desk and unrated_answer(case):
+        actions.append("callback")
     return list(dict.fromkeys(actions))
+
+
+def unrated_answer(case: Case) -> bool:
+    """The case's latest answer has no rating yet: a callback (回访) may record one."""
+    latest = CaseReply.objects.filter(case=case).order_by("-at", "-id").first()
+    return latest is not None and not latest.ratings.exists()
 
 
 def _active(case: Case) -> list[Assignment]:

@@ -12,12 +12,14 @@ read live.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -98,16 +100,16 @@ class Rank(StrEnum):
 
 RANK_LABELS: dict[Rank, Promise] = {
     Rank.SATISFACTION: _("Satisfaction rate"),
-    Rank.ON_TIME: _("On-time rate"),
+    Rank.ON_TIME: _("On-time rate (requester)"),
     Rank.RESPONSE: _("Response rate"),
-    Rank.RESOLUTION: _("Resolution rate"),
+    Rank.RESOLUTION: _("Resolution rate (requester)"),
 }
 # The cases each rate is taken over, to judge whether a unit has enough of them.
 RANK_SAMPLE = {
     Rank.SATISFACTION: "rated",
-    Rank.ON_TIME: "handled",
+    Rank.ON_TIME: "timed",
     Rank.RESPONSE: "signed",
-    Rank.RESOLUTION: "handled",
+    Rank.RESOLUTION: "said_whether",
 }
 
 
@@ -131,6 +133,8 @@ class Dashboard:
     departments: list[Row]
     categories: list[Row]
     channels: list[Row]
+    # What stands open now, whatever the period: not a flow of the period.
+    backlog: parts.Backlog
     # When the aggregates the figures come from were refreshed; None when computed live.
     as_of: datetime | None = None
 
@@ -142,6 +146,7 @@ def dashboard(*, scope: Scope, rank_by: Rank = Rank.SATISFACTION) -> Dashboard:
     broad = scope.category is None or scope.category.level == 1
     if broad and as_of is not None:
         return _from_aggregates(scope=scope, rank_by=rank_by, as_of=as_of)
+    backlog = parts.backlog(unit=scope.unit, category=scope.category)
     places, departments = ranking(scope=scope, rank_by=rank_by)
     categories, channels = breakdown(scope=scope)
     by_month = _month_parts(scope)
@@ -158,6 +163,7 @@ def dashboard(*, scope: Scope, rank_by: Rank = Rank.SATISFACTION) -> Dashboard:
         departments=departments,
         categories=categories,
         channels=channels,
+        backlog=backlog,
     )
 
 
@@ -210,29 +216,35 @@ def _from_aggregates(*, scope: Scope, rank_by: Rank, as_of: datetime) -> Dashboa
         departments=departments,
         categories=categories,
         channels=channels,
+        backlog=parts.backlog(unit=unit, category=scope.category),
         as_of=as_of,
     )
 
 
-def _rows(scope: Scope) -> QuerySet[Case]:
-    return scope.cases().filter(parts.in_period(scope.start, scope.end))
+Keys = Callable[[parts.Family], dict[str, Any]]
+
+
+def _grouped(scope: Scope, keys: Keys) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every family's facts in the scope and period, grouped by `keys`: (family, group)."""
+    for family, source in parts.FAMILY_SOURCES.items():
+        facts = parts.scoped(
+            family, unit=scope.unit, start=scope.start, end=scope.end, category=scope.category
+        )
+        grouped = facts.values(**keys(source)).annotate(**parts.family_aggregates(family))
+        for group in grouped.order_by():
+            yield family, group
 
 
 def _month_parts(scope: Scope) -> dict[date, parts.Parts]:
-    """Each month's parts; each count falls in the month of its own date."""
+    """Each month's parts; each fact falls in the month of its own date."""
     totals = {month: parts.empty() for month in scope.months()}
-    keys = {f"m_{field}": TruncMonth(field) for field in parts.FAMILIES}
-    grouped = _rows(scope).values(**keys).annotate(**parts.aggregates(scope.start, scope.end))
-    for group in grouped.order_by():
-        for field, names in parts.FAMILIES.items():
-            moment = group[f"m_{field}"]
-            if moment is None:
-                continue
-            month = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment
-            if isinstance(month, datetime):
-                month = month.date()
-            if month in totals:
-                parts.add(totals[month], group, names)
+    for family, group in _grouped(scope, lambda source: {"m": TruncMonth(source.date)}):
+        moment = group["m"]
+        month = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment
+        if isinstance(month, datetime):
+            month = month.date()
+        if month in totals:
+            parts.add(totals[month], group, parts.FAMILIES[family])
     return totals
 
 
@@ -256,23 +268,24 @@ def ranking(*, scope: Scope, rank_by: Rank) -> tuple[list[Row], list[Row]]:
     """The units directly under the scope's unit: places (towns, or villages under a town)
     and departments, each list ranked by `rank_by` among units with enough cases."""
     length = _child_key_length(scope.unit)
-    grouped = (
-        _rows(scope)
-        .values(
-            place=Substr("location_unit__path", 1, length),
-            lead=Substr("lead_unit__path", 1, length),
+
+    def keys(source: parts.Family) -> dict[str, Any]:
+        lead = (
+            Substr(f"{source.unit}__path", 1, length)
+            if source.unit
+            else Value("", output_field=CharField())
         )
-        .annotate(**parts.aggregates(scope.start, scope.end))
-        .order_by()
-    )
+        return {"place": Substr(source.of_case("location_unit__path"), 1, length), "lead": lead}
+
     totals: dict[str, parts.Parts] = defaultdict(parts.empty)
-    for group in grouped:
-        # A case counts for the unit where it lies and, if another, for the unit leading it:
-        # the same "placed in or handled by" as case_figures for that unit.
+    for family, group in _grouped(scope, keys):
+        names = parts.FAMILIES[family]
+        # A fact counts for the unit where its case lies and, if another, for the unit that
+        # did it: the same "placed in or done by" as case_figures for that unit.
         if group["place"]:
-            parts.add(totals[group["place"]], group)
+            parts.add(totals[group["place"]], group, names)
         if group["lead"] and group["lead"] != group["place"]:
-            parts.add(totals[group["lead"]], group)
+            parts.add(totals[group["lead"]], group, names)
     return _rank_children(_children(scope.unit), totals, rank_by)
 
 
@@ -297,12 +310,15 @@ def _rank_children(
 
 
 def _ranked(rows: list[Row], rank_by: Rank) -> list[Row]:
-    def value(row: Row) -> float:
-        rate: float | None = getattr(row.figures, rank_by.value)
-        return -1.0 if rate is None else rate
+    """Ranked on the exact fraction (ties by the larger sample, then the name); units below
+    the sample minimum are listed after, unranked."""
 
-    eligible = [r for r in rows if r.sample >= MIN_SAMPLE and value(r) >= 0]
-    eligible.sort(key=lambda r: (-value(r), -r.sample, r.label))
+    def value(row: Row) -> Fraction | None:
+        rate: parts.Rate | None = getattr(row.figures, rank_by.value)
+        return None if rate is None else rate.fraction
+
+    eligible = [r for r in rows if r.sample >= MIN_SAMPLE and value(r) is not None]
+    eligible.sort(key=lambda r: (-(value(r) or 0), -r.sample, r.label))
     rest = sorted((r for r in rows if r not in eligible), key=lambda r: (-r.sample, r.label))
     ranked = [
         Row(r.key, r.label, r.figures, r.sample, number, r.unit)
@@ -313,20 +329,24 @@ def _ranked(rows: list[Row], rank_by: Rank) -> list[Row]:
 
 def breakdown(*, scope: Scope) -> tuple[list[Row], list[Row]]:
     """By broad category (level 1, with everything under it) and by channel."""
-    grouped = (
-        _rows(scope)
-        .values(
-            "channel",
-            broad=Coalesce("category__parent__parent_id", "category__parent_id", "category_id"),
-        )
-        .annotate(**parts.aggregates(scope.start, scope.end))
-        .order_by()
-    )
+
+    def keys(source: parts.Family) -> dict[str, Any]:
+        case = source.of_case
+        return {
+            "chan": F(case("channel")),
+            "broad": Coalesce(
+                case("category__parent__parent_id"),
+                case("category__parent_id"),
+                case("category_id"),
+            ),
+        }
+
     by_category: dict[Any, parts.Parts] = defaultdict(parts.empty)
     by_channel: dict[str, parts.Parts] = defaultdict(parts.empty)
-    for group in grouped:
-        parts.add(by_category[group["broad"]], group)
-        parts.add(by_channel[group["channel"]], group)
+    for family, group in _grouped(scope, keys):
+        names = parts.FAMILIES[family]
+        parts.add(by_category[group["broad"]], group, names)
+        parts.add(by_channel[group["chan"]], group, names)
     return _breakdown_rows(by_category, by_channel)
 
 
@@ -356,56 +376,54 @@ def _breakdown_rows(
 
 class Figure(StrEnum):
     RECEIVED = "received"
+    ACCEPTED = "accepted"
     HANDLED = "handled"
-    OPEN = "open"
-    OVERDUE = "overdue"
+    LATE = "late"
     RATED = "rated"
     SIGNED = "signed"
+    OPEN = "open"
+    OVERDUE = "overdue"
 
 
 FIGURE_LABELS: dict[Figure, Promise] = {
     Figure.RECEIVED: _("Received in the period"),
-    Figure.HANDLED: _("Answered in the period (on-time, resolution and on-the-spot rates)"),
-    Figure.OPEN: _("Received in the period and still open"),
-    Figure.OVERDUE: _("Answered late, or open past the deadline"),
-    Figure.RATED: _("Rated in the period (satisfaction rate)"),
+    Figure.ACCEPTED: _("Accepted in the period"),
+    Figure.HANDLED: _("Answered in the period (on-time, on-the-spot rates)"),
+    Figure.LATE: _("Answered late in the period, by the case's deadline"),
+    Figure.RATED: _("Rated in the period (satisfaction and resolution rates)"),
     Figure.SIGNED: _("Signed for in the period (response rate)"),
+    Figure.OPEN: _("Open now, whenever received"),
+    Figure.OVERDUE: _("Open now and past the reply deadline"),
 }
-
-
-# The date each list is in: newest first by it, which its index serves without a sort.
-DRILL_ORDER: dict[Figure, str] = {
-    Figure.RECEIVED: "received_at",
-    Figure.HANDLED: "replied_at",
-    Figure.OPEN: "received_at",
-    Figure.OVERDUE: "received_at",
-    Figure.RATED: "rated_at",
-    Figure.SIGNED: "signed_at",
+# The facts behind each period figure: their family, and what they require on top of it.
+DRILL_FACTS: dict[Figure, tuple[str, Q]] = {
+    Figure.RECEIVED: ("received", Q()),
+    Figure.ACCEPTED: ("accepted", Q()),
+    Figure.HANDLED: ("replied", Q()),
+    Figure.LATE: ("replied", Q(on_time=False)),
+    Figure.RATED: ("rated", Q()),
+    Figure.SIGNED: ("signed", Q()),
 }
+BACKLOG_FIGURES: dict[Figure, str] = {Figure.OPEN: "open", Figure.OVERDUE: "overdue"}
 
 
 def drill_down(*, user: User, scope: Scope, figure: Figure, channel: str = "") -> QuerySet[Case]:
     """The cases behind a number of the dashboard; a rate's are those it is taken over."""
-    terms = parts.conditions(scope.start, scope.end)
-    condition = {
-        Figure.RECEIVED: terms["received"],
-        Figure.HANDLED: terms["handled"],
-        Figure.OPEN: terms["open"],
-        Figure.OVERDUE: terms["late"] | terms["open_overdue"],
-        Figure.RATED: terms["rated"],
-        Figure.SIGNED: terms["signed"],
-    }[figure]
-    cases = scope.cases().filter(condition)
+    if figure in BACKLOG_FIGURES:
+        cases = scope.cases().filter(parts.BACKLOG_CONDITIONS[BACKLOG_FIGURES[figure]])
+    else:
+        family, extra = DRILL_FACTS[figure]
+        facts = parts.scoped(
+            family, unit=scope.unit, start=scope.start, end=scope.end, category=scope.category
+        ).filter(extra)
+        case_id = "pk" if parts.FAMILY_SOURCES[family].model is Case else "case_id"
+        cases = Case.objects.filter(pk__in=facts.values(case_id))
     # The figures' scope is a unit's subtree; the person's view of it still bounds the list —
     # unless the unit lies within what they may see, as the dashboard's form ensures: then
-    # every case placed or led there is visible to them already (a lead unit is always an
-    # active lead assignment), and repeating the check would cost a join per case.
+    # every case placed there or worked on there is visible to them already.
     paths = scope_paths(user)
     if paths is not None and not any(scope.unit.path.startswith(path) for path in paths):
         cases = cases & Case.objects.visible_to(user)
     if channel:
         cases = cases.filter(channel=channel)
-    field = DRILL_ORDER[figure]
-    # Plain DESC: the dates are never null in their own list, and a backward index scan
-    # gives exactly this order.
-    return cases.order_by(f"-{field}", "-id")
+    return cases.order_by("-received_at", "-id")

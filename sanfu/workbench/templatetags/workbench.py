@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from django import template
 
+from sanfu.cases.figures import Rate
+
 register = template.Library()
 
 
 @register.filter
-def percent(rate: float | None) -> str:
-    """0.9823 → "98.2%"; no rate (nothing to divide by) → "—", never 0%."""
+def percent(rate: Rate | float | None) -> str:
+    """A rate as "98.2%" (an exact Rate rounded once, half-up); no rate (nothing to divide
+    by) → "—", never 0%."""
     if rate is None:
         return "—"
+    if isinstance(rate, Rate):
+        return str(rate)
     return f"{rate * 100:.1f}%"
+
+
+@register.filter
+def fraction(rate: Rate | None) -> str:
+    """The counts behind a rate, "1459/1519", for a title the reader can check."""
+    return "" if rate is None else f"{rate.part}/{rate.whole}"

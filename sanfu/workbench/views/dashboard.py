@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
+from sanfu.cases.figures import DEFINITIONS, Figures, Rate
 from sanfu.directory.models import User
 from sanfu.frontdoor.followups import followup_satisfaction
 from sanfu.workbench.exports import cases_workbook
 from sanfu.workbench.forms import DashboardForm, DrillForm
 from sanfu.workbench.selectors import dashboard as d
-from sanfu.workbench.selectors.queues import case_page, export_rows
+from sanfu.workbench.selectors.queues import EXPORT_LIMIT, case_page, export_rows
 from sanfu.workbench.views.common import page_number, staff
 
 
@@ -41,8 +42,8 @@ def _scope(form: DashboardForm, user: User) -> d.Scope | None:
 def _chart(board: d.Dashboard) -> dict[str, Any]:
     """The trend for ECharts, as plain numbers (the page's tables carry the same)."""
 
-    def percent(value: float | None) -> float | None:
-        return None if value is None else round(value * 100, 1)
+    def percent(value: Rate | None) -> float | None:
+        return None if value is None else float(value.percent)
 
     return {
         "months": [row.label for row in board.trend],
@@ -59,6 +60,42 @@ def _chart(board: d.Dashboard) -> dict[str, Any]:
             "on_time": pgettext("figure", "On time"),
         },
     }
+
+
+# The figures at the top of the page, in order, each with the cases behind it.
+TILES: list[tuple[str, d.Figure | None]] = [
+    ("received", d.Figure.RECEIVED),
+    ("accepted", d.Figure.ACCEPTED),
+    ("handled", d.Figure.HANDLED),
+    ("satisfaction_rate", d.Figure.RATED),
+    ("first_satisfaction_rate", d.Figure.RATED),
+    ("resolution_rate", d.Figure.RATED),
+    ("declared_resolution_rate", d.Figure.HANDLED),
+    ("on_time_rate", d.Figure.HANDLED),
+    ("unit_on_time_rate", d.Figure.HANDLED),
+    ("response_rate", d.Figure.SIGNED),
+    ("on_the_spot_rate", d.Figure.HANDLED),
+    ("average_handling_days", d.Figure.HANDLED),
+    ("reopen_rate", None),
+]
+
+
+def _tiles(figures: Figures) -> list[dict[str, Any]]:
+    tiles = []
+    for key, figure in TILES:
+        value = getattr(figures, key)
+        definition = DEFINITIONS[key]
+        tiles.append(
+            {
+                "key": key,
+                "value": "—" if value is None else str(value),
+                "counts": f"{value.part}/{value.whole}" if isinstance(value, Rate) else "",
+                "figure": figure.value if figure else "",
+                "label": definition.label,
+                "how": definition.how,
+            }
+        )
+    return tiles
 
 
 @login_required
@@ -87,6 +124,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "chart": _chart(board),
         # 回访满意率 (the front door's follow-up calls) beside the requesters' own rating.
         "followup": followup_satisfaction(cases=scope.cases(), start=scope.start, end=scope.end),
+        "tiles": _tiles(board.figures),
+        "definitions": list(DEFINITIONS.values()),
     }
     return render(request, "workbench/dashboard.html", context)
 
@@ -105,13 +144,17 @@ def drill(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("export") == "xlsx":
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return cases_workbook(export_rows(cases), filename=f"{figure}-{stamp}")
+        total = cases.count()
+        cut = (EXPORT_LIMIT, total) if total > EXPORT_LIMIT else None
+        return cases_workbook(export_rows(cases), filename=f"{figure}-{stamp}", cut=cut)
     query = request.GET.copy()
     query.pop("page", None)
+    page = case_page(cases, number=page_number(request.GET.get("page")))
     context = {
         "scope": scope,
         "figure": d.FIGURE_LABELS[d.Figure(figure)],
-        "page": case_page(cases, number=page_number(request.GET.get("page"))),
+        "export_limit": EXPORT_LIMIT,
+        "page": page,
         "query": query.urlencode(),
     }
     return render(request, "workbench/drill.html", context)

@@ -1,0 +1,70 @@
+"""比学赶超: the county's monthly league tables of towns and departments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from sanfu.cases.policies import Capability, may
+from sanfu.directory.models import Unit
+from sanfu.insight.league import (
+    league_preview,
+    league_publish,
+    league_rules,
+    league_table,
+    previous_month,
+)
+from sanfu.lib.errors import ApplicationError
+from sanfu.lib.forms import show_on_form
+from sanfu.lib.treepath import path_ids
+from sanfu.workbench.selectors.dashboard import default_unit
+from sanfu.workbench.views.common import staff
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"})
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def league(request: HttpRequest) -> HttpResponse:
+    user = staff(request)
+    top = default_unit(user=user)
+    if top is None:
+        raise Http404
+    county = Unit.objects.get(pk=path_ids(top.path)[0])
+    last = previous_month(timezone.localdate())
+    form = MonthForm(request.POST or request.GET or {"month": f"{last:%Y-%m}"})
+    month: date = form.cleaned_data["month"] if form.is_valid() else last
+    can_publish = may(user, Capability.SUPERVISE, county)
+    if request.method == "POST" and form.is_valid():
+        try:
+            league_publish(actor=user, county=county, month=month)
+        except ApplicationError as error:
+            show_on_form(form, error)
+        else:
+            return redirect(f"{reverse('workbench:league')}?month={month:%Y-%m}")
+    published = league_table(county=county, month=month)
+    context = {
+        "form": form,
+        "county": county,
+        "month": month,
+        "published": published,
+        "rules": league_rules(county=county),
+        "can_publish": can_publish and not published,
+        # Before publication only those who publish see the standings, which still move.
+        "preview": league_preview(county=county, month=month)
+        if can_publish and not published
+        else [],
+    }
+    return render(request, "workbench/league.html", context, status=400 if form.errors else 200)
