@@ -9,7 +9,7 @@ and reference). Amounts may carry thousands separators, ¥ signs and 元.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -340,7 +340,7 @@ def _write_facts(rows: list[_FactsRow], report: ImportReport) -> None:
             report.unchanged += 1
 
 
-def _update(instance: EnterpriseFacts | EnterpriseProfile, values: dict[str, object]) -> bool:
+def _update(instance: EnterpriseFacts | EnterpriseProfile, values: Mapping[str, object]) -> bool:
     fields = [name for name, value in values.items() if getattr(instance, name) != value]
     for name in fields:
         setattr(instance, name, values[name])

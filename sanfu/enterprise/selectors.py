@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,9 +11,11 @@ from django.db.models import Count, QuerySet, Sum
 
 from sanfu.cases.models import Case
 from sanfu.directory.models import Enterprise, User
+from sanfu.directory.querysets import scope_filter
 from sanfu.enterprise.matching import policies_for_enterprise
 from sanfu.enterprise.models import (
     Approval,
+    ApprovalState,
     Benefit,
     EnterpriseFacts,
     EnterpriseProfile,
@@ -123,3 +126,56 @@ def policies_listed(*, user: User) -> list[tuple[Policy, bool, int]]:
         (policy, policy.pk in reviewable, open_counts.get(policy.pk, 0))
         for policy in Policy.objects.select_related("issuing_unit").order_by("code")
     ]
+
+
+def project_get_for_user(*, user: User, project_id: int) -> Project:
+    found = (
+        Project.objects.visible_to(user)
+        .select_related("enterprise", "enterprise__town")
+        .filter(pk=project_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("")
+    return found
+
+
+def approvals_decidable_by(*, user: User) -> QuerySet[Approval]:
+    """Pending approvals of the departments in `user`'s scope (what a joint session decides)."""
+    return (
+        scope_filter(Approval.objects.all(), user, "department__path")
+        .filter(state=ApprovalState.PENDING)
+        .select_related("project", "project__enterprise", "department")
+        .order_by("due_at", "pk")
+    )
+
+
+def approvals_overdue(*, user: User, now: datetime) -> QuerySet[Approval]:
+    return (
+        Approval.objects.visible_to(user)
+        .filter(state=ApprovalState.PENDING, due_at__lt=now)
+        .select_related("project", "project__enterprise", "department", "supervised_by")
+        .order_by("due_at", "pk")
+    )
+
+
+def figures_for_user(*, user: User) -> dict[str, Any]:
+    from sanfu.enterprise import figures
+    from sanfu.enterprise.models import IdleResource
+
+    benefits = Benefit.objects.filter(
+        enterprise__in=Enterprise.objects.visible_to(user).values("pk")
+    )
+    project_rows = Project.objects.visible_to(user)
+    return {
+        "benefits_total": benefits.aggregate(total=Sum("amount"))["total"] or Decimal(0),
+        "benefits_by_policy": figures.benefits_by(benefits, "policy"),
+        "benefits_by_industry": figures.benefits_by(benefits, "industry"),
+        "benefits_by_town": figures.benefits_by(benefits, "town"),
+        "benefits_by_year": figures.benefits_by(benefits, "year"),
+        "projects_by_stage": figures.projects_by(project_rows, "stage"),
+        "projects_by_industry": figures.projects_by(project_rows, "industry"),
+        "projects_by_town": figures.projects_by(project_rows, "town"),
+        "approvals": figures.approvals_by_department(Approval.objects.visible_to(user)),
+        "resources": figures.resource_figures(IdleResource.objects.visible_to(user)),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanfu.enterprise import views
+from sanfu.enterprise import views, views_projects, views_resources
 
 app_name = "enterprise"
 urlpatterns = [
@@ -10,4 +10,25 @@ urlpatterns = [
     path("policies/<int:policy_id>/", views.policy_review, name="policy_review"),
     path("matches/<int:match_id>/review/", views.match_review, name="match_review"),
     path("imports/", views.imports, name="imports"),
+]
+urlpatterns += [
+    path("projects/", views_projects.project_list, name="projects"),
+    path("e/<int:enterprise_id>/projects/", views_projects.project_create, name="project_create"),
+    path("projects/<int:project_id>/", views_projects.project_page, name="project"),
+    path("approvals/<int:approval_id>/decide/", views_projects.approval_decide, name="decide"),
+    path("approvals/overdue/", views_projects.approvals_overdue, name="overdue"),
+    path(
+        "approvals/<int:approval_id>/supervise/",
+        views_projects.approval_supervise,
+        name="supervise",
+    ),
+    path("approvals/session/", views_projects.approval_session, name="session"),
+]
+urlpatterns += [
+    path("figures/", views.figures, name="figures"),
+    path("resources/", views_resources.resource_list, name="resources"),
+    path("resources/<int:resource_id>/", views_resources.resource_page, name="resource"),
+    path("idle/", views_resources.idle_search, name="idle_search"),
+    path("idle/<int:resource_id>/", views_resources.idle_page, name="idle"),
+    path("idle/photos/<int:photo_id>/", views_resources.idle_photo, name="idle_photo"),
 ]

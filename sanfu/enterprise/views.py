@@ -20,6 +20,7 @@ from sanfu.directory.models import User
 from sanfu.enterprise import selectors
 from sanfu.enterprise.forms import ImportForm, ReviewForm, SearchForm
 from sanfu.enterprise.imports import enterprise_import
+from sanfu.enterprise.models import ProjectKind
 from sanfu.enterprise.services.policies import policy_match_review
 from sanfu.lib.errors import ApplicationError, NotFound
 
@@ -61,6 +62,7 @@ def enterprise_page(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     context = {
         "p": page,
         "enterprise": page.enterprise,
+        "project_kinds": ProjectKind.choices,
         "outreach_panel": OUTREACH_PANEL if apps.is_installed("sanfu.outreach") else "",
     }
     return render(request, "enterprise/enterprise.html", context)
@@ -133,3 +135,10 @@ def imports(request: HttpRequest) -> HttpResponse:
     return render(
         request, "enterprise/imports.html", {"form": form, "report": report}, status=status
     )
+
+
+@login_required
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    context = selectors.figures_for_user(user=staff(request))
+    return render(request, "enterprise/figures.html", context)
