@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from sanfu.directory import services as directory
-from sanfu.directory.models import Enterprise
+from sanfu.directory.models import Enterprise, Unit
 from sanfu.enterprise.models import EnterpriseFacts, EnterpriseProfile, Policy
 from sanfu.enterprise.services.policies import policy_create
 from tests.conftest import Tree
@@ -31,7 +31,7 @@ class World:
     town_a_policy: Policy
 
 
-def _enterprise(name: str, town, industry: str, size: str) -> Enterprise:  # type: ignore[no-untyped-def]
+def _enterprise(name: str, town: Unit, industry: str, size: str) -> Enterprise:
     return directory.enterprise_create(
         name=name,
         credit_code=valid_credit_code(),

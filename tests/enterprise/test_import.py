@@ -31,7 +31,8 @@ def _facts_csv(world: World, revenue: str = '"¥1,234.50"') -> bytes:
 
 def test_facts_import_reads_amounts_with_separators_and_yuan_signs(world: World) -> None:
     report = enterprise_import(kind="facts", file_name="f.csv", data=_facts_csv(world))
-    assert report.applied and report.created == 2
+    assert report.applied
+    assert report.created == 2
     facts = EnterpriseFacts.objects.get(enterprise=world.hengda, year=2026)
     assert (facts.revenue, facts.employees, facts.tax_grade) == (Decimal("1234.50"), 1200, "A")
     assert EnterpriseFacts.objects.get(enterprise=world.qinghe, year=2026).tax_grade == "B"
@@ -106,7 +107,8 @@ def test_the_import_page_shows_the_row_report(world: World, administrator: User)
     response = client.post(reverse("enterprise:imports"), {"kind": "facts", "file": upload})
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'data-testid="row-report"' in html and "abc" in html
+    assert 'data-testid="row-report"' in html
+    assert "abc" in html
     upload = SimpleUploadedFile("f.csv", _facts_csv(world), content_type="text/csv")
     response = client.post(reverse("enterprise:imports"), {"kind": "facts", "file": upload})
     assert response.status_code == 200
