@@ -15,12 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sanfu.directory.models import Enterprise
 from sanfu.enterprise import rules
-from sanfu.enterprise.models import Benefit, EnterpriseFacts, MatchState, Policy, PolicyMatch
+from sanfu.enterprise.models import (
+    Benefit,
+    EnterpriseFacts,
+    MatchRun,
+    MatchState,
+    Policy,
+    PolicyMatch,
+)
 
 _BATCH = 5000
 
@@ -205,3 +212,20 @@ def policies_for_enterprise(enterprise: Enterprise) -> list[tuple[Policy, bool]]
         if not rules.unmet_rules(rule, by_year[rule.facts_year]):
             result.append((policy, policy.pk in received))
     return result
+
+
+def policies_match_sweep() -> dict[str, object]:
+    """The sweep's job: match once a (local) day. Safe in several processes at once — the
+    first to insert the day's run row does the work, the others skip."""
+    at = timezone.now()
+    day = timezone.localdate(at)
+    try:
+        with transaction.atomic():
+            run = MatchRun.objects.create(day=day, started_at=at)
+    except IntegrityError:
+        return {"skipped": str(day)}
+    result = policies_match(at=at)
+    run.finished_at = timezone.now()
+    run.result = vars(result)
+    run.save(update_fields=["finished_at", "result"])
+    return run.result

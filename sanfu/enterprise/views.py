@@ -6,7 +6,6 @@ a row the user may not see is a 404, the same as a row that does not exist.
 
 from __future__ import annotations
 
-from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +22,7 @@ from sanfu.enterprise.imports import enterprise_import
 from sanfu.enterprise.models import ProjectKind
 from sanfu.enterprise.services.policies import policy_match_review
 from sanfu.lib.errors import ApplicationError, NotFound
+from sanfu.lib.forms import show_on_form
 
 PAGE_SIZE = 50
 # Where the outreach app (chief service officers, visits) shows itself on the enterprise page
@@ -34,12 +34,6 @@ def staff(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - login_required has run; narrows for mypy
     return user
-
-
-def show_error(form: forms.Form, error: ApplicationError) -> None:
-    """Attach a service's refusal to the field it names, or to the whole form."""
-    name = error.field if error.field in form.fields else None
-    form.add_error(name, error.message)
 
 
 @login_required
@@ -130,7 +124,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"], file_name=upload.name, data=upload.read()
             )
         except ApplicationError as error:
-            show_error(form, error)
+            show_on_form(form, error)
     status = 400 if form.errors or (report and not report.applied) else 200
     return render(
         request, "enterprise/imports.html", {"form": form, "report": report}, status=status

@@ -22,6 +22,7 @@ from sanfu.enterprise.models import Approval, Project
 from sanfu.enterprise.services import projects
 from sanfu.enterprise.views import staff
 from sanfu.lib.errors import ApplicationError, NotFound
+from sanfu.lib.forms import show_on_form
 
 
 @login_required
@@ -77,7 +78,7 @@ def project_page(request: HttpRequest, project_id: int) -> HttpResponse:
                 working_days=form.cleaned_data["working_days"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Approval requested."))
             return redirect("enterprise:project", project.pk)

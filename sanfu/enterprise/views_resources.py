@@ -18,9 +18,10 @@ from sanfu.directory.models import VILLAGE_KINDS, Unit
 from sanfu.enterprise.forms import IdleSearchForm, InterestForm, LeaseForm, ResourceForm
 from sanfu.enterprise.models import IdleResource, ResourcePhoto
 from sanfu.enterprise.services import resources
-from sanfu.enterprise.views import show_error, staff
+from sanfu.enterprise.views import staff
 from sanfu.lib.errors import ApplicationError, NotFound
 from sanfu.lib.files import file_response
+from sanfu.lib.forms import show_on_form
 from sanfu.lib.masking import mask_id, mask_phone
 
 PAGE_SIZE = 20
@@ -54,7 +55,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
                 photos=photos,
             )
         except ApplicationError as error:
-            show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Listed."))
             return redirect("enterprise:resource", resource.pk)
@@ -84,7 +85,7 @@ def resource_page(request: HttpRequest, resource_id: int) -> HttpResponse:
         try:
             resources.lease_record(actor=user, resource_id=resource.pk, **form.cleaned_data)
         except ApplicationError as error:
-            show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Lease recorded."))
             return redirect("enterprise:resource", resource.pk)
@@ -144,7 +145,7 @@ def idle_page(request: HttpRequest, resource_id: int) -> HttpResponse:
         except NotFound:
             raise Http404 from None
         except ApplicationError as error:
-            show_error(form, error)
+            show_on_form(form, error)
         else:
             url = reverse("portal:case", args=[case.number, case.tracking_token])
             return redirect(f"{url}?new=1")

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import StringIO
 
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -152,3 +153,16 @@ def test_village_staff_see_their_towns_enterprises_only_by_place(tree: Tree, wor
         login(cadre).get(reverse("enterprise:enterprise", args=[world.hengda.pk])).status_code
         == 404
     )
+
+
+def test_the_sweep_matches_once_a_day(world: World) -> None:
+    from sanfu.enterprise.matching import policies_match_sweep
+    from sanfu.lib.jobs import jobs_registered
+
+    assert "enterprise-policies" in {job.name for job in jobs_registered()}
+    with time_machine.travel(datetime(2026, 12, 7, 2, 0, tzinfo=UTC), tick=False):
+        first = policies_match_sweep()
+        assert first["added"] == 4
+        assert "skipped" in policies_match_sweep()
+    with time_machine.travel(datetime(2026, 12, 8, 2, 0, tzinfo=UTC), tick=False):
+        assert policies_match_sweep()["added"] == 0

@@ -1,5 +1,12 @@
 from sanfu.enterprise.models.facts import EnterpriseFacts, EnterpriseProfile, TaxGrade
-from sanfu.enterprise.models.policies import Benefit, BenefitKind, MatchState, Policy, PolicyMatch
+from sanfu.enterprise.models.policies import (
+    Benefit,
+    BenefitKind,
+    MatchRun,
+    MatchState,
+    Policy,
+    PolicyMatch,
+)
 from sanfu.enterprise.models.projects import (
     Approval,
     ApprovalKind,
@@ -31,6 +38,7 @@ __all__ = [
     "EnterpriseProfile",
     "IdleResource",
     "Lease",
+    "MatchRun",
     "MatchState",
     "Policy",
     "PolicyMatch",

@@ -164,3 +164,20 @@ class PolicyMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy_id} · {self.enterprise_id}"
+
+
+class MatchRun(models.Model):
+    """One run of the matcher by the sweep: one a day, claimed by inserting the day's row."""
+
+    day = models.DateField(_("day"), unique=True)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return str(self.day)
