@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from sanfu.cases.models import Case
 from sanfu.directory.models import StaffRole, User
+from sanfu.enterprise.figures import resource_figures
 from sanfu.enterprise.models import IdleResource, ResourceInterest, ResourceState
 from tests.conftest import Tree, https_client, login, make_staff
 from tests.factories import valid_id_number
@@ -112,8 +113,11 @@ def test_a_lease_takes_it_off_the_public_list_and_counts(
     assert house.lease.starts_on == date(2027, 1, 1)
     assert house.lease.annual_rent == Decimal("11000")
     assert https_client().get(reverse("enterprise:idle", args=[house.pk])).status_code == 404
+    counted = resource_figures(IdleResource.objects.all())
+    assert (counted.listed, counted.leased, counted.area_leased_sqm) == (1, 1, Decimal(180))
+    assert counted.area_leased_mu == Decimal("0.3")
     figures = login(administrator).get(reverse("enterprise:figures")).content.decode()
-    assert "180.00 m²" in figures
+    assert "已发布 1 处，已出租 1 处" in figures
 
 
 def test_the_outsider_gets_404_for_the_villages_listing(
