@@ -103,7 +103,12 @@ def policy_match_review(*, actor: User, match_id: int, decision: str, reason: st
         raise ValidationFailed(
             _("At most %(limit)d characters.") % {"limit": REASON_MAX}, field="reason"
         )
-    match = PolicyMatch.objects.visible_to(actor).select_for_update().filter(pk=match_id).first()
+    match = (
+        PolicyMatch.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=match_id)
+        .first()
+    )
     if match is None:
         raise NotFound(_("No such entry."))
     if match.state != MatchState.OPEN:

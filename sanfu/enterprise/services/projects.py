@@ -82,7 +82,12 @@ def approval_request(
 ) -> Approval:
     """Ask `department` for an approval due in `working_days` working days (the cases'
     calendar: the day of the request does not count)."""
-    project = Project.objects.visible_to(actor).select_for_update().filter(pk=project_id).first()
+    project = (
+        Project.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=project_id)
+        .first()
+    )
     if project is None:
         raise NotFound(_("No such project."))
     if kind not in ApprovalKind.values:
@@ -116,7 +121,7 @@ def _decidable(actor: User, approval_ids: Sequence[int]) -> list[Approval]:
     (or of a unit above it, such as the county convening a joint session)."""
     rows = list(
         scope_filter(Approval.objects.all(), actor, "department__path")
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(pk__in=list(approval_ids))
         .order_by("pk")
     )
@@ -226,7 +231,7 @@ def approval_supervise(
     above the department, as for cases."""
     approval = (
         Approval.objects.visible_to(actor)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("department")
         .filter(pk=approval_id)
         .first()

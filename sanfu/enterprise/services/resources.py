@@ -169,7 +169,10 @@ def lease_record(
     at: datetime | None = None,
 ) -> Lease:
     resource = (
-        IdleResource.objects.visible_to(actor).select_for_update().filter(pk=resource_id).first()
+        IdleResource.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=resource_id)
+        .first()
     )
     if resource is None:
         raise NotFound(_("No such listing."))
