@@ -14,6 +14,7 @@ from sanfu.enterprise.models import (
     ApprovalKind,
     ApprovalState,
     MatchState,
+    OfferCategory,
     ProjectKind,
     ResourceKind,
 )
@@ -134,3 +135,32 @@ class InterestForm(forms.Form):
     message = forms.CharField(
         label=_("What you would use it for"), max_length=1000, required=False, widget=forms.Textarea
     )
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(label=_("Contact phone"), max_length=20)
+
+
+class CodeForm(forms.Form):
+    phone = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    code = forms.CharField(label=_("Code from the text message"), max_length=6, min_length=6)
+
+
+class OfferForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=OfferCategory.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    rate = forms.DecimalField(
+        label=_("Rate (% a year)"), required=False, max_digits=5, decimal_places=2
+    )
+    ceiling = forms.DecimalField(
+        label=_("Ceiling (yuan)"), required=False, max_digits=14, decimal_places=2
+    )
+    term_months = forms.IntegerField(label=_("Term (months)"), required=False, min_value=1)
+    conditions = forms.CharField(label=_("Conditions"), max_length=500, required=False)
+    answer_days = forms.IntegerField(label=_("Answer within (working days)"), initial=3)
+
+
+class AnswerForm(forms.Form):
+    booking = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(label=_("Answer"), max_length=1000)

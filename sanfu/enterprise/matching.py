@@ -226,6 +226,7 @@ def policies_match_sweep() -> dict[str, object]:
         return {"skipped": str(day)}
     result = policies_match(at=at)
     run.finished_at = timezone.now()
-    run.result = vars(result)
+    summary: dict[str, object] = vars(result)
+    run.result = summary
     run.save(update_fields=["finished_at", "result"])
-    return run.result
+    return summary

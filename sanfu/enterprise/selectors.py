@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from sanfu.cases.models import Case
 from sanfu.directory.models import Enterprise, User
@@ -17,11 +17,14 @@ from sanfu.enterprise.models import (
     Approval,
     ApprovalState,
     Benefit,
+    BookingState,
     EnterpriseFacts,
     EnterpriseProfile,
+    Offer,
     Policy,
     PolicyMatch,
     Project,
+    Provider,
 )
 from sanfu.lib.errors import NotFound
 from sanfu.lib.masking import mask_name, mask_phone
@@ -179,3 +182,23 @@ def figures_for_user(*, user: User) -> dict[str, Any]:
         "approvals": figures.approvals_by_department(Approval.objects.visible_to(user)),
         "resources": figures.resource_figures(IdleResource.objects.visible_to(user)),
     }
+
+
+def offers_ranked(*, now: datetime) -> list[Offer]:
+    """Approved offers of approved providers; a provider who lets bookings lapse (unanswered
+    past the deadline, or answered late) drops, then the better rated come first."""
+    lapsed = Q(
+        offers__bookings__state=BookingState.REQUESTED, offers__bookings__due_at__lt=now
+    ) | Q(offers__bookings__answered_on_time=False)
+    providers = Provider.objects.filter(approved_at__isnull=False).annotate(
+        lapsed=Count("offers__bookings", filter=lapsed, distinct=True),
+        rating=Avg("offers__bookings__rating"),
+    )
+    scores = {p.pk: (p.lapsed, -(p.rating or 0)) for p in providers}
+    offers = list(
+        Offer.objects.filter(approved_at__isnull=False, provider_id__in=list(scores))
+        .select_related("provider")
+        .order_by("title", "pk")
+    )
+    offers.sort(key=lambda o: scores[o.provider_id])
+    return offers

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanfu.enterprise import views, views_projects, views_resources
+from sanfu.enterprise import views, views_contact, views_projects, views_resources
 
 app_name = "enterprise"
 urlpatterns = [
@@ -31,4 +31,13 @@ urlpatterns += [
     path("idle/", views_resources.idle_search, name="idle_search"),
     path("idle/<int:resource_id>/", views_resources.idle_page, name="idle"),
     path("idle/photos/<int:photo_id>/", views_resources.idle_photo, name="idle_photo"),
+]
+urlpatterns += [
+    path("my/login/", views_contact.contact_login, name="contact_login"),
+    path("my/", views_contact.contact_home, name="contact_home"),
+    path("my/offers/<int:offer_id>/book/", views_contact.contact_book, name="contact_book"),
+    path("my/bookings/<int:booking_id>/rate/", views_contact.contact_rate, name="contact_rate"),
+    path("my/logout/", views_contact.contact_logout, name="contact_logout"),
+    path("menu/", views_contact.menu_review, name="menu"),
+    path("provider/", views_contact.provider_desk, name="provider"),
 ]

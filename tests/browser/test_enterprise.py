@@ -1,4 +1,6 @@
-"""The enterprise service centre in a real browser (the parts built so far): a department
+"""The enterprise service centre in a real browser: an enterprise's contact on a phone logs in
+by a texted code, sees the policies it qualifies for and applies for a loan the bank answers; a
+department
 reviews its "qualified but not received" list and confirms one; town staff see an enterprise's
 ledger and start an expansion project whose approvals run, one of them late and supervised; a
 visitor on a phone finds an idle house and the interest reaches the village; the outsider sees
@@ -12,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -19,16 +22,18 @@ from sanfu.directory.models import StaffRole, User
 from sanfu.enterprise.matching import policies_match
 from sanfu.enterprise.models import (
     Approval,
+    Booking,
     IdleResource,
     MatchState,
     PolicyMatch,
     Project,
     ResourceInterest,
 )
-from sanfu.enterprise.services import projects
+from sanfu.enterprise.services import menu, projects
 from tests.browser.conftest import Opener
 from tests.browser.helpers import fits_the_phone, log_in, overflowing
 from tests.conftest import Tree, make_staff
+from tests.enterprise import sms
 from tests.enterprise.conftest import World, world
 
 __all__ = ["world"]
@@ -48,6 +53,51 @@ def test_the_enterprise_service_story(
     outsider: User,
 ) -> None:
     policies_match()
+    account = make_staff("bank")
+    bank = menu.provider_create(name="云溪农商银行", kind="bank", account=account)
+    admin = make_staff("admin", tree.county, StaffRole.ADMINISTRATOR)
+    menu.provider_approve(actor=admin, provider_id=bank.pk)
+    loan = menu.offer_create(
+        actor=account,
+        category="finance",
+        title="小微成长贷",
+        rate=Decimal("3.85"),
+        ceiling=Decimal("3000000"),
+        term_months=36,
+        answer_days=3,
+    )
+    menu.offer_approve(actor=admin, offer_id=loan.pk)
+
+    # The enterprise's contact, on a phone, logs in by a texted code, sees two policies it
+    # qualifies for and applies for the loan.
+    phone = open_page()
+    with override_settings(SANFU_SMS_BACKEND="tests.enterprise.sms.CapturingSms"):
+        sms.SENT.clear()
+        phone.goto("/enterprise/my/login/")
+        phone.locator("[name=phone]").fill("13812345678")
+        phone.get_by_test_id("phone-form").get_by_role("button").click()
+        expect(phone.get_by_test_id("code-form")).to_be_visible()
+        phone.locator("[name=code]").fill(sms.last_code("13812345678"))
+        phone.get_by_test_id("code-form").get_by_role("button").click()
+    phone.wait_for_url("**/enterprise/my/")
+    expect(phone.get_by_test_id("my-policies").locator("li")).to_have_count(2)
+    offer = phone.get_by_test_id(f"offer-{loan.pk}")
+    offer.locator("[name=note]").fill("需要200万元流动资金")
+    offer.get_by_role("button").click()
+    expect(phone.get_by_test_id("my-bookings")).to_contain_text("小微成长贷")
+    assert fits_the_phone(phone), overflowing(phone)
+    shot(phone, "contact-booked")
+
+    # The bank answers within its deadline; the contact sees the answer.
+    bank_page = open_page(desktop=True)
+    log_in(bank_page, account, next_url="/enterprise/provider/")
+    bookings = bank_page.get_by_test_id("provider-bookings")
+    bookings.locator("input[name=answer]").fill("已受理，客户经理明天上门")
+    bookings.get_by_role("button").click()
+    expect(bank_page.get_by_test_id("provider-bookings")).to_contain_text("客户经理明天上门")
+    assert Booking.objects.get().answered_on_time is True
+    phone.reload()
+    expect(phone.get_by_test_id("my-bookings")).to_contain_text("客户经理明天上门")
 
     # The department reviews its list and confirms one enterprise.
     desk = open_page(desktop=True)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -25,7 +25,7 @@ def cadre(tree: Tree) -> User:
     return make_staff("cadre-a", tree.village_a, StaffRole.VILLAGE_CADRE)
 
 
-def _listing(client: Client, tree: Tree, photo: SimpleUploadedFile) -> HttpResponse:
+def _listing(client: Client, tree: Tree, photo: SimpleUploadedFile) -> Any:
     return client.post(
         reverse("enterprise:resources"),
         {

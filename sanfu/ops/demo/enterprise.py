@@ -266,7 +266,7 @@ def _policies() -> list[Policy]:
 def _benefits(rng: random.Random, policies: list[Policy]) -> int:
     table = rules.FactsTable.build(facts_rows(YEAR - 1))
     codes = dict(Enterprise.objects.values_list("pk", "credit_code"))
-    rows = []
+    rows: list[list[str]] = []
     for policy, rule in zip(policies, active_rules(policies), strict=True):
         for enterprise_id in rules.qualified_ids(rule, table).tolist():
             # About one in six qualifying enterprises is left out: the lists' work.
