@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from sanfu.cases.models import Case
 from sanfu.directory.models import Enterprise, User
@@ -40,7 +41,7 @@ def enterprise_get_for_user(*, user: User, enterprise_id: int) -> Enterprise:
         .first()
     )
     if found is None:
-        raise NotFound("")
+        raise NotFound(_("No such enterprise."))
     return found
 
 
@@ -103,7 +104,7 @@ def review_list(*, user: User, policy_id: int, state: str = "open") -> tuple[Pol
     """A policy's "qualified but not received" list, for staff of its issuing unit only."""
     policy = Policy.objects.reviewable_by(user).filter(pk=policy_id).first()
     if policy is None:
-        raise NotFound("")
+        raise NotFound(_("No such policy."))
     rows = (
         PolicyMatch.objects.visible_to(user)
         .filter(policy=policy, current=True)
@@ -139,7 +140,7 @@ def project_get_for_user(*, user: User, project_id: int) -> Project:
         .first()
     )
     if found is None:
-        raise NotFound("")
+        raise NotFound(_("No such project."))
     return found
 
 

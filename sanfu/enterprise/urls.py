@@ -41,3 +41,6 @@ urlpatterns += [
     path("menu/", views_contact.menu_review, name="menu"),
     path("provider/", views_contact.provider_desk, name="provider"),
 ]
+urlpatterns += [
+    path("policies/<int:policy_id>/export.xlsx", views.policy_review_export, name="policy_export"),
+]

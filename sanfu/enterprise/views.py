@@ -136,3 +136,15 @@ def imports(request: HttpRequest) -> HttpResponse:
 def figures(request: HttpRequest) -> HttpResponse:
     context = selectors.figures_for_user(user=staff(request))
     return render(request, "enterprise/figures.html", context)
+
+
+@login_required
+@require_GET
+def policy_review_export(request: HttpRequest, policy_id: int) -> HttpResponse:
+    from sanfu.enterprise.exports import review_list_workbook
+
+    try:
+        policy, rows = selectors.review_list(user=staff(request), policy_id=policy_id, state="")
+    except NotFound:
+        raise Http404 from None
+    return review_list_workbook(policy, rows)
