@@ -26,7 +26,7 @@ from sanfu.enterprise.models import (
 )
 from sanfu.lib.errors import Conflict, NotFound, ValidationFailed
 from sanfu.lib.files import check_upload
-from sanfu.lib.idnumber import IdNumberError, parse_id_number
+from sanfu.lib.idnumber import id_number_require
 
 MAX_PHOTOS = 6
 MAX_AREA_SQM = Decimal("10000000")
@@ -101,10 +101,7 @@ def resource_list(
         raise ValidationFailed(_("The rent cannot be negative."), field="asking_rent")
     id_number = owner_id_number.strip()
     if id_number:
-        try:
-            id_number = parse_id_number(id_number).number
-        except IdNumberError as error:
-            raise ValidationFailed(str(error), field="owner_id_number") from None
+        id_number = id_number_require(id_number, field="owner_id_number").number
     checked = _photos(photos)
     resource = IdleResource.objects.create(
         village=village,
