@@ -18,6 +18,7 @@ from sanfu.enterprise.models import (
     Approval,
     ApprovalState,
     Benefit,
+    Booking,
     BookingState,
     EnterpriseFacts,
     EnterpriseProfile,
@@ -67,6 +68,7 @@ class EnterprisePage:
     qualified: list[tuple[Policy, bool]]
     projects: list[Project]
     approvals: list[Approval]
+    bookings: list[Booking]
 
 
 def enterprise_page(*, user: User, enterprise_id: int) -> EnterprisePage:
@@ -96,6 +98,11 @@ def enterprise_page(*, user: User, enterprise_id: int) -> EnterprisePage:
             Approval.objects.visible_to(user)
             .filter(project__enterprise=enterprise, state="pending")
             .select_related("department", "project")
+        ),
+        bookings=list(
+            Booking.objects.filter(enterprise=enterprise).select_related(
+                "offer", "offer__provider"
+            )[:RECENT]
         ),
     )
 

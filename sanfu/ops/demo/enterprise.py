@@ -35,7 +35,7 @@ from sanfu.enterprise import rules
 from sanfu.enterprise.imports import enterprise_import
 from sanfu.enterprise.matching import active_rules, facts_rows, policies_match
 from sanfu.enterprise.models import Approval, IdleResource, Policy, Project
-from sanfu.enterprise.services import projects, resources
+from sanfu.enterprise.services import menu, projects, resources
 from sanfu.enterprise.services.policies import policy_create
 from sanfu.lib.errors import ValidationFailed
 
@@ -183,6 +183,7 @@ class EnterpriseDemoSummary:
     late_approvals: int = 0
     idle_resources: int = 0
     leased: int = 0
+    providers: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return self.__dict__.copy()
@@ -389,6 +390,57 @@ def _resources(rng: random.Random, actor: User) -> int:
     return leased
 
 
+_PROVIDERS = [
+    ("云溪农商银行", "bank", "finance", "小微成长贷", Decimal("3.85")),
+    ("云溪村镇银行", "bank", "finance", "惠企流动资金贷", Decimal("4.20")),
+    ("农业银行云溪支行", "bank", "finance", "科创贷", Decimal("3.45")),
+    ("工商银行云溪支行", "bank", "finance", "经营快贷", Decimal("3.60")),
+    ("邮储银行云溪支行", "bank", "finance", "小微易贷", Decimal("3.95")),
+    ("云溪融资担保公司", "bank", "finance", "政策性担保贷款", Decimal("4.50")),
+    ("恒信工程咨询", "intermediary", "approval", "项目审批全程代办", None),
+    ("云溪建设项目代办中心", "intermediary", "approval", "施工许可代办", None),
+    ("博远环评咨询", "intermediary", "approval", "环评报告编制", None),
+    ("明信测绘", "intermediary", "approval", "不动产测绘", None),
+    ("匠心工业设计", "design", "design", "产品外观设计", None),
+    ("云创设计工作室", "design", "design", "包装与品牌设计", None),
+    ("精工结构设计院", "design", "design", "厂房结构设计", None),
+    ("正衡律师事务所", "law", "legal", "企业合规体检", None),
+    ("公信律师事务所", "law", "legal", "合同审查", None),
+    ("云溪法律服务所", "law", "legal", "劳动争议咨询", None),
+    ("云溪职业技能培训学校", "training", "training", "数控技能培训", None),
+    ("电商人才培训中心", "training", "training", "直播电商培训", None),
+    ("安全生产培训中心", "training", "training", "安全生产管理培训", None),
+    ("企业管理学院", "training", "training", "精益生产培训", None),
+]
+
+
+def _menu(rng: random.Random, actor: User, enterprises: list[Enterprise]) -> int:
+    """20 approved providers with an offer each; their accounts share demo-admin's password."""
+    for n, (name, kind, category, title, rate) in enumerate(_PROVIDERS, start=1):
+        account = User.objects.create(
+            username=f"demo-provider-{n:02d}", full_name=name, password=actor.password
+        )
+        provider = menu.provider_create(name=name, kind=kind, account=account)
+        menu.provider_approve(actor=actor, provider_id=provider.pk)
+        offer = menu.offer_create(
+            actor=account,
+            category=category,
+            title=title,
+            rate=rate,
+            ceiling=Decimal(rng.choice([50, 100, 300, 500])) * 10_000 if rate else None,
+            term_months=rng.choice([12, 24, 36]) if rate else None,
+            answer_days=rng.choice([2, 3, 5]),
+        )
+        menu.offer_approve(actor=actor, offer_id=offer.pk)
+        for enterprise in rng.sample(enterprises, 3):
+            booking = menu.booking_create(
+                enterprise=enterprise, phone=enterprise.contact_phone or "-", offer_id=offer.pk
+            )
+            if rng.random() < 0.7:
+                menu.booking_answer(actor=account, booking_id=booking.pk, answer="已受理。")
+    return len(_PROVIDERS)
+
+
 @transaction.atomic
 def enterprise_demo_create(*, say: Say | None = None) -> EnterpriseDemoSummary:
     say = say or (lambda message: None)
@@ -411,6 +463,8 @@ def enterprise_demo_create(*, say: Say | None = None) -> EnterpriseDemoSummary:
     project_count, approvals = _projects(rng, actor, enterprises)
     say("idle resources")
     leased = _resources(rng, actor)
+    say("service menu")
+    providers = _menu(rng, actor, enterprises)
     return EnterpriseDemoSummary(
         created=True,
         enterprises=len(enterprises),
@@ -423,4 +477,5 @@ def enterprise_demo_create(*, say: Say | None = None) -> EnterpriseDemoSummary:
         late_approvals=Approval.objects.filter(state="pending", due_at__lt=timezone.now()).count(),
         idle_resources=IdleResource.objects.count(),
         leased=leased,
+        providers=providers,
     )
