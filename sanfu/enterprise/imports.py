@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from sanfu.assistance.imports import cells
 from sanfu.assistance.imports.read import read_table
-from sanfu.directory.models import Enterprise
+from sanfu.directory.models import Enterprise, Membership, UnitKind, User
 from sanfu.enterprise.models import (
     Benefit,
     EnterpriseFacts,
@@ -364,6 +364,20 @@ def _write_benefits(rows: list[_BenefitRow], report: ImportReport) -> None:
         new.append(Benefit(**vars(row)))
     Benefit.objects.bulk_create(new, batch_size=2000)
     report.created += len(new)
+
+
+def may_import(user: User) -> bool:
+    """The bureaus' files cover the whole county: staff of a department or of the county
+    import them, not a town."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user,
+        unit__kind__in=[UnitKind.COUNTY, UnitKind.DEPARTMENT],
+        unit__is_active=True,
+    ).exists()
 
 
 @transaction.atomic

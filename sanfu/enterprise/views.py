@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanfu.directory.models import User
 from sanfu.enterprise import selectors
 from sanfu.enterprise.forms import ImportForm, ReviewForm, SearchForm
-from sanfu.enterprise.imports import enterprise_import
+from sanfu.enterprise.imports import enterprise_import, may_import
 from sanfu.enterprise.models import ProjectKind
 from sanfu.enterprise.services.policies import policy_match_review
 from sanfu.lib.errors import ApplicationError, NotFound
@@ -115,6 +115,8 @@ def match_review(request: HttpRequest, match_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def imports(request: HttpRequest) -> HttpResponse:
+    if not may_import(staff(request)):
+        raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():

@@ -113,3 +113,12 @@ def test_the_import_page_shows_the_row_report(world: World, administrator: User)
     response = client.post(reverse("enterprise:imports"), {"kind": "facts", "file": upload})
     assert response.status_code == 200
     assert EnterpriseFacts.objects.filter(year=2026).count() == 2
+
+
+def test_town_staff_cannot_import_the_countys_files(world: World, outsider: User) -> None:
+    upload = SimpleUploadedFile("f.csv", _facts_csv(world), content_type="text/csv")
+    client = login(outsider)
+    assert client.get(reverse("enterprise:imports")).status_code == 404
+    response = client.post(reverse("enterprise:imports"), {"kind": "facts", "file": upload})
+    assert response.status_code == 404
+    assert not EnterpriseFacts.objects.filter(year=2026).exists()
