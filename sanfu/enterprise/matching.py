@@ -30,6 +30,7 @@ from sanfu.enterprise.models import (
 )
 
 _BATCH = 5000
+_PG_BATCH = 50_000
 
 
 def policy_rule(policy: Policy, town_ids: Iterable[int] | None = None) -> rules.PolicyRule:
@@ -139,26 +140,37 @@ def _existing(policy_ids: list[int]) -> tuple[rules.IntArray, rules.IntArray, ru
 
 def _insert(keys: rules.IntArray, at: datetime) -> None:
     """Plain INSERTs (the ORM's bulk_create builds a model per row: 100x slower here); a pair
-    another process inserted meanwhile is skipped by the unique constraint."""
+    another process inserted meanwhile is skipped by the unique constraint. PostgreSQL takes
+    each batch as two arrays in one statement (row-by-row executemany was 10x slower there)."""
     table = PolicyMatch._meta.db_table
     found_at = connection.ops.adapt_datetimefield_value(at)
-    sql = (
-        f"INSERT INTO {table} (policy_id, enterprise_id, state, current, found_at, reason) "  # noqa: S608 - our own table name
-        "VALUES (%s, %s, %s, %s, %s, '') ON CONFLICT DO NOTHING"
-    )
     policies = (keys // _SHIFT).tolist()
     enterprises = (keys % _SHIFT).tolist()
+    columns = "(policy_id, enterprise_id, state, current, found_at, reason)"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = (
+                f"INSERT INTO {table} {columns} "  # noqa: S608 - our own table name
+                "SELECT p, e, %s, true, %s, '' FROM unnest(%s::bigint[], %s::bigint[]) AS u(p, e) "
+                "ON CONFLICT DO NOTHING"
+            )
+            for start in range(0, len(policies), _PG_BATCH):
+                end = start + _PG_BATCH
+                cursor.execute(
+                    sql, [MatchState.OPEN, found_at, policies[start:end], enterprises[start:end]]
+                )
+            return
+        sql = (
+            f"INSERT INTO {table} {columns} "  # noqa: S608 - our own table name
+            "VALUES (%s, %s, %s, %s, %s, '') ON CONFLICT DO NOTHING"
+        )
         for start in range(0, len(policies), _BATCH):
+            end = start + _BATCH
             cursor.executemany(
                 sql,
                 [
                     (p, e, MatchState.OPEN, True, found_at)
-                    for p, e in zip(
-                        policies[start : start + _BATCH],
-                        enterprises[start : start + _BATCH],
-                        strict=True,
-                    )
+                    for p, e in zip(policies[start:end], enterprises[start:end], strict=True)
                 ],
             )
 
