@@ -27,6 +27,7 @@ from sanfu.enterprise.models import (
     ProviderKind,
 )
 from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from sanfu.lib.phones import phone_clean, phone_require
 
 # The one-year loan prime rate (LPR) the legal ceiling is counted from, in per cent; the
 # courts protect at most four times it for private lending (最高人民法院, 2020). Banks' offers
@@ -188,16 +189,16 @@ def _hash(phone: str, code: str) -> str:
 
 
 def contact_enterprise(phone: str) -> Enterprise | None:
-    return Enterprise.objects.filter(contact_phone=phone.strip()).order_by("pk").first()
+    return Enterprise.objects.filter(contact_phone=phone).order_by("pk").first()
 
 
 @transaction.atomic
 def code_send(*, phone: str, at: datetime | None = None) -> None:
     """Text a login code to an enterprise's registered contact phone. An unknown phone gets
     the same answer and no text, so the page does not tell who is registered."""
-    phone = phone.strip()
-    if not (7 <= len(phone) <= 20 and phone.replace("-", "").lstrip("+").isdigit()):
-        raise ValidationFailed(_("This is not a phone number."), field="phone")
+    phone = phone_require(phone)
+    if not phone:
+        raise ValidationFailed(_("This field is required."), field="phone")
     at = at or timezone.now()
     if OneTimeCode.objects.filter(phone=phone, created_at__gte=at - timedelta(hours=1)).count() >= (
         CODES_PER_HOUR
@@ -231,14 +232,19 @@ def code_verify(*, phone: str, code: str, at: datetime | None = None) -> Enterpr
     Each try counts against the code, right or wrong, in its own committed UPDATE, so a
     refused try is not rolled back; after CODE_ATTEMPTS tries the code is dead.
     """
-    phone = phone.strip()
+    refused = ValidationFailed(_("The code is wrong or has expired."), field="code")
+    try:
+        phone = phone_clean(phone)
+    except ValueError:
+        raise refused from None
+    if not phone:
+        raise refused
     at = at or timezone.now()
     latest = (
         OneTimeCode.objects.filter(phone=phone, used_at__isnull=True, expires_at__gt=at)
         .order_by("-created_at")
         .first()
     )
-    refused = ValidationFailed(_("The code is wrong or has expired."), field="code")
     if latest is None:
         raise refused
     counted = OneTimeCode.objects.filter(pk=latest.pk, attempts__lt=CODE_ATTEMPTS).update(

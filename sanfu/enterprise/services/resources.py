@@ -27,6 +27,7 @@ from sanfu.enterprise.models import (
 from sanfu.lib.errors import Conflict, NotFound, ValidationFailed
 from sanfu.lib.files import check_upload
 from sanfu.lib.idnumber import id_number_require
+from sanfu.lib.phones import phone_require
 
 MAX_PHOTOS = 6
 MAX_AREA_SQM = Decimal("10000000")
@@ -48,10 +49,7 @@ def _text(value: str, *, field: str, limit: int, required: bool = False) -> str:
 
 
 def _phone(value: str, *, field: str) -> str:
-    phone = value.strip()
-    if phone and not (7 <= len(phone) <= 20 and phone.replace("-", "").lstrip("+").isdigit()):
-        raise ValidationFailed(_("This is not a phone number."), field=field)
-    return phone
+    return phone_require(value, field=field) if value.strip() else ""
 
 
 def _photos(photos: Sequence[Photo]) -> list[tuple[Photo, str]]:

@@ -146,7 +146,6 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
 
-
     def _enterprise(self) -> None:
         def say(message: str) -> None:
             self.stderr.write(f"seed enterprise: {message}", style_func=_plain)
