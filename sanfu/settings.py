@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sanfu.assistance",
     "sanfu.insight",
     "sanfu.frontdoor",
+    "sanfu.enterprise",
     "sanfu.api",
     "sanfu.portal",
     "sanfu.workbench",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from sanfu.lib.errors import ApplicationError
 from sanfu.ops.demo.assistance import assistance_demo_create
 from sanfu.ops.demo.county import DemoSummary, demo_county_create
+from sanfu.ops.demo.enterprise import enterprise_demo_create
 from sanfu.ops.demo.frontdoor import frontdoor_demo_create
 from sanfu.ops.synthetic import Progress, seed_cases
 
@@ -32,14 +33,16 @@ class Command(BaseCommand):
         "programmes, aid files imported from its bodies, persons and findings (needs the demo "
         "county); loaded once. frontdoor: the common administrative services, the first town's six "
         "modules, a survey with answers and a cleared report (needs the demo county and the "
-        "catalogue); loaded once."
+        "catalogue); loaded once. enterprise: the demo county's enterprise facts, policies and "
+        "benefits, projects and approvals, idle houses, service menu (needs the demo county); "
+        "loaded once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "what",
-            choices=["demo", "cases", "assistance", "frontdoor"],
-            help="what to load: 'demo', 'cases', 'assistance' or 'frontdoor'",
+            choices=["demo", "cases", "assistance", "frontdoor", "enterprise"],
+            help="what to load: 'demo', 'cases', 'assistance', 'frontdoor' or 'enterprise'",
         )
         parser.add_argument(
             "--password",
@@ -73,6 +76,9 @@ class Command(BaseCommand):
             return
         if options["what"] == "frontdoor":
             self._frontdoor()
+            return
+        if options["what"] == "enterprise":
+            self._enterprise()
             return
         password: str | None = options["password"]
         if password is not None and not password.strip():
@@ -136,6 +142,16 @@ class Command(BaseCommand):
 
         try:
             summary = frontdoor_demo_create(say=say)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
+
+    def _enterprise(self) -> None:
+        def say(message: str) -> None:
+            self.stderr.write(f"seed enterprise: {message}", style_func=_plain)
+
+        try:
+            summary = enterprise_demo_create(say=say)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))

@@ -1,0 +1,1 @@
+"""Writes of the enterprise app, `<entity>_<verb>`, keyword-only and atomic."""

@@ -1,0 +1,262 @@
+"""The service menu: providers and offers approved by staff, bookings answered within their
+deadline and rated; and the enterprise contact's login by a one-time code sent by SMS."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanfu.cases.calendar import add_working_days, load_calendar
+from sanfu.directory.models import Enterprise, Membership, UnitKind, User
+from sanfu.enterprise.models import (
+    Booking,
+    BookingState,
+    Offer,
+    OfferCategory,
+    OneTimeCode,
+    Provider,
+    ProviderKind,
+)
+from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from sanfu.lib.phones import phone_clean, phone_require
+
+# The one-year loan prime rate (LPR) the legal ceiling is counted from, in per cent; the
+# courts protect at most four times it for private lending (最高人民法院, 2020). Banks' offers
+# are held to the same ceiling here. Change it when the LPR moves.
+LPR_ONE_YEAR = Decimal("3.00")
+RATE_CEILING = LPR_ONE_YEAR * 4
+CODE_LENGTH = 6
+CODE_MINUTES = 5
+CODE_ATTEMPTS = 5
+# Codes one phone may ask for within an hour: enough for a typo, not for a flood of texts.
+CODES_PER_HOUR = 5
+
+
+def _require_county_staff(actor: User) -> None:
+    if actor.is_superuser:
+        return
+    if not Membership.objects.filter(
+        user=actor, unit__kind=UnitKind.COUNTY, unit__is_active=True
+    ).exists():
+        raise PermissionDenied(_("Only county staff approve providers and offers."))
+
+
+@transaction.atomic
+def provider_create(*, name: str, kind: str, account: User, phone: str = "") -> Provider:
+    if kind not in ProviderKind.values:
+        raise ValidationFailed(_("Unknown kind."), field="kind")
+    if not name.strip():
+        raise ValidationFailed(_("This field is required."), field="name")
+    return Provider.objects.create(name=name.strip(), kind=kind, account=account, phone=phone)
+
+
+@transaction.atomic
+def provider_approve(*, actor: User, provider_id: int) -> Provider:
+    _require_county_staff(actor)
+    updated = Provider.objects.filter(pk=provider_id, approved_at__isnull=True).update(
+        approved_at=timezone.now()
+    )
+    if not updated and not Provider.objects.filter(pk=provider_id).exists():
+        raise NotFound(_("No such provider."))
+    return Provider.objects.get(pk=provider_id)
+
+
+@transaction.atomic
+def offer_create(
+    *,
+    actor: User,
+    category: str,
+    title: str,
+    answer_days: int,
+    description: str = "",
+    rate: Decimal | None = None,
+    ceiling: Decimal | None = None,
+    term_months: int | None = None,
+    conditions: str = "",
+) -> Offer:
+    """A provider's offer, waiting for staff approval. A rate must lie in the legal range."""
+    provider = Provider.objects.filter(account=actor).first()
+    if provider is None:
+        raise PermissionDenied(_("This account does not belong to a service provider."))
+    if category not in OfferCategory.values:
+        raise ValidationFailed(_("Unknown category."), field="category")
+    if not title.strip():
+        raise ValidationFailed(_("This field is required."), field="title")
+    if rate is not None and not Decimal(0) < rate <= RATE_CEILING:
+        raise ValidationFailed(
+            _("The rate must be above 0 and at most %(ceiling)s%% a year (four times the LPR).")
+            % {"ceiling": RATE_CEILING},
+            field="rate",
+        )
+    if category == OfferCategory.FINANCE and rate is None:
+        raise ValidationFailed(_("A finance offer states its rate."), field="rate")
+    if ceiling is not None and ceiling <= 0:
+        raise ValidationFailed(_("The ceiling must be positive."), field="ceiling")
+    if not 1 <= answer_days <= 30:
+        raise ValidationFailed(_("Answer within 1 to 30 working days."), field="answer_days")
+    return Offer.objects.create(
+        provider=provider,
+        category=category,
+        title=title.strip()[:200],
+        description=description.strip(),
+        rate=rate,
+        ceiling=ceiling,
+        term_months=term_months,
+        conditions=conditions.strip()[:500],
+        answer_days=answer_days,
+    )
+
+
+@transaction.atomic
+def offer_approve(*, actor: User, offer_id: int) -> Offer:
+    _require_county_staff(actor)
+    if not Offer.objects.filter(pk=offer_id).update(approved_at=timezone.now()):
+        raise NotFound(_("No such offer."))
+    return Offer.objects.get(pk=offer_id)
+
+
+@transaction.atomic
+def booking_create(*, enterprise: Enterprise, phone: str, offer_id: int, note: str = "") -> Booking:
+    offer = (
+        Offer.objects.filter(
+            pk=offer_id, approved_at__isnull=False, provider__approved_at__isnull=False
+        )
+        .select_related("provider")
+        .first()
+    )
+    if offer is None:
+        raise NotFound(_("No such offer."))
+    at = timezone.now()
+    return Booking.objects.create(
+        offer=offer,
+        enterprise=enterprise,
+        phone=phone,
+        note=note.strip()[:500],
+        created_at=at,
+        due_at=add_working_days(load_calendar(), at, offer.answer_days).at,
+    )
+
+
+@transaction.atomic
+def booking_answer(*, actor: User, booking_id: int, answer: str) -> Booking:
+    """The provider answers; the state is checked in the same UPDATE."""
+    answer = answer.strip()
+    if not answer:
+        raise ValidationFailed(_("This field is required."), field="answer")
+    booking = Booking.objects.filter(pk=booking_id, offer__provider__account=actor).first()
+    if booking is None:
+        raise NotFound(_("No such booking."))
+    at = timezone.now()
+    updated = Booking.objects.filter(pk=booking.pk, state=BookingState.REQUESTED).update(
+        state=BookingState.ANSWERED,
+        answer=answer[:1000],
+        answered_at=at,
+        answered_on_time=at <= booking.due_at,
+    )
+    if not updated:
+        raise Conflict(_("This booking has been answered already."))
+    booking.refresh_from_db()
+    return booking
+
+
+@transaction.atomic
+def booking_rate(*, enterprise: Enterprise, booking_id: int, rating: int) -> Booking:
+    if not 1 <= rating <= 5:
+        raise ValidationFailed(_("Rate from 1 to 5."), field="rating")
+    updated = Booking.objects.filter(
+        pk=booking_id, enterprise=enterprise, state=BookingState.ANSWERED, rating__isnull=True
+    ).update(rating=rating, rated_at=timezone.now())
+    if not updated:
+        raise Conflict(_("Only an answered booking is rated, once."))
+    return Booking.objects.get(pk=booking_id)
+
+
+# --- one-time codes --------------------------------------------------------------------------
+
+
+def _hash(phone: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def contact_enterprise(phone: str) -> Enterprise | None:
+    return Enterprise.objects.filter(contact_phone=phone).order_by("pk").first()
+
+
+@transaction.atomic
+def code_send(*, phone: str, at: datetime | None = None) -> None:
+    """Text a login code to an enterprise's registered contact phone. An unknown phone gets
+    the same answer and no text, so the page does not tell who is registered."""
+    phone = phone_require(phone)
+    if not phone:
+        raise ValidationFailed(_("This field is required."), field="phone")
+    at = at or timezone.now()
+    if OneTimeCode.objects.filter(phone=phone, created_at__gte=at - timedelta(hours=1)).count() >= (
+        CODES_PER_HOUR
+    ):
+        raise ValidationFailed(_("Too many codes asked for; try again in an hour."), field="phone")
+    if contact_enterprise(phone) is None:
+        return
+    code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
+    OneTimeCode.objects.create(
+        phone=phone,
+        code_hash=_hash(phone, code),
+        created_at=at,
+        expires_at=at + timedelta(minutes=CODE_MINUTES),
+    )
+    text = _("Your Sanfu login code is %(code)s, valid for %(minutes)d minutes.") % {
+        "code": code,
+        "minutes": CODE_MINUTES,
+    }
+
+    def send() -> None:
+        from sanfu.notify.transports import sms_backend
+
+        sms_backend().send(phone, text)
+
+    transaction.on_commit(send)
+
+
+def code_verify(*, phone: str, code: str, at: datetime | None = None) -> Enterprise:
+    """The enterprise the phone is the contact of, when `code` is its latest live code.
+
+    Each try counts against the code, right or wrong, in its own committed UPDATE, so a
+    refused try is not rolled back; after CODE_ATTEMPTS tries the code is dead.
+    """
+    refused = ValidationFailed(_("The code is wrong or has expired."), field="code")
+    try:
+        phone = phone_clean(phone)
+    except ValueError:
+        raise refused from None
+    if not phone:
+        raise refused
+    at = at or timezone.now()
+    latest = (
+        OneTimeCode.objects.filter(phone=phone, used_at__isnull=True, expires_at__gt=at)
+        .order_by("-created_at")
+        .first()
+    )
+    if latest is None:
+        raise refused
+    counted = OneTimeCode.objects.filter(pk=latest.pk, attempts__lt=CODE_ATTEMPTS).update(
+        attempts=F("attempts") + 1
+    )
+    if not counted:
+        raise ValidationFailed(_("Too many wrong tries; ask for a new code."), field="code")
+    if not hmac.compare_digest(latest.code_hash, _hash(phone, code.strip())):
+        raise refused
+    if not OneTimeCode.objects.filter(pk=latest.pk, used_at__isnull=True).update(used_at=at):
+        raise refused
+    enterprise = contact_enterprise(phone)
+    if enterprise is None:
+        raise refused
+    return enterprise
