@@ -149,7 +149,8 @@ class Project(models.Model):
                 name="project_finished_has_time",
             ),
             models.CheckConstraint(
-                condition=models.Q(state=State.PROPOSED) | models.Q(accepted_at__isnull=False),
+                condition=models.Q(state__in=[State.PROPOSED, State.DROPPED])
+                | models.Q(accepted_at__isnull=False),
                 name="project_accepted_has_time",
             ),
             models.CheckConstraint(

@@ -1,0 +1,238 @@
+"""The project figures, one definition each. A figure counts dated facts in its period:
+
+- led: projects accepted (领衔, assigned) in the period;
+- finished: projects finished in the period; on time: those finished by their planned end;
+- overdue (as of now): open projects past their planned end;
+- milestone on-time rate: milestones reached in the period, the share reached by their date;
+- quantities: achieved against goals of the targets of projects accepted in the period;
+- co-building: co-building projects accepted in the period, and people served by deliveries
+  recorded in the period.
+Rates are exact fractions, rounded once for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from sanfu.directory.querysets import AnyUser
+from sanfu.projects.models import (
+    OPEN_STATES,
+    Commitment,
+    Kind,
+    Milestone,
+    Project,
+    State,
+    Target,
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # exclusive
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        zone = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.start, time.min, tzinfo=zone),
+            datetime.combine(self.end, time.min, tzinfo=zone),
+        )
+
+
+def last_twelve_months(today: date | None = None) -> Period:
+    """This month and the eleven before it, up to and including today."""
+    today = today or timezone.localdate()
+    year, month = today.year, today.month - 11
+    if month <= 0:
+        year, month = year - 1, month + 12
+    return Period(start=date(year, month, 1), end=today + timedelta(days=1))
+
+
+def rate(part: int, whole: int) -> Fraction | None:
+    return Fraction(part, whole) if whole else None
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    led: int
+    finished: int
+    on_time: int
+    overdue: int
+    achieved: int
+    goal: int
+
+    @property
+    def on_time_rate(self) -> Fraction | None:
+        return rate(self.on_time, self.finished)
+
+    @property
+    def achieved_rate(self) -> Fraction | None:
+        return rate(self.achieved, self.goal)
+
+
+def _rows(
+    projects: QuerySet[Project], period: Period, group: str, labels: dict[object, str]
+) -> list[Row]:
+    start, end = period.bounds
+    today = timezone.localdate()
+    counts = (
+        projects.values(group)
+        .annotate(
+            led=Count("pk", filter=Q(accepted_at__gte=start, accepted_at__lt=end)),
+            finished=Count("pk", filter=Q(finished_at__gte=start, finished_at__lt=end)),
+            on_time=Count(
+                "pk",
+                filter=Q(finished_at__gte=start, finished_at__lt=end, finished_on_time=True),
+            ),
+            overdue=Count("pk", filter=Q(state__in=OPEN_STATES, ends_on__lt=today)),
+        )
+        .order_by(group)
+    )
+    quantities = {
+        row[f"project__{group}"]: row
+        for row in Target.objects.filter(
+            project__in=projects.filter(accepted_at__gte=start, accepted_at__lt=end)
+        )
+        .values(f"project__{group}")
+        .annotate(achieved=Sum("achieved"), goal=Sum("goal"))
+        .order_by()
+    }
+    rows = []
+    for row in counts:
+        key = row[group]
+        amount = quantities.get(key, {})
+        rows.append(
+            Row(
+                label=labels.get(key, str(key)),
+                led=row["led"],
+                finished=row["finished"],
+                on_time=row["on_time"],
+                overdue=row["overdue"],
+                achieved=amount.get("achieved") or 0,
+                goal=amount.get("goal") or 0,
+            )
+        )
+    return rows
+
+
+def by_kind(projects: QuerySet[Project], period: Period) -> list[Row]:
+    labels: dict[object, str] = {value: str(label) for value, label in Kind.choices}
+    return _rows(projects, period, "kind", labels)
+
+
+def by_unit(projects: QuerySet[Project], period: Period) -> list[Row]:
+    names = dict(projects.values_list("owning_unit_id", "owning_unit__name").distinct())
+    return _rows(projects, period, "owning_unit_id", {k: str(v) for k, v in names.items()})
+
+
+@dataclass(frozen=True)
+class Milestones:
+    reached: int
+    on_time: int
+    overdue_open: int
+
+    @property
+    def on_time_rate(self) -> Fraction | None:
+        return rate(self.on_time, self.reached)
+
+
+def milestones(projects: QuerySet[Project], period: Period) -> Milestones:
+    start, end = period.bounds
+    rows = Milestone.objects.filter(project__in=projects).aggregate(
+        reached=Count("pk", filter=Q(done_at__gte=start, done_at__lt=end)),
+        on_time=Count("pk", filter=Q(done_at__gte=start, done_at__lt=end, done_on_time=True)),
+        overdue_open=Count(
+            "pk",
+            filter=Q(
+                done_at__isnull=True,
+                due_on__lt=timezone.localdate(),
+                project__state__in=[State.ACCEPTED, State.IN_PROGRESS],
+            ),
+        ),
+    )
+    return Milestones(**rows)
+
+
+@dataclass(frozen=True)
+class CoBuilding:
+    projects: int
+    commitments: int
+    delivered: int
+    people_served: int
+    satisfied: int
+    basically: int
+    unsatisfied: int
+
+
+def cobuilding_of(commitments: Iterable[Commitment] | QuerySet[Commitment]) -> CoBuilding:
+    """The co-building totals over these commitments (a community's page, a period)."""
+    rows = list(commitments)
+    return CoBuilding(
+        projects=len({row.project_id for row in rows}),
+        commitments=len(rows),
+        delivered=sum(1 for row in rows if row.delivered_at),
+        people_served=sum(row.people_served for row in rows),
+        satisfied=sum(1 for row in rows if row.rating == "satisfied"),
+        basically=sum(1 for row in rows if row.rating == "basically"),
+        unsatisfied=sum(1 for row in rows if row.rating == "unsatisfied"),
+    )
+
+
+def cobuilding(projects: QuerySet[Project], period: Period) -> CoBuilding:
+    start, end = period.bounds
+    co = projects.filter(kind=Kind.CO_BUILDING)
+    commitments = Commitment.objects.filter(project__in=co)
+    delivered = commitments.filter(delivered_at__gte=start, delivered_at__lt=end)
+    ratings = dict(
+        delivered.exclude(rating="").values_list("rating").annotate(n=Count("pk")).order_by()
+    )
+    return CoBuilding(
+        projects=co.filter(accepted_at__gte=start, accepted_at__lt=end).count(),
+        commitments=commitments.filter(signed_at__gte=start, signed_at__lt=end).count(),
+        delivered=delivered.count(),
+        people_served=delivered.aggregate(n=Sum("people_served"))["n"] or 0,
+        satisfied=ratings.get("satisfied", 0),
+        basically=ratings.get("basically", 0),
+        unsatisfied=ratings.get("unsatisfied", 0),
+    )
+
+
+@dataclass(frozen=True)
+class Figures:
+    period: Period
+    kinds: list[Row]
+    units: list[Row]
+    milestones: Milestones
+    cobuilding: CoBuilding
+
+    @property
+    def total(self) -> Row:
+        return Row(
+            label="",
+            led=sum(row.led for row in self.kinds),
+            finished=sum(row.finished for row in self.kinds),
+            on_time=sum(row.on_time for row in self.kinds),
+            overdue=sum(row.overdue for row in self.kinds),
+            achieved=sum(row.achieved for row in self.kinds),
+            goal=sum(row.goal for row in self.kinds),
+        )
+
+
+def figures_for(*, user: AnyUser, period: Period | None = None) -> Figures:
+    period = period or last_twelve_months()
+    projects = Project.objects.visible_to(user)
+    return Figures(
+        period=period,
+        kinds=by_kind(projects, period),
+        units=by_unit(projects, period),
+        milestones=milestones(projects, period),
+        cobuilding=cobuilding(projects, period),
+    )
