@@ -6,7 +6,8 @@ A staff account sees a project when
 - one of its places lies in that subtree (the towns an emergency strikes, the village that
   posed the problem),
 - the answering department lies in that subtree, or
-- they are on it: its envoys and members, and its leading leader.
+- they are on it: its envoys and members, and its leading leader, or
+- an emergency's warning was sent to them (they must read the board to act on it).
 Everybody else sees nothing. Each condition stands on its own line so the tests prove them.
 """
 
@@ -32,7 +33,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             return self.none()
         if not user.is_active:
             return self.none()
-        from sanfu.projects.models import ProjectMember, ProjectPlace
+        from sanfu.projects.models import ProjectMember, ProjectPlace, Receipt
 
         condition = models.Q(lead_leader_id=user.pk)
         places = models.Q()
@@ -42,6 +43,8 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             places |= models.Q(unit__path__descendant=path)
         on_it = ProjectMember.objects.filter(user_id=user.pk, project=models.OuterRef("pk"))
         condition |= models.Exists(on_it)
+        warned = Receipt.objects.filter(user_id=user.pk, warning__project=models.OuterRef("pk"))
+        condition |= models.Exists(warned)
         if paths:
             # EXISTS rather than a join, so a project with several places appears once.
             placed = ProjectPlace.objects.filter(places, project=models.OuterRef("pk"))

@@ -45,8 +45,23 @@ def test_a_member_from_elsewhere_sees_it(tree: Tree, crew: Crew):
     project = accepted(tree, crew)
     helper = make_staff("helper", tree.village_b, StaffRole.VILLAGE_CADRE)
     assert visible(helper) == []
-    services.project_member_add(actor=crew.leader, project_id=project.pk, user=helper, role="member")
+    services.project_member_add(
+        actor=crew.leader, project_id=project.pk, user=helper, role="member"
+    )
     assert visible(helper) == [project.pk]
+
+
+def test_a_warnings_recipient_sees_the_incident(tree: Tree, crew: Crew):
+    project = services.incident_open(
+        actor=crew.leader,
+        title="台风抢险",
+        incident_kind="typhoon",
+        towns=[tree.town_a],
+        targets=[],
+        warning="请到岗",
+    )
+    assert visible(crew.cadre) == [project.pk]
+    assert visible(crew.outsider) == []
 
 
 def test_the_outsider_sees_nothing(tree: Tree, crew: Crew):

@@ -114,7 +114,9 @@ def test_a_photo_that_is_not_an_image_is_refused(tree: Tree, crew: Crew):
 def test_a_quantity_beyond_the_goal_is_refused_and_nothing_changes(tree: Tree, crew: Crew):
     project = accepted(tree, crew)
     envoy = login(crew.envoy)
-    envoy.post(f"/projects/{project.pk}/target/", {"label": "供水户数", "measure": "户", "goal": 30})
+    envoy.post(
+        f"/projects/{project.pk}/target/", {"label": "供水户数", "measure": "户", "goal": 30}
+    )
     target = project.targets.get()
     response = envoy.post(
         f"/projects/{project.pk}/report/", {"text": "进展", f"quantity_{target.pk}": 31}
@@ -129,7 +131,9 @@ def test_a_quantity_beyond_the_goal_is_refused_and_nothing_changes(tree: Tree, c
 def test_a_negative_result_is_refused(tree: Tree, crew: Crew):
     project = accepted(tree, crew)
     envoy = login(crew.envoy)
-    envoy.post(f"/projects/{project.pk}/target/", {"label": "供水户数", "measure": "户", "goal": 30})
+    envoy.post(
+        f"/projects/{project.pk}/target/", {"label": "供水户数", "measure": "户", "goal": 30}
+    )
     target = project.targets.get()
     response = envoy.post(
         f"/projects/{project.pk}/report/", {"text": "更正", f"quantity_{target.pk}": -1}
