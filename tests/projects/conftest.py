@@ -11,6 +11,7 @@ import pytest
 from sanfu.directory.models import StaffRole, User
 from sanfu.projects import services
 from sanfu.projects.models import Project
+from tests.cases.conftest import catalogue  # noqa: F401 - a fixture for the case tests
 from tests.conftest import Tree, make_staff
 
 PNG = (
