@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from sanfu.projects.models import Project
@@ -18,7 +19,7 @@ from sanfu.projects.models import Project
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def text_cell(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
+def text_cell(sheet: WriteOnlyWorksheet, value: str) -> Cell:
     """A string cell even when the text starts with "=" (openpyxl would make it a formula)."""
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"

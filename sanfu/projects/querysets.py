@@ -42,13 +42,13 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             condition |= models.Q(answering_unit__path__descendant=path)
             places |= models.Q(unit__path__descendant=path)
         on_it = ProjectMember.objects.filter(user_id=user.pk, project=models.OuterRef("pk"))
-        condition |= models.Exists(on_it)
+        condition |= models.Q(models.Exists(on_it))
         warned = Receipt.objects.filter(user_id=user.pk, warning__project=models.OuterRef("pk"))
-        condition |= models.Exists(warned)
+        condition |= models.Q(models.Exists(warned))
         if paths:
             # EXISTS rather than a join, so a project with several places appears once.
             placed = ProjectPlace.objects.filter(places, project=models.OuterRef("pk"))
-            condition |= models.Exists(placed)
+            condition |= models.Q(models.Exists(placed))
         return self.filter(condition)
 
     def open(self) -> ProjectQuerySet:

@@ -216,7 +216,7 @@ def _act_accept(user: User, project: Project, request: HttpRequest) -> Acted:
     if not form.is_valid():
         return form, None
 
-    def perform() -> object:
+    def perform() -> None:
         d = form.cleaned_data
         services.project_accept(
             actor=user,
@@ -235,7 +235,7 @@ def _act_report(user: User, project: Project, request: HttpRequest) -> Acted:
     if not form.is_valid():
         return form, None
 
-    def perform() -> object:
+    def perform() -> None:
         photos = [
             Upload(name=upload.name or "photo", content=upload.read())
             for upload in request.FILES.getlist("photos")
@@ -256,7 +256,7 @@ def _act_target(user: User, project: Project, request: HttpRequest) -> Acted:
     if not form.is_valid():
         return form, None
 
-    def perform() -> object:
+    def perform() -> None:
         services.target_add(actor=user, project_id=project.pk, **form.cleaned_data)
 
     return form, perform
@@ -267,7 +267,7 @@ def _act_goal(user: User, project: Project, request: HttpRequest) -> Acted:
     if not form.is_valid():
         return form, None
 
-    def perform() -> object:
+    def perform() -> None:
         d = form.cleaned_data
         if not project.targets.filter(pk=d["target"]).exists():
             raise NotFound(_("No such target."), field="target")
@@ -283,7 +283,7 @@ def _act_milestone(user: User, project: Project, request: HttpRequest) -> Acted:
     if not form.is_valid():
         return form, None
 
-    def perform() -> object:
+    def perform() -> None:
         services.milestone_add(actor=user, project_id=project.pk, **form.cleaned_data)
 
     return form, perform
@@ -302,7 +302,7 @@ def _act_case_link(user: User, project: Project, request: HttpRequest) -> Acted:
     if not form.is_valid():
         return form, None
 
-    def perform() -> object:
+    def perform() -> None:
         number = form.cleaned_data["case"].strip()
         case = Case.objects.visible_to(user).filter(number=number).first()
         if case is None:
@@ -317,7 +317,7 @@ def _act_case_answer(user: User, project: Project, request: HttpRequest) -> Acte
     if not form.is_valid():
         return form, None
 
-    def perform() -> object:
+    def perform() -> None:
         services.project_case_answer(
             actor=user,
             project_id=project.pk,
@@ -333,7 +333,7 @@ def _act_finish(user: User, project: Project, request: HttpRequest) -> Acted:
     if not form.is_valid():
         return form, None
 
-    def perform() -> object:
+    def perform() -> None:
         services.project_finish(actor=user, project_id=project.pk, note=form.cleaned_data["note"])
 
     return form, perform
@@ -344,7 +344,7 @@ def _act_drop(user: User, project: Project, request: HttpRequest) -> Acted:
     if not form.is_valid():
         return form, None
 
-    def perform() -> object:
+    def perform() -> None:
         services.project_drop(actor=user, project_id=project.pk, reason=form.cleaned_data["reason"])
 
     return form, perform
@@ -355,7 +355,7 @@ def _act_commitment(user: User, project: Project, request: HttpRequest) -> Acted
     if not form.is_valid():
         return form, None
 
-    def perform() -> object:
+    def perform() -> None:
         services.commitment_sign(actor=user, project_id=project.pk, **form.cleaned_data)
 
     return form, perform
@@ -373,7 +373,7 @@ def _act_deliver(user: User, project: Project, request: HttpRequest) -> Acted:
     if not form.is_valid():
         return form, None
 
-    def perform() -> object:
+    def perform() -> None:
         d = form.cleaned_data
         commitment = _commitment_of(project, d["commitment"])
         services.commitment_deliver(
@@ -391,7 +391,7 @@ def _act_rate(user: User, project: Project, request: HttpRequest) -> Acted:
     if not form.is_valid():
         return form, None
 
-    def perform() -> object:
+    def perform() -> None:
         commitment = _commitment_of(project, form.cleaned_data["commitment"])
         services.commitment_rate(
             actor=user, commitment_id=commitment.pk, rating=form.cleaned_data["rating"]

@@ -3,9 +3,12 @@ targets are counted up from the board; the portal shows the banner while it is o
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import time_machine
 
+from sanfu.directory.models import User
 from sanfu.notify.models import Notification
 from sanfu.projects import services
 from sanfu.projects.models import Kind, Project, Receipt, State
@@ -17,7 +20,7 @@ pytestmark = pytest.mark.django_db
 BOARD = "石门镇; 电力线路恢复; 条; 76; 48h\n石门镇; 道路抢通; 条; 2; 4d"
 
 
-def open_incident(tree: Tree, crew: Crew, client_user=None) -> Project:  # type: ignore[no-untyped-def]
+def open_incident(tree: Tree, crew: Crew, client_user: User | None = None) -> Project:
     response = login(client_user or crew.leader).post(
         "/projects/incident/",
         {
@@ -34,12 +37,14 @@ def open_incident(tree: Tree, crew: Crew, client_user=None) -> Project:  # type:
 
 @time_machine.travel("2026-08-10 08:00 +0800", tick=False)
 def test_an_incident_opens_a_board_in_one_step(
-    tree: Tree, crew: Crew, django_capture_on_commit_callbacks
-):  # type: ignore[no-untyped-def]
+    tree: Tree, crew: Crew, django_capture_on_commit_callbacks: Any
+):
     with django_capture_on_commit_callbacks(execute=True):
         project = open_incident(tree, crew)
     assert project.state == State.IN_PROGRESS
     lines, roads = project.targets.order_by("id")
+    assert lines.deadline is not None
+    assert roads.deadline is not None
     assert (lines.goal, lines.town, lines.deadline.hour) == (76, tree.town_a, 0)  # 08:00+48h, UTC
     assert (roads.deadline - roads.opened_at).days == 4
     board = login(crew.town_staff).get(f"/projects/{project.pk}/board/")

@@ -91,7 +91,7 @@ class Project(models.Model):
         blank=True,
         related_name="+",
     )
-    places = models.ManyToManyField(
+    places: models.ManyToManyField[Unit, ProjectPlace] = models.ManyToManyField(
         Unit, verbose_name=_("places"), through="ProjectPlace", related_name="+"
     )
     state = models.CharField(
