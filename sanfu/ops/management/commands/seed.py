@@ -19,6 +19,7 @@ from sanfu.lib.errors import ApplicationError
 from sanfu.ops.demo.assistance import assistance_demo_create
 from sanfu.ops.demo.county import DemoSummary, demo_county_create
 from sanfu.ops.demo.frontdoor import frontdoor_demo_create
+from sanfu.ops.demo.projects import projects_demo_create
 from sanfu.ops.synthetic import Progress, seed_cases
 
 
@@ -32,14 +33,15 @@ class Command(BaseCommand):
         "programmes, aid files imported from its bodies, persons and findings (needs the demo "
         "county); loaded once. frontdoor: the common administrative services, the first town's six "
         "modules, a survey with answers and a cleared report (needs the demo county and the "
-        "catalogue); loaded once."
+        "catalogue); loaded once. projects: a year of the demo county's projects, a co-building "
+        "community and a finished typhoon board (needs the demo county); loaded once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "what",
-            choices=["demo", "cases", "assistance", "frontdoor"],
-            help="what to load: 'demo', 'cases', 'assistance' or 'frontdoor'",
+            choices=["demo", "cases", "assistance", "frontdoor", "projects"],
+            help="what to load: 'demo', 'cases', 'assistance', 'frontdoor' or 'projects'",
         )
         parser.add_argument(
             "--password",
@@ -73,6 +75,9 @@ class Command(BaseCommand):
             return
         if options["what"] == "frontdoor":
             self._frontdoor()
+            return
+        if options["what"] == "projects":
+            self._projects()
             return
         password: str | None = options["password"]
         if password is not None and not password.strip():
@@ -116,6 +121,16 @@ class Command(BaseCommand):
                 data_dir=options["data_dir"],
                 progress=report,
             )
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
+
+    def _projects(self) -> None:
+        def say(message: str) -> None:
+            self.stderr.write(f"seed projects: {message}", style_func=_plain)
+
+        try:
+            summary = projects_demo_create(say=say)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
