@@ -148,8 +148,8 @@ def test_a_typhoon_board_is_acknowledged_counted_at_once_and_turns_green(
     for page in pages:
         page.locator(f"[data-testid=target-{target.pk}] button").click()
     for page in pages:
-        count = page.get_by_test_id(f"target-{target.pk}").locator(".count")
-        expect(count).not_to_have_text(re.compile(r"^\s*0/76"))
+        shown = page.get_by_test_id(f"target-{target.pk}").locator(".count")
+        expect(shown).not_to_have_text(re.compile(r"^\s*0/76"))
     target.refresh_from_db()
     assert target.achieved == 76
 

@@ -21,12 +21,17 @@ def test_the_envoy_reads_projects_and_reports_progress_once_per_key(tree: Tree, 
     listing = client.get("/api/projects").json()
     assert [item["id"] for item in listing["items"]] == [project.pk]
     body = {"text": "12户恢复供水", "quantities": {str(target.pk): 12}}
-    headers = {"HTTP_IDEMPOTENCY_KEY": "report-1"}
     first = client.post(
-        f"/api/projects/{project.pk}/reports", body, content_type="application/json", **headers
+        f"/api/projects/{project.pk}/reports",
+        body,
+        content_type="application/json",
+        headers={"Idempotency-Key": "report-1"},
     )
     again = client.post(
-        f"/api/projects/{project.pk}/reports", body, content_type="application/json", **headers
+        f"/api/projects/{project.pk}/reports",
+        body,
+        content_type="application/json",
+        headers={"Idempotency-Key": "report-1"},
     )
     assert first.status_code == 201
     assert again.json() == first.json()
