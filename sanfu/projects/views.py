@@ -496,16 +496,12 @@ def board_update(request: HttpRequest, project_id: int, target_id: int) -> HttpR
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _project(request, project_id)
-    warning = project.warnings.first()
-    if warning is None:
-        raise Http404
     try:
-        services.warning_acknowledge(actor=_staff(request), warning_id=warning.pk)
+        services.project_warning_acknowledge(actor=_staff(request), project_id=project_id)
     except NotFound as error:
         raise Http404 from error
     messages.success(request, _("Acknowledged (收到)."))
-    return redirect("projects:board", project.pk)
+    return redirect("projects:board", project_id)
 
 
 @login_required

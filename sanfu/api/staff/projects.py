@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
@@ -18,13 +17,13 @@ from sanfu.api.staff.guard import idempotency_guard
 from sanfu.api.staff.paging import page
 from sanfu.api.staff.reads import user_of, visible_unit
 from sanfu.api.staff.routes import router
-from sanfu.lib.errors import NotFound, ValidationFailed
 from sanfu.projects import selectors, services
 from sanfu.projects.models import Kind, Project, State, Target
 
 idempotent = decorate_view(idempotency_guard)
 Limit = Annotated[int, Field(ge=1, le=200)]
 Count = Annotated[int, Field(ge=-10_000_000, le=10_000_000)]
+TargetKey = Annotated[str, Field(pattern=r"^[0-9]{1,18}$")]
 
 
 class TargetOut(Schema):
@@ -68,7 +67,7 @@ class ProjectFilters(Schema):
 class ReportIn(Schema):
     text: str = Field(min_length=1, max_length=4000)
     # Target id → change since the last report (negative to correct).
-    quantities: dict[str, Count] = Field(default_factory=dict, max_length=200)
+    quantities: dict[TargetKey, Count] = Field(default_factory=dict, max_length=200)
 
 
 class ReportOut(Schema):
@@ -144,11 +143,7 @@ def project_detail(request: HttpRequest, project_id: schemas.Id) -> dict[str, An
 def report(request: HttpRequest, project_id: schemas.Id, body: ReportIn) -> Status[dict[str, Any]]:
     """Text and quantity changes per target; refused whole if one would pass its goal or 0."""
     user = user_of(request)
-    quantities: dict[int, int] = {}
-    for key, value in body.quantities.items():
-        if not key.isascii() or not key.isdigit() or len(key) > 18:
-            raise ValidationFailed(_("Quantities are keyed by target id."), field="quantities")
-        quantities[int(key)] = value
+    quantities = {int(key): value for key, value in body.quantities.items()}
     created = services.progress_report(
         actor=user, project_id=project_id, text=body.text, quantities=quantities
     )
@@ -171,10 +166,5 @@ def report(request: HttpRequest, project_id: schemas.Id, body: ReportIn) -> Stat
 )
 @idempotent
 def acknowledge(request: HttpRequest, project_id: schemas.Id) -> dict[str, Any]:
-    user = user_of(request)
-    project = selectors.project_get_for_user(user=user, project_id=project_id)
-    warning = project.warnings.first()
-    if warning is None:
-        raise NotFound(_("This project has sent no warning."), field="warning")
-    receipt = services.warning_acknowledge(actor=user, warning_id=warning.pk)
-    return {"warning": warning.pk, "acknowledged_at": receipt.acknowledged_at}
+    receipt = services.project_warning_acknowledge(actor=user_of(request), project_id=project_id)
+    return {"warning": receipt.warning_id, "acknowledged_at": receipt.acknowledged_at}

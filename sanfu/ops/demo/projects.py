@@ -140,7 +140,7 @@ def _one_project(
         title=f"{MARKER}{village.name}{topic}",
         target_text=f"{label} {high} {measure}",
         origin=Origin.GRASSROOTS if grassroots else rng.choice([Origin.LEADER, Origin.HOT_SPOT]),
-        evidence=_("Villagers' joint letter and the grid's records.") if grassroots else "",
+        evidence="村民联名信及网格走访记录。" if grassroots else "",
         posed_by=leader,
         posed_by_unit=village if grassroots else county,
         posed_at=posed,
@@ -187,7 +187,7 @@ def _one_project(
         milestones.append(
             Milestone(
                 project=project,
-                title=_("Stage %(n)d done") % {"n": step},
+                title=f"第{step}阶段完成",
                 due_on=due,
                 done_at=done if reached else None,
                 done_on_time=(timezone.localdate(done) <= due) if reached else None,
@@ -223,7 +223,7 @@ def _one_project(
     elif dropped:
         project.state = State.DROPPED
         project.dropped_at = accepted + timedelta(days=30)
-        project.drop_reason = _("Taken over by a provincial programme.")
+        project.drop_reason = "已纳入省级项目统一实施。"
     project.save()
     ProjectEvent.objects.bulk_create(events)
 
@@ -244,7 +244,7 @@ def _co_building(
         county=county,
         kind=Kind.CO_BUILDING,
         title=f"{MARKER}{community.name}契约化共建",
-        target_text=_("Public services delivered in the community by the signing units."),
+        target_text="签约单位在社区兑现公共服务项目。",
         origin=Origin.LEADER,
         posed_by=leader,
         posed_by_unit=county,
@@ -272,7 +272,7 @@ def _co_building(
                 due_on=(signed + timedelta(days=280)).date(),
                 signed_at=signed,
                 delivered_at=at if delivered else None,
-                delivery_note=_("Delivered as agreed.") if delivered else "",
+                delivery_note="已按约兑现。" if delivered else "",
                 people_served=rng.randint(80, 900) if delivered else 0,
                 rating=rng.choice(["satisfied"] * 6 + ["basically"] * 3 + ["unsatisfied"])
                 if delivered

@@ -18,6 +18,7 @@ from sanfu.projects.services.core import (
 from sanfu.projects.services.emergency import (
     BoardTarget,
     incident_open,
+    project_warning_acknowledge,
     warning_acknowledge,
     warning_recipients,
     warning_send,
@@ -50,6 +51,7 @@ __all__ = [
     "project_member_add",
     "project_pose",
     "project_set",
+    "project_warning_acknowledge",
     "target_add",
     "target_goal_raise",
     "target_update",

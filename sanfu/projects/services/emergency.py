@@ -31,6 +31,7 @@ from sanfu.projects.models import (
     Target,
 )
 from sanfu.projects.policies import deciding_unit, leader_unit
+from sanfu.projects.selectors import project_get_for_user
 from sanfu.projects.services.core import clean_text, lock_project, now
 
 TOWN_KINDS = frozenset({UnitKind.TOWN, UnitKind.STREET})
@@ -208,3 +209,12 @@ def warning_acknowledge(*, actor: User, warning_id: int) -> Receipt:
     if receipt is None:
         raise NotFound(_("This warning was not sent to you."), field="warning")
     return receipt
+
+
+def project_warning_acknowledge(*, actor: User, project_id: int) -> Receipt:
+    """收到 the latest warning of a project the actor may see."""
+    project = project_get_for_user(user=actor, project_id=project_id)
+    warning = project.warnings.first()
+    if warning is None:
+        raise NotFound(_("This project has sent no warning."), field="warning")
+    return warning_acknowledge(actor=actor, warning_id=warning.pk)
