@@ -57,3 +57,17 @@ def test_the_export_writes_a_formula_like_title_as_text(tree: Tree, crew: Crew):
     assert cell.value == '=HYPERLINK("http://x")'
     assert cell.data_type == "s"
     assert Project.objects.count() == 1
+
+
+def test_the_figures_command_prints_the_county_figures(tree: Tree, crew: Crew):
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with time_machine.travel("2026-12-04 10:00 +0800", tick=False):
+        accepted(tree, crew)
+        call_command("projects", "figures", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["by_kind"][0]["led"] == 1
+    assert result["start"] == "2026-01-01"
