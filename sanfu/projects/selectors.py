@@ -186,9 +186,11 @@ class Board:
     warning: EarlyWarning | None
     acknowledged: int
     pending: list[User]
+    pending_count: int
     at: datetime
 
 
+PENDING_SHOWN = 100
 BOARD_FIELDS = ("pk", "label", "measure", "goal", "achieved", "opened_at", "deadline", "town__name")
 
 
@@ -214,12 +216,16 @@ def board(*, project: Project, at: datetime | None = None) -> Board:
         )
     warning = project.warnings.first()
     pending: list[User] = []
-    acknowledged = 0
+    acknowledged = pending_count = 0
     if warning is not None:
         receipts = Receipt.objects.filter(warning=warning)
         acknowledged = receipts.filter(acknowledged_at__isnull=False).count()
         waiting = receipts.filter(acknowledged_at__isnull=True).values("user_id")
-        pending = list(User.objects.filter(pk__in=waiting).order_by("full_name", "pk"))
+        pending_count = receipts.filter(acknowledged_at__isnull=True).count()
+        # A wall board names the first ones; the count says how many more.
+        pending = list(
+            User.objects.filter(pk__in=waiting).order_by("full_name", "pk")[:PENDING_SHOWN]
+        )
     return Board(
         project=project,
         rows=rows,
@@ -229,6 +235,7 @@ def board(*, project: Project, at: datetime | None = None) -> Board:
         warning=warning,
         acknowledged=acknowledged,
         pending=pending,
+        pending_count=pending_count,
         at=at,
     )
 
