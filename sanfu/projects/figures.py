@@ -207,6 +207,33 @@ def cobuilding(projects: QuerySet[Project], period: Period) -> CoBuilding:
     )
 
 
+# A unit is ranked on its on-time rate only with this many projects finished in the period:
+# one late project of two says little about a unit.
+MIN_FINISHED = 5
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int | None
+    row: Row
+
+
+def ranking(rows: list[Row], *, minimum: int = MIN_FINISHED) -> list[Ranked]:
+    """Units by on-time rate (then by projects finished), tied rates sharing a rank; units
+    with fewer than `minimum` finished projects listed after, unranked."""
+    ranked = sorted(
+        (row for row in rows if row.finished >= minimum),
+        key=lambda row: (-(row.on_time_rate or 0), -row.finished, row.label),
+    )
+    result: list[Ranked] = []
+    for index, row in enumerate(ranked):
+        previous = result[-1] if result else None
+        same = previous is not None and previous.row.on_time_rate == row.on_time_rate
+        result.append(Ranked(rank=previous.rank if same and previous else index + 1, row=row))
+    rest = sorted((row for row in rows if row.finished < minimum), key=lambda row: row.label)
+    return result + [Ranked(rank=None, row=row) for row in rest]
+
+
 @dataclass(frozen=True)
 class Figures:
     period: Period
@@ -214,6 +241,10 @@ class Figures:
     units: list[Row]
     milestones: Milestones
     cobuilding: CoBuilding
+
+    @property
+    def ranking(self) -> list[Ranked]:
+        return ranking(self.units)
 
     @property
     def total(self) -> Row:

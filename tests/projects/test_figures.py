@@ -71,3 +71,12 @@ def test_the_figures_command_prints_the_county_figures(tree: Tree, crew: Crew):
     result = json.loads(out.getvalue())
     assert result["by_kind"][0]["led"] == 1
     assert result["start"] == "2026-01-01"
+
+
+def test_the_ranking_needs_a_minimum_sample_and_shares_tied_ranks():
+    def row(label: str, finished: int, on_time: int) -> figures.Row:
+        return figures.Row(label, finished, finished, on_time, 0, 0, 0)
+
+    rows = [row("甲", 5, 5), row("乙", 10, 10), row("丙", 6, 3), row("丁", 4, 4)]
+    ranked = [(item.rank, item.row.label) for item in figures.ranking(rows)]
+    assert ranked == [(1, "乙"), (1, "甲"), (3, "丙"), (None, "丁")]
