@@ -21,6 +21,7 @@ from sanfu.projects.models import (
     ProjectCase,
     ProjectEvent,
     ProjectPlace,
+    QuantityUpdate,
     Receipt,
     State,
     Target,
@@ -121,6 +122,34 @@ def project_steps(project: Project) -> list[Step]:
 
 
 @dataclass(frozen=True)
+class Series:
+    """One target's achieved count over time, for the project page's progress chart."""
+
+    label: str
+    goal: int
+    opened_at: datetime
+    points: list[tuple[datetime, int]]
+
+
+def progress_series(project: Project, *, limit: int = 6) -> list[Series]:
+    """The first `limit` targets' counts after each update (two queries)."""
+    targets = list(project.targets.order_by("id")[:limit])
+    points: dict[int, list[tuple[datetime, int]]] = {target.pk: [] for target in targets}
+    updates = QuantityUpdate.objects.filter(target__in=targets).order_by("at", "id")
+    for target_id, at, after in updates.values_list("target_id", "at", "after"):
+        points[target_id].append((at, after))
+    return [
+        Series(
+            label=target.label + (f" · {target.town.name}" if target.town else ""),
+            goal=target.goal,
+            opened_at=target.opened_at,
+            points=points[target.pk],
+        )
+        for target in targets
+    ]
+
+
+@dataclass(frozen=True)
 class Page:
     project: Project
     steps: list[Step]
@@ -129,6 +158,7 @@ class Page:
     milestones: list[Milestone]
     cases: list[ProjectCase]
     places: list[Unit]
+    series: list[Series]
 
 
 def project_page(*, project: Project) -> Page:
@@ -140,6 +170,7 @@ def project_page(*, project: Project) -> Page:
         milestones=list(project.milestones.all()),
         cases=list(project.case_links.select_related("case").order_by("linked_at")),
         places=list(Unit.objects.filter(pk__in=project.place_links.values("unit_id"))),
+        series=progress_series(project),
     )
 
 

@@ -98,6 +98,10 @@ def test_the_envoy_reports_progress_with_a_photo_and_a_quantity(tree: Tree, crew
     assert target.achieved == 12
     report = project.reports.get()
     assert report.photos.get().content_type == "image/png"
+    page = envoy.get(f"/projects/{project.pk}/")
+    (series,) = page.context["page"].series
+    assert [after for _at, after in series.points] == [12]
+    assert 'aria-label="供水户数: 12/30"' in page.content.decode()
 
 
 def test_a_photo_that_is_not_an_image_is_refused(tree: Tree, crew: Crew):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from fractions import Fraction
 from html import escape
 from typing import Any
@@ -10,11 +10,12 @@ from typing import Any
 from django import template
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from sanfu.projects.models import State
-from sanfu.projects.selectors import Banner, Board, open_incident_banners
+from sanfu.projects.selectors import Banner, Board, Series, open_incident_banners
 
 register = template.Library()
 
@@ -89,3 +90,30 @@ def board_rows(context: dict[str, Any], board: Board) -> SafeString:
             f'<div class="left">{left}</div>{form}</li>'
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
+
+
+_WIDTH, _HEIGHT = 320, 80
+
+
+@register.simple_tag
+def progress_chart(series: Series, end: datetime | None = None) -> SafeString:
+    """A small line chart (inline SVG, no script) of a target's share of its goal over time."""
+    end = end or timezone.now()
+    start = series.opened_at
+    span = max((end - start).total_seconds(), 1.0)
+    coords = [(0.0, float(_HEIGHT))]
+    last = 0
+    for at, after in series.points:
+        x = _WIDTH * min(max((at - start).total_seconds() / span, 0.0), 1.0)
+        coords.append((x, _HEIGHT * (1 - last / series.goal)))
+        last = after
+        coords.append((x, _HEIGHT * (1 - after / series.goal)))
+    coords.append((float(_WIDTH), _HEIGHT * (1 - last / series.goal)))
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    title = escape(f"{series.label}: {last}/{series.goal}")
+    return mark_safe(  # noqa: S308 - numbers and an escaped title only
+        f'<svg class="progress-chart" viewBox="0 0 {_WIDTH} {_HEIGHT}" role="img" '
+        f'aria-label="{title}" preserveAspectRatio="none"><title>{title}</title>'
+        f'<line x1="0" y1="0" x2="{_WIDTH}" y2="0" class="goal"/>'
+        f'<polyline points="{line}"/></svg>'
+    )
