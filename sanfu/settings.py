@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sanfu.notify",
     "sanfu.routing",
     "sanfu.assistance",
+    "sanfu.projects",
     "sanfu.insight",
     "sanfu.frontdoor",
     "sanfu.enterprise",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("workbench/", include("sanfu.workbench.urls")),
     path("assistance/", include("sanfu.assistance.urls")),
     path("enterprise/", include("sanfu.enterprise.urls")),
+    path("projects/", include("sanfu.projects.urls")),
     path("api/", include("sanfu.api.urls")),
     path("open311/v2/", include("sanfu.api.open311.urls")),
     path("", include("sanfu.frontdoor.urls")),

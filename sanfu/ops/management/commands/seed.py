@@ -20,7 +20,10 @@ from sanfu.ops.demo.assistance import assistance_demo_create
 from sanfu.ops.demo.county import DemoSummary, demo_county_create
 from sanfu.ops.demo.enterprise import enterprise_demo_create
 from sanfu.ops.demo.frontdoor import frontdoor_demo_create
+from sanfu.ops.demo.projects import projects_demo_create
 from sanfu.ops.synthetic import Progress, seed_cases
+
+SEEDS = ["demo", "cases", "assistance", "frontdoor", "enterprise", "projects"]
 
 
 class Command(BaseCommand):
@@ -35,14 +38,15 @@ class Command(BaseCommand):
         "modules, a survey with answers and a cleared report (needs the demo county and the "
         "catalogue); loaded once. enterprise: the demo county's enterprise facts, policies and "
         "benefits, projects and approvals, idle houses, service menu (needs the demo county); "
-        "loaded once."
+        "loaded once. projects: a year of the demo county's projects, a co-building "
+        "community and a finished typhoon board (needs the demo county); loaded once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "what",
-            choices=["demo", "cases", "assistance", "frontdoor", "enterprise"],
-            help="what to load: 'demo', 'cases', 'assistance', 'frontdoor' or 'enterprise'",
+            choices=SEEDS,
+            help="what to load: " + ", ".join(SEEDS),
         )
         parser.add_argument(
             "--password",
@@ -79,6 +83,9 @@ class Command(BaseCommand):
             return
         if options["what"] == "enterprise":
             self._enterprise()
+            return
+        if options["what"] == "projects":
+            self._projects()
             return
         password: str | None = options["password"]
         if password is not None and not password.strip():
@@ -122,6 +129,16 @@ class Command(BaseCommand):
                 data_dir=options["data_dir"],
                 progress=report,
             )
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
+
+    def _projects(self) -> None:
+        def say(message: str) -> None:
+            self.stderr.write(f"seed projects: {message}", style_func=_plain)
+
+        try:
+            summary = projects_demo_create(say=say)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))

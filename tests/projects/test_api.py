@@ -1,0 +1,65 @@
+"""The staff API's project reads and progress report, scoped like the workbench."""
+
+from __future__ import annotations
+
+import pytest
+
+from sanfu.projects import services
+from tests.api.conftest import staff
+from tests.conftest import Tree
+from tests.projects.conftest import Crew, accepted
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_envoy_reads_projects_and_reports_progress_once_per_key(tree: Tree, crew: Crew):
+    project = accepted(tree, crew)
+    target = services.target_add(
+        actor=crew.envoy, project_id=project.pk, label="供水户数", measure="户", goal=30
+    )
+    client = staff(crew.envoy)
+    listing = client.get("/api/projects").json()
+    assert [item["id"] for item in listing["items"]] == [project.pk]
+    body = {"text": "12户恢复供水", "quantities": {str(target.pk): 12}}
+    first = client.post(
+        f"/api/projects/{project.pk}/reports",
+        body,
+        content_type="application/json",
+        headers={"Idempotency-Key": "report-1"},
+    )
+    again = client.post(
+        f"/api/projects/{project.pk}/reports",
+        body,
+        content_type="application/json",
+        headers={"Idempotency-Key": "report-1"},
+    )
+    assert first.status_code == 201
+    assert again.json() == first.json()
+    assert first.json()["targets"][0]["achieved"] == 12
+    assert project.reports.count() == 1
+
+
+def test_a_report_beyond_the_goal_names_the_target(tree: Tree, crew: Crew):
+    project = accepted(tree, crew)
+    target = services.target_add(
+        actor=crew.envoy, project_id=project.pk, label="供水户数", measure="户", goal=30
+    )
+    response = staff(crew.envoy).post(
+        f"/api/projects/{project.pk}/reports",
+        {"text": "x", "quantities": {str(target.pk): 31}},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == f"quantity_{target.pk}"
+    assert not project.reports.exists()
+
+
+def test_the_outsider_reads_nothing_and_reports_nothing(tree: Tree, crew: Crew):
+    project = accepted(tree, crew)
+    client = staff(crew.outsider)
+    assert client.get("/api/projects").json()["items"] == []
+    assert client.get(f"/api/projects/{project.pk}").status_code == 404
+    response = client.post(
+        f"/api/projects/{project.pk}/reports", {"text": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 404
