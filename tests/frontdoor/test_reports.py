@@ -123,3 +123,14 @@ def test_staff_take_a_report_down_and_cannot_read_it_afterwards(
     assert taken.taken_by == town_staff
     assert client.get(f"/frontdoor/reports/{taken.pk}/").status_code == 404
     assert login(inspector).get(f"/frontdoor/reports/{taken.pk}/").status_code == 200
+
+
+def test_anonymous_visitors_and_a_disabled_inspector_see_no_report(
+    report: Report, inspector: User
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not Report.objects.visible_to(AnonymousUser()).exists()
+    assert https_client().get(f"/frontdoor/reports/{report.pk}/").status_code in {302, 404}
+    inspector.is_active = False
+    assert not Report.objects.visible_to(inspector).exists()
