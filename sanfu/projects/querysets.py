@@ -50,6 +50,3 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             placed = ProjectPlace.objects.filter(places, project=models.OuterRef("pk"))
             condition |= models.Q(models.Exists(placed))
         return self.filter(condition)
-
-    def open(self) -> ProjectQuerySet:
-        return self.filter(state__in=["proposed", "accepted", "in_progress"])

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from sanfu.directory.models import StaffRole
+from sanfu.directory import services as services_directory
+from sanfu.directory.models import StaffRole, User
+from sanfu.lib.errors import PermissionDenied
 from sanfu.projects import services
 from sanfu.projects.models import Project
+from sanfu.projects.policies import deciding_unit, target_unit
 from tests.conftest import Tree, login, make_staff
 from tests.projects.conftest import Crew, accepted, posed
 
@@ -98,3 +101,51 @@ def test_the_list_filters_by_town_and_kind(tree: Tree, crew: Crew):
     assert [p.pk for p in by_town.context["page"]] == [mine.pk]
     by_kind = client.get("/projects/", {"kind": "emergency"})
     assert list(by_kind.context["page"]) == []
+
+
+def test_a_superuser_sees_every_project(tree: Tree, crew: Crew):
+    project = accepted(tree, crew)
+    root = User.objects.create_superuser(username="root", password="x" * 20)
+    assert visible(root) == [project.pk]
+
+
+def test_deciding_needs_an_active_account_at_or_above_the_place(tree: Tree, crew: Crew):
+    town_a_leader = make_staff("a-leader", tree.town_a, StaffRole.LEADER)
+    assert deciding_unit(town_a_leader, tree.village_a) == tree.town_a
+    # A leader of the sibling town is not above village A.
+    town_b_leader = make_staff("b-leader", tree.town_b, StaffRole.LEADER)
+    with pytest.raises(PermissionDenied):
+        deciding_unit(town_b_leader, tree.village_a)
+    town_a_leader.is_active = False
+    with pytest.raises(PermissionDenied):
+        deciding_unit(town_a_leader, tree.village_a)
+
+
+def test_a_town_target_is_counted_by_the_town_or_by_the_projects_workers(tree: Tree, crew: Crew):
+    project = accepted(tree, crew)
+    target = services.target_add(
+        actor=crew.envoy,
+        project_id=project.pk,
+        label="修复管道",
+        measure="处",
+        goal=3,
+        town=tree.town_a,
+    )
+    # Town A's staff count it for their town; the department's envoy (not town A's) counts it
+    # as the project's worker; town B's staff may do neither.
+    assert target_unit(crew.town_staff, target) == tree.town_a
+    assert target_unit(crew.envoy, target) == tree.department
+    with pytest.raises(PermissionDenied):
+        target_unit(crew.outsider, target)
+
+
+def test_the_nearest_deciding_unit_acts_and_a_roleless_account_sees_nothing(tree: Tree, crew: Crew):
+    project = accepted(tree, crew)
+    both = make_staff("both", tree.town_a, StaffRole.LEADER)
+    services_directory.membership_grant(user=both, unit=tree.county, role=StaffRole.LEADER)
+    assert deciding_unit(both, tree.village_a) == tree.town_a
+    untown = services.target_add(
+        actor=crew.envoy, project_id=project.pk, label="宣传到户", measure="户", goal=30
+    )
+    assert target_unit(crew.envoy, untown) == tree.department
+    assert visible(make_staff("nobody")) == []
