@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -236,7 +237,14 @@ def _demand_checked(new: NewDemand) -> tuple[Unit, Unit, Decimal]:
 
 
 def _demand_create(
-    *, actor: User, new: NewDemand, state: str, department: Unit, county: Unit, hours: Decimal
+    *,
+    actor: User,
+    new: NewDemand,
+    state: str,
+    department: Unit,
+    county: Unit,
+    hours: Decimal,
+    **decision: Any,
 ) -> BurdenDemand:
     demand = BurdenDemand.objects.create(
         county=county,
@@ -249,6 +257,7 @@ def _demand_create(
         reason=_text(new.reason, field="reason", label=_("Reason"), limit=TEXT_MAX, required=False),
         state=state,
         proposed_by=actor,
+        **decision,
     )
     if not new.all_villages:
         demand.villages.set(new.villages)
@@ -277,19 +286,18 @@ def demand_register(*, actor: User, new: NewDemand, in_force_from: date) -> Burd
     """The county office lists a demand already in force (building the ledger, the baseline)."""
     department, county, hours = _demand_checked(new)
     require_county_office(actor, county)
-    demand = _demand_create(
+    return _demand_create(
         actor=actor,
         new=new,
         state=DemandState.APPROVED,
         department=department,
         county=county,
         hours=hours,
+        in_force_from=in_force_from,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_reason=_("Listed in the ledger as already in force."),
     )
-    demand.in_force_from = in_force_from
-    demand.decided_by, demand.decided_at = actor, timezone.now()
-    demand.decision_reason = _("Listed in the ledger as already in force.")
-    demand.save(update_fields=["in_force_from", "decided_by", "decided_at", "decision_reason"])
-    return demand
 
 
 def _lock_demand(actor: User, demand_id: int) -> BurdenDemand:

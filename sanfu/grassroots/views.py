@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sanfu.directory.models import Unit, UnitKind, User
 from sanfu.grassroots import figures, selectors, services
-from sanfu.grassroots.exports import XLSX, lists_workbook, qr_svg
+from sanfu.grassroots.exports import XLSX, lists_workbook
 from sanfu.grassroots.forms import (
     AbolishForm,
     AttendanceForm,
@@ -34,6 +34,7 @@ from sanfu.grassroots.forms import (
 from sanfu.grassroots.lists import LIST_KINDS, LIST_UNIT_KINDS, three_lists
 from sanfu.grassroots.models import BurdenDemand, BurdenReport, DemandState, Meeting
 from sanfu.grassroots.policies import is_county_office
+from sanfu.grassroots.printing import printable_html
 from sanfu.lib.errors import ApplicationError, NotFound
 from sanfu.lib.treepath import path_ids, path_segment
 
@@ -192,13 +193,6 @@ def unit_lists_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def public_url(request: HttpRequest | None, unit: Unit, base_url: str = "") -> str:
-    path = reverse("grassroots:public_lists", args=[unit.code])
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return base_url.rstrip("/") + path
-
-
 @login_required
 @require_GET
 def unit_lists_print(request: HttpRequest, code: str, kind: str) -> HttpResponse:
@@ -206,18 +200,8 @@ def unit_lists_print(request: HttpRequest, code: str, kind: str) -> HttpResponse
     unit = _list_unit(_staff(request), code)
     if kind not in LIST_KINDS:
         raise Http404
-    return render_printable(request, unit=unit, kind=kind, url=public_url(request, unit))
-
-
-def render_printable(
-    request: HttpRequest | None, *, unit: Unit, kind: str, url: str
-) -> HttpResponse:
-    three = three_lists(unit=unit, public=True, kinds=[kind])
-    return render(
-        request,
-        "grassroots/print_list.html",
-        {"three": three, "unit_list": three.lists[0], "unit": unit, "qr": qr_svg(url), "url": url},
-    )
+    url = request.build_absolute_uri(reverse("grassroots:public_lists", args=[unit.code]))
+    return HttpResponse(printable_html(unit=unit, url=url, kinds=[kind]))
 
 
 @require_GET
