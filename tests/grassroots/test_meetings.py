@@ -126,7 +126,7 @@ def test_a_future_meeting_cannot_have_problems_solved(
     )
     response = login(people.cadre).post(f"/grassroots/meetings/{future.pk}/", _solved())
     assert response.status_code == 400
-    assert "has not been held" in str(response.context["problem_form"].errors["outcome"])
+    assert "尚未召开" in str(response.context["problem_form"].errors["outcome"])
     assert not Problem.objects.exists()
 
 
