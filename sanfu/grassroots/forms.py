@@ -11,13 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from sanfu.cases.models import Category
 from sanfu.directory.models import Unit
 from sanfu.grassroots.models import BurdenKind, Frequency, MeetingKind, Outcome
-from sanfu.lib.errors import ApplicationError
-
-
-def show_error(form: forms.Form, error: ApplicationError) -> None:
-    """Put a service's refusal on the field it names, or on the whole form."""
-    name = error.field or ""
-    form.add_error(name if name in form.fields else None, error.message)
 
 
 def _queryset(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:

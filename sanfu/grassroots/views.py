@@ -29,13 +29,13 @@ from sanfu.grassroots.forms import (
     DemandForm,
     MeetingForm,
     ProblemForm,
-    show_error,
 )
 from sanfu.grassroots.lists import LIST_KINDS, LIST_UNIT_KINDS, three_lists
 from sanfu.grassroots.models import BurdenDemand, BurdenReport, DemandState, Meeting
 from sanfu.grassroots.policies import is_county_office
 from sanfu.grassroots.printing import printable_html
 from sanfu.lib.errors import ApplicationError, NotFound
+from sanfu.lib.forms import show_on_form
 from sanfu.lib.treepath import path_ids, path_segment
 
 
@@ -68,7 +68,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
         try:
             meeting = services.meeting_schedule(actor=user, **form.cleaned_data)
         except ApplicationError as error:
-            show_error(form, error)
+            show_on_form(form, error)
         else:
             return redirect("grassroots:meeting", meeting.pk)
     listed = (
@@ -106,7 +106,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
         try:
             services.meeting_attendance_record(actor=user, meeting=found, **attendance.cleaned_data)
         except ApplicationError as error:
-            show_error(attendance, error)
+            show_on_form(attendance, error)
         else:
             messages.success(request, _("Attendance recorded."))
             return redirect("grassroots:meeting", found.pk)
@@ -116,7 +116,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 actor=user, meeting=found, new=services.NewProblem(**problem.cleaned_data)
             )
         except ApplicationError as error:
-            show_error(problem, error)
+            show_on_form(problem, error)
         else:
             messages.success(request, _("Problem recorded."))
             return redirect("grassroots:meeting", found.pk)
@@ -300,7 +300,7 @@ def burden(request: HttpRequest) -> HttpResponse:
         try:
             services.demand_propose(actor=user, new=new)
         except ApplicationError as error:
-            show_error(demand_form, error)
+            show_on_form(demand_form, error)
         else:
             messages.success(request, _("Sent to the county office for approval."))
             return redirect("grassroots:burden")
@@ -310,7 +310,7 @@ def burden(request: HttpRequest) -> HttpResponse:
                 actor=user, county=county, year=baseline_form.cleaned_data["year"]
             )
         except ApplicationError as error:
-            show_error(baseline_form, error)
+            show_on_form(baseline_form, error)
         else:
             return redirect("grassroots:burden")
     demands = BurdenDemand.objects.visible_to(user).select_related("department")
@@ -356,7 +356,7 @@ def demand(request: HttpRequest, demand_id: int) -> HttpResponse:
             services.demand_abolish(actor=user, demand_id=found.pk, **abolish.cleaned_data)
             return redirect("grassroots:demand", found.pk)
     except ApplicationError as error:
-        show_error(decide if action == "decide" else abolish, error)
+        show_on_form(decide if action == "decide" else abolish, error)
     return render(
         request,
         "grassroots/demand.html",
@@ -380,7 +380,7 @@ def burden_report(request: HttpRequest) -> HttpResponse:
         try:
             report = services.burden_report(actor=user, **form.cleaned_data)
         except ApplicationError as error:
-            show_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request,
