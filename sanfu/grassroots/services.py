@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanfu.cases.models import Category, Channel, RequesterKind
+from sanfu.cases.models import Case, Category, Channel, RequesterKind
 from sanfu.cases.services.intake import NewCase, Requester, case_create, county_of
 from sanfu.directory.models import VILLAGE_KINDS, Resident, Unit, UnitKind, User
 from sanfu.grassroots.models import (
@@ -167,6 +167,32 @@ def problem_record(*, actor: User, meeting: Meeting, new: NewProblem) -> Problem
         problem.case = case_create(new=_case_for(meeting, new, text, raised_by), actor=actor)
     problem.save()
     return problem
+
+
+@transaction.atomic
+def problem_link_case(*, actor: User, meeting: Meeting, case: Case) -> Problem:
+    """Record a problem of a held meeting that was already taken in as a case (entered at the
+    meeting through the ordinary intake, or imported): the case's own text is the problem."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    village_actor(actor, meeting.village)
+    if meeting.held_on > today():
+        raise ValidationFailed(_("This meeting has not been held yet."), field="case")
+    if case.channel != Channel.VILLAGE_MEETING or not case.location_unit.path.startswith(
+        meeting.village.path
+    ):
+        raise ValidationFailed(
+            _("Only a case raised at a meeting in this village can be linked."), field="case"
+        )
+    if Problem.objects.filter(case=case).exists():
+        raise Conflict(_("This case is already a problem of a meeting."))
+    return Problem.objects.create(
+        meeting=meeting,
+        text=f"{case.title}\n{case.text}"[:TEXT_MAX],
+        outcome=Outcome.CASE,
+        case=case,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
 
 
 def _case_for(meeting: Meeting, new: NewProblem, text: str, raised_by: str) -> NewCase:

@@ -114,7 +114,7 @@ def test_the_excel_export_writes_text_as_text(
     _data(tree, people, catalogue)
     response = login(people.cadre).get(f"/grassroots/lists/{tree.village_a.code}/lists.xlsx")
     book = load_workbook(io.BytesIO(response.content))
-    cells = [c for c in book["问题清单"].iter_rows() for c in c if c.value]
+    cells = [cell for row in book["问题清单"].iter_rows() for cell in row if cell.value]
     formula = [c for c in cells if str(c.value).startswith("=HYPERLINK")]
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert formula
