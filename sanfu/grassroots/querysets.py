@@ -2,7 +2,8 @@
 
 A village's meetings and problems belong to the village: its cadres see them, a town sees its
 subtree, the county everything. A burden demand is seen by the county (its office), the
-department that makes it and the villages it is made of. Everybody else sees nothing.
+department that makes it and the villages it is made of (all of the county's, for a demand of
+every village). Everybody else sees nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
-from sanfu.directory.querysets import AnyUser, scope_filter
+from sanfu.directory.querysets import AnyUser, scope_filter, scope_paths
+from sanfu.lib.treepath import path_ids
 
 if TYPE_CHECKING:
     # Named in the querysets' generic bases as strings, which ruff does not follow.
@@ -30,10 +32,22 @@ class ProblemQuerySet(models.QuerySet["Problem"]):
 
 class BurdenDemandQuerySet(models.QuerySet["BurdenDemand"]):
     def visible_to(self, user: AnyUser) -> BurdenDemandQuerySet:
-        # A village sees the demands made of it; the join may repeat a demand, hence distinct.
-        return scope_filter(
-            self, user, "county__path", "department__path", "villages__path"
-        ).distinct()
+        paths = scope_paths(user)
+        if paths is None:
+            return self
+        if not paths:
+            return self.none()
+        condition = models.Q()
+        above: set[int] = set()
+        for path in paths:
+            condition |= models.Q(county__path__descendant=path)
+            condition |= models.Q(department__path__descendant=path)
+            condition |= models.Q(villages__path__descendant=path)
+            above.update(path_ids(path))
+        # A demand of every village is made of the villages in this user's area too.
+        condition |= models.Q(all_villages=True, county_id__in=above)
+        # The join on villages may repeat a demand, hence distinct.
+        return self.filter(condition).distinct()
 
     def in_force_on(self, day: object) -> BurdenDemandQuerySet:
         """Approved demands that applied on `day` (a date)."""

@@ -8,12 +8,14 @@ import datetime as dt
 import pytest
 
 from sanfu.cases.models import Case, RequesterKind
+from sanfu.directory import services as directory
+from sanfu.directory.models import StaffRole, UnitKind
 from sanfu.grassroots import services
 from sanfu.grassroots.figures import burden_figures
 from sanfu.grassroots.models import BurdenDemand, BurdenKind, DemandState, Frequency
 from sanfu.lib.errors import PermissionDenied
 from tests.cases.conftest import People
-from tests.conftest import Tree, login
+from tests.conftest import Tree, login, make_staff
 from tests.grassroots.conftest import TODAY, Office
 
 
@@ -192,3 +194,13 @@ def test_the_outsider_cannot_report_for_another_towns_village(tree: Tree, people
     )
     assert response.status_code == 400
     assert not Case.objects.exists()
+
+
+def test_a_demand_of_every_village_is_seen_by_each_village(
+    tree: Tree, people: People, office: Office
+) -> None:
+    demand = _register(tree, office, "安全生产月报")
+    assert login(people.cadre).get(f"/grassroots/burden/{demand.pk}/").status_code == 200
+    other = directory.unit_create(kind=UnitKind.COUNTY, name="别县", code="BX", parent=None)
+    stranger = make_staff("stranger", other, StaffRole.LEADER)
+    assert login(stranger).get(f"/grassroots/burden/{demand.pk}/").status_code == 404
