@@ -17,14 +17,14 @@ Burdens on villages, per county and kind, from the approved demands in force on 
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractMonth
 
 from sanfu.directory.models import VILLAGE_KINDS, Unit
 from sanfu.grassroots.models import (
@@ -64,17 +64,23 @@ class MeetingFiguresRow:
     figures: MeetingFigures
 
 
-def _per_village(scope: Unit, start: date, end: date, today: date) -> dict[int, MeetingFigures]:
+def _grouped(
+    scope: Unit, start: date, end: date, today: date, *, by_month: bool
+) -> dict[int, MeetingFigures]:
+    """Figures per village (or per month of the meeting's date): two grouped queries."""
     last = min(end, today)
     meetings = Meeting.objects.filter(
         village__path__descendant=scope.path, held_on__gte=start, held_on__lte=last
     )
+    meeting_key = ExtractMonth("held_on") if by_month else F("village_id")
+    problem_key = ExtractMonth("meeting__held_on") if by_month else F("meeting__village_id")
     result: dict[int, MeetingFigures] = defaultdict(MeetingFigures)
-    for row in meetings.values("village_id").annotate(n=Count("pk")):
-        result[row["village_id"]].meetings = row["n"]
+    for row in meetings.annotate(key=meeting_key).values("key").annotate(n=Count("pk")):
+        result[row["key"]].meetings = row["n"]
     problems = (
         Problem.objects.filter(meeting__in=meetings)
-        .values("meeting__village_id")
+        .annotate(key=problem_key)
+        .values("key")
         .annotate(
             n=Count("pk"),
             spot=Count("pk", filter=Q(outcome=Outcome.ON_THE_SPOT)),
@@ -87,10 +93,14 @@ def _per_village(scope: Unit, start: date, end: date, today: date) -> dict[int, 
         )
     )
     for row in problems:
-        figures = result[row["meeting__village_id"]]
+        figures = result[row["key"]]
         figures.problems, figures.on_the_spot = row["n"], row["spot"]
         figures.cases, figures.answered = row["cases"], row["answered"]
     return result
+
+
+def _per_village(scope: Unit, start: date, end: date, today: date) -> dict[int, MeetingFigures]:
+    return _grouped(scope, start, end, today, by_month=False)
 
 
 def meeting_figures(*, scope: Unit, start: date, end: date, today: date) -> MeetingFigures:
@@ -124,12 +134,8 @@ def meeting_figures_by(
 def meeting_figures_by_month(
     *, scope: Unit, year: int, today: date
 ) -> list[tuple[int, MeetingFigures]]:
-    rows = []
-    for month in range(1, 13):
-        last = date(year, month, calendar.monthrange(year, month)[1])
-        start = date(year, month, 1)
-        rows.append((month, meeting_figures(scope=scope, start=start, end=last, today=today)))
-    return rows
+    months = _grouped(scope, date(year, 1, 1), date(year, 12, 31), today, by_month=True)
+    return [(month, months.get(month, MeetingFigures())) for month in range(1, 13)]
 
 
 # --- burdens -----------------------------------------------------------------------------------

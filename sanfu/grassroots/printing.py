@@ -50,6 +50,7 @@ class PdfPrinter:
         self.executable_path = executable_path
         self._playwright: Any = None
         self._browser: Any = None
+        self._page: Any = None
 
     def __enter__(self) -> PdfPrinter:
         try:
@@ -63,6 +64,8 @@ class PdfPrinter:
         self._browser = self._playwright.chromium.launch(
             executable_path=self.executable_path, headless=True, args=CHROMIUM_ARGS
         )
+        # One page for every document: opening a page costs more than replacing its content.
+        self._page = self._browser.new_page()
         return self
 
     def __exit__(
@@ -77,14 +80,10 @@ class PdfPrinter:
             self._playwright.stop()
 
     def pdf(self, html: str) -> bytes:
-        page = self._browser.new_page()
-        try:
-            # Everything is inline (styles, the QR code's SVG): nothing to load from anywhere.
-            page.set_content(html, wait_until="load")
-            data: bytes = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
-            return data
-        finally:
-            page.close()
+        # Everything is inline (styles, the QR code's SVG): nothing to load from anywhere.
+        self._page.set_content(html, wait_until="load")
+        data: bytes = self._page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+        return data
 
 
 @contextmanager
