@@ -86,6 +86,12 @@ def test_the_grassroots_story(
     assert fits_the_phone(phone), overflowing(phone)
     shot(phone, "meeting")
 
+    # The minutes print on one A4 page.
+    first_meeting = Problem.objects.get(text="河道有垃圾").meeting_id
+    phone.goto(f"/grassroots/meetings/{first_meeting}/minutes/")
+    minutes = phone.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", minutes)) == 1
+
     # One case is answered before the next meeting.
     road = Problem.objects.get(text="上坪村到镇上的路坑洼严重").case
     assert road is not None
