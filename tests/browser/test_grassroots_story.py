@@ -83,6 +83,8 @@ def test_the_grassroots_story(
     for text in ["上坪村到镇上的路坑洼严重", "河道有垃圾", "村里缺一个公交站"]:
         _problem(phone, text)
     expect(phone.get_by_test_id("problems").locator("tbody tr")).to_have_count(5)
+    # The style sheet may still be loading on a busy machine when the rows are there.
+    phone.wait_for_load_state("load")
     assert fits_the_phone(phone), overflowing(phone)
     shot(phone, "meeting")
 
