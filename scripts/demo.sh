@@ -47,6 +47,8 @@ fi
 if [ ! -f "$SANFU_DATA_DIR/cases-indexed" ]; then
   "$sanfu" routing index > /dev/null && touch "$SANFU_DATA_DIR/cases-indexed"
 fi
+# A year of village meetings and the burden ledger, once (the lists are generated from them).
+"$sanfu" seed grassroots > /dev/null
 # No `sanfu routing replay` here: the seeded history's categories are drawn independently of
 # its texts, so the accuracy page would measure the model against chance (8% "right"), not
 # against decisions. It stays empty until real cases are routed, or history with real

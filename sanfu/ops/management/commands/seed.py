@@ -20,10 +20,11 @@ from sanfu.ops.demo.assistance import assistance_demo_create
 from sanfu.ops.demo.county import DemoSummary, demo_county_create
 from sanfu.ops.demo.enterprise import enterprise_demo_create
 from sanfu.ops.demo.frontdoor import frontdoor_demo_create
+from sanfu.ops.demo.grassroots import grassroots_demo_create
 from sanfu.ops.demo.projects import projects_demo_create
 from sanfu.ops.synthetic import Progress, seed_cases
 
-SEEDS = ["demo", "cases", "assistance", "frontdoor", "enterprise", "projects"]
+SEEDS = ["demo", "cases", "assistance", "frontdoor", "enterprise", "projects", "grassroots"]
 
 
 class Command(BaseCommand):
@@ -86,6 +87,9 @@ class Command(BaseCommand):
             return
         if options["what"] == "projects":
             self._projects()
+            return
+        if options["what"] == "grassroots":
+            self._grassroots()
             return
         password: str | None = options["password"]
         if password is not None and not password.strip():
@@ -169,6 +173,16 @@ class Command(BaseCommand):
 
         try:
             summary = enterprise_demo_create(say=say)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
+
+    def _grassroots(self) -> None:
+        def say(message: str) -> None:
+            self.stderr.write(f"seed grassroots: {message}", style_func=_plain)
+
+        try:
+            summary = grassroots_demo_create(say=say)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))

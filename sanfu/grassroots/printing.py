@@ -1,0 +1,92 @@
+"""The printable lists (公示栏) as HTML and as PDF, for the page and for the batch command.
+
+PDF comes from a headless Chromium through Playwright, which is a development dependency: a
+machine installed with the main dependencies only writes Excel, and asking it for a PDF says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from sanfu.directory.models import Unit
+from sanfu.grassroots.exports import qr_svg
+from sanfu.grassroots.lists import LIST_KINDS, three_lists
+from sanfu.lib.errors import ApplicationError
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def public_list_url(unit: Unit, base_url: str) -> str:
+    return base_url.rstrip("/") + reverse("grassroots:public_lists", args=[unit.code])
+
+
+def printable_html(*, unit: Unit, url: str, kinds: Iterable[str] = LIST_KINDS) -> str:
+    """The notice-board version: public content only, one A4 page group per list."""
+    three = three_lists(unit=unit, public=True, kinds=kinds)
+    return render_to_string(
+        "grassroots/print_list.html", {"three": three, "unit": unit, "qr": qr_svg(url), "url": url}
+    )
+
+
+class PdfPrinter:
+    """One Chromium for many PDFs (the county prints hundreds at once)."""
+
+    def __init__(self, executable_path: str = CHROMIUM) -> None:
+        self.executable_path = executable_path
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._page: Any = None
+
+    def __enter__(self) -> PdfPrinter:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            raise ApplicationError(
+                _("PDF needs Playwright (a development dependency): install it, or use xlsx."),
+                field="format",
+            ) from None
+        self._playwright = sync_playwright().start()
+        self._browser = self._playwright.chromium.launch(
+            executable_path=self.executable_path, headless=True, args=CHROMIUM_ARGS
+        )
+        # One page for every document: opening a page costs more than replacing its content.
+        self._page = self._browser.new_page()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+
+    def pdf(self, html: str) -> bytes:
+        # Everything is inline (styles, the QR code's SVG): nothing to load from anywhere.
+        self._page.set_content(html, wait_until="load")
+        data: bytes = self._page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+        return data
+
+
+@contextmanager
+def pdf_printer() -> Iterator[PdfPrinter]:
+    with PdfPrinter() as printer:
+        yield printer

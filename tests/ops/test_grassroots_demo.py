@@ -1,0 +1,32 @@
+"""`sanfu seed grassroots` on the demo county, and the grassroots benchmark on it (slow: the
+demo county and a year of meetings take a few minutes)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+
+def test_the_demo_holds_a_year_of_meetings_and_a_reduced_ledger() -> None:
+    call_command("seed", "demo", "--password", "demo-pass-1", stdout=io.StringIO())
+    call_command("catalogue", "load", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed", "grassroots", stdout=out, stderr=io.StringIO())
+    summary = json.loads(out.getvalue())
+    assert summary["meetings"] == 102
+    assert 800 <= summary["problems"] <= 1100
+    assert summary["solved_on_the_spot"] + summary["cases"] == summary["problems"]
+    again = io.StringIO()
+    call_command("seed", "grassroots", stdout=again, stderr=io.StringIO())
+    assert json.loads(again.getvalue())["created"] is False
+
+    bench = io.StringIO()
+    call_command("grassroots", "bench", "--villages", "5", stdout=bench, stderr=io.StringIO())
+    figures = json.loads(bench.getvalue())
+    assert figures["lists_page_ms"]["median"] < 200
+    assert figures["meeting_figures_12_months_ms"]["median"] < 300
