@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sanfu.insight",
     "sanfu.frontdoor",
     "sanfu.enterprise",
+    "sanfu.outreach",
     "sanfu.api",
     "sanfu.portal",
     "sanfu.workbench",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("assistance/", include("sanfu.assistance.urls")),
     path("enterprise/", include("sanfu.enterprise.urls")),
     path("projects/", include("sanfu.projects.urls")),
+    path("outreach/", include("sanfu.outreach.urls")),
     path("api/", include("sanfu.api.urls")),
     path("open311/v2/", include("sanfu.api.open311.urls")),
     path("", include("sanfu.frontdoor.urls")),

@@ -1,0 +1,134 @@
+"""The outreach forms: parse what the phone sends into the services' inputs."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sanfu.outreach.models import ChecklistVersion
+from sanfu.outreach.services import NewProblem, NewVisit, Photo
+
+PROBLEM_SLOTS = 3
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class VisitForm(forms.Form):
+    client_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    visited_at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+    where = forms.CharField(label=_("Where"), max_length=200, required=False)
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    companions = forms.CharField(label=_("Who went"), max_length=200, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, checklist: ChecklistVersion | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.checklist = checklist
+        if not self.is_bound:
+            self.initial.setdefault("client_key", uuid.uuid4().hex)
+            self.initial.setdefault(
+                "visited_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
+        for question in checklist.questions if checklist else ():
+            self.fields[f"answer_{question['key']}"] = forms.CharField(
+                label=question["text"],
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs={"class": "answer"}),
+            )
+        for slot in range(1, PROBLEM_SLOTS + 1):
+            self.fields[f"problem_{slot}"] = forms.CharField(
+                label=_("Problem found"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"problem_{slot}_spot"] = forms.BooleanField(
+                label=_("Solved on the spot"), required=False
+            )
+            self.fields[f"problem_{slot}_solution"] = forms.CharField(
+                label=_("How it was solved"), required=False, max_length=2000
+            )
+
+    def answer_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("answer_")]
+
+    def problem_slots(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (
+                self[f"problem_{slot}"],
+                self[f"problem_{slot}_spot"],
+                self[f"problem_{slot}_solution"],
+            )
+            for slot in range(1, PROBLEM_SLOTS + 1)
+        ]
+
+    def new_visit(self, *, link_id: int, photos: Sequence[UploadedFile]) -> NewVisit:
+        data = self.cleaned_data
+        answers = {
+            name.removeprefix("answer_"): value
+            for name, value in data.items()
+            if name.startswith("answer_")
+        }
+        problems = [
+            NewProblem(
+                text=data[f"problem_{slot}"],
+                solved_on_the_spot=data[f"problem_{slot}_spot"],
+                solution=data[f"problem_{slot}_solution"],
+            )
+            for slot in range(1, PROBLEM_SLOTS + 1)
+            if data[f"problem_{slot}"].strip()
+        ]
+        return NewVisit(
+            link_id=link_id,
+            client_key=data["client_key"],
+            visited_at=data["visited_at"],
+            where=data["where"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            companions=data["companions"],
+            answers=answers,
+            notes=data["notes"],
+            photos=[Photo(name=upload.name or "photo", content=upload.read()) for upload in photos],
+            problems=problems,
+        )
+
+
+class WindowForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"placeholder": "2026-11", "size": 9}),
+    )
+
+
+class RosterForm(forms.Form):
+    file = forms.FileField(label=_("Roster file (.xlsx or .csv)"))

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from sanfu.outreach import views
+
+app_name = "outreach"
+urlpatterns = [
+    path("", views.my_links, name="my_links"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("links/<int:link_id>/visit/", views.record, name="record"),
+    path("visits/<int:visit_id>/", views.visit_page, name="visit"),
+    path("visits/<int:visit_id>/photos/<int:photo_id>/", views.photo, name="photo"),
+    path("compliance/", views.compliance, name="compliance"),
+    path("roster/", views.roster, name="roster"),
+    path("roster.xlsx", views.roster_xlsx, name="roster_xlsx"),
+]
