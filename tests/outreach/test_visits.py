@@ -61,7 +61,8 @@ def test_a_cadre_records_an_enterprise_visit_with_the_checklist(outreach: Outrea
     visit = Visit.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/outreach/visits/{visit.pk}/"
-    assert visit.checklist is not None and visit.checklist.template.kind == "enterprise"
+    assert visit.checklist is not None
+    assert visit.checklist.template.kind == "enterprise"
     assert visit.answers == {"production": "开工率九成", "orders": "订单排到明年三月"}
     assert visit.photos.get().content_type == "image/png"
     assert not visit.outside_term
@@ -74,7 +75,8 @@ def test_a_cadre_records_an_enterprise_visit_with_the_checklist(outreach: Outrea
     assert case.enterprise == outreach.enterprise
     assert case.state == CaseState.NEW
     shown = client.get(f"/outreach/visits/{visit.pk}/").content.decode()
-    assert case.number in shown and "当场讲解了申报流程" in shown
+    assert case.number in shown
+    assert "当场讲解了申报流程" in shown
 
 
 def test_a_problem_on_a_patrol_becomes_a_patrol_case(outreach: Outreach, people: People):
@@ -124,7 +126,8 @@ def test_a_problem_solved_on_the_spot_needs_its_solution(outreach: Outreach, peo
         _url(outreach.enterprise_link), _form(problem_1="路灯坏了", problem_1_spot="on")
     )
     assert response.status_code == 400
-    assert not Visit.objects.exists() and not Case.objects.exists()
+    assert not Visit.objects.exists()
+    assert not Case.objects.exists()
 
 
 def test_a_visit_in_the_future_is_refused(outreach: Outreach, people: People):
@@ -183,7 +186,8 @@ def test_pages_refuse_anonymous_visitors(outreach: Outreach):
     from tests.conftest import https_client
 
     response = https_client().get(_url(outreach.enterprise_link))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 _ = io
