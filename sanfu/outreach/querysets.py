@@ -45,6 +45,8 @@ class LinkQuerySet(models.QuerySet["Link"]):
         """The links this staff member keeps: their own, and their units' links."""
         from sanfu.directory.models import Membership
 
+        if user.pk is None:
+            return self.none()
         units = Membership.objects.filter(user_id=user.pk).values("unit_id")
         return self.filter(models.Q(person_id=user.pk) | models.Q(person_unit__in=units))
 

@@ -52,7 +52,7 @@ REQUIRED = ("target_kind", "target", "role", "starts_on", "count", "period")
 # The header each column is written under in exports and named by in the report.
 HEADERS = {key: names[0] for key, names in COLUMNS.items()}
 
-KINDS = {
+KINDS: dict[str, str] = {
     "企业": "enterprise",
     "enterprise": "enterprise",
     "村社": "unit",
@@ -66,7 +66,7 @@ KINDS = {
     "户": "household",
     "household": "household",
 }
-ROLES = {
+ROLES: dict[str, str] = {
     "包联": LinkRole.LINKAGE,
     "结对": LinkRole.LINKAGE,
     "首席服务官": LinkRole.CHIEF_SERVICE,
@@ -74,7 +74,7 @@ ROLES = {
     "领衔": LinkRole.LEADS,
     **{role.value: role for role in LinkRole},
 }
-PERIODS = {
+PERIODS: dict[str, str] = {
     "每日": Period.DAILY,
     "日": Period.DAILY,
     "每周": Period.WEEKLY,
@@ -368,10 +368,18 @@ def _target_value(link: Link) -> str:
     return link.target_unit.code if link.target_unit else ""
 
 
+ROLE_LABELS: dict[str, str] = {
+    LinkRole.LINKAGE: "包联",
+    LinkRole.CHIEF_SERVICE: "首席服务官",
+    LinkRole.STATIONED: "蹲点",
+    LinkRole.LEADS: "领衔",
+}
+
+
 def _role_label(role: str) -> str:
-    return {value: key for key, value in ROLES.items() if not key.isascii()}.get(role, role)
+    return ROLE_LABELS.get(role, role)
 
 
 def _period_label(period: str) -> str:
-    labels = {Period.DAILY: "每日", Period.WEEKLY: "每周", Period.MONTHLY: "每月"}
+    labels: dict[str, str] = {Period.DAILY: "每日", Period.WEEKLY: "每周", Period.MONTHLY: "每月"}
     return labels.get(period, "每季")

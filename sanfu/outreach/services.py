@@ -179,7 +179,7 @@ def link_create(*, actor: User | None, new: NewLink) -> Link:
         cadence_period=new.cadence_period,
         note=new.note.strip(),
         created_by=actor,
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 

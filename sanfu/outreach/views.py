@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -132,7 +133,7 @@ def visit_page(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo(request: HttpRequest, visit_id: int, photo_id: int) -> HttpResponse:
+def photo(request: HttpRequest, visit_id: int, photo_id: int) -> HttpResponseBase:
     from sanfu.lib.files import file_response
 
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,7 @@ def test_a_row_with_an_end_date_ends_the_link(tree: Tree, people: People, enterp
     ending = f"{HEADER}\ngrid,,网格,YX0100101,包联,2026-11-01,2026-11-30,1,每日,\n".encode()
     report = roster_import(actor=people.town_leader, file_name="end.csv", data=ending)
     assert report.ended == 1
-    assert Link.objects.get(person=people.grid_worker).ends_on.isoformat() == "2026-11-30"
+    assert Link.objects.get(person=people.grid_worker).ends_on == date(2026, 11, 30)
 
 
 def test_a_file_without_the_columns_is_refused(tree: Tree):
