@@ -97,3 +97,36 @@ def test_a_link_is_ended_once(outreach: Outreach, people: People):
     with pytest.raises(Conflict):
         link_end(actor=people.town_leader, link_id=outreach.grid_link.pk, ends_on=date(2026, 12, 3))
     assert Link.objects.filter(pk=outreach.grid_link.pk).exists()
+
+
+def test_an_administrator_edits_a_checklist_as_a_new_version(tree: Tree):
+    from sanfu.outreach.models import ChecklistTemplate
+    from tests.conftest import login
+
+    admin = make_staff("admin", tree.county, StaffRole.ADMINISTRATOR)
+    admin.is_staff = admin.is_superuser = True
+    admin.save(update_fields=["is_staff", "is_superuser"])
+    template = ChecklistTemplate.objects.get(kind="grid")
+    url = f"/admin/outreach/checklisttemplate/{template.pk}/change/"
+    client = login(admin)
+    assert "hazards: 安全隐患" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "code": template.code,
+            "name": template.name,
+            "kind": "grid",
+            "questions": "hazards: 安全隐患\nfire: 消防通道",
+            "versions-TOTAL_FORMS": "1",
+            "versions-INITIAL_FORMS": "1",
+            "versions-MIN_NUM_FORMS": "0",
+            "versions-MAX_NUM_FORMS": "1000",
+            "versions-0-id": str(template.versions.get().pk),
+            "versions-0-template": str(template.pk),
+        },
+    )
+    assert response.status_code == 302
+    latest = template.versions.order_by("-number").first()
+    assert latest is not None
+    assert (latest.number, latest.questions[1]["key"]) == (2, "fire")
+    assert template.versions.get(number=1).questions[0]["key"] == "hazards"
