@@ -25,7 +25,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from sanfu.outreach.models import Link, Visit
+from sanfu.outreach.models import Link, Period, Visit
 from sanfu.outreach.periods import Span, period_of, periods_starting_in
 
 
@@ -45,39 +45,33 @@ class PeriodRow:
 
 @dataclass
 class LinkCompliance:
+    """One link's periods in a window, and their sums (computed once, read many times)."""
+
     link: Link
     periods: list[PeriodRow] = field(default_factory=list)
-
-    @property
-    def due(self) -> int:
-        return sum(row.due for row in self.periods)
-
-    @property
-    def done(self) -> int:
-        return sum(row.done for row in self.periods)
-
-    @property
-    def overdue(self) -> int:
-        """Visits missing from periods that have passed."""
-        return sum(row.due - row.done for row in self.periods if row.state == State.OVERDUE)
+    due: int = 0
+    done: int = 0
+    # Visits missing from periods that have passed.
+    overdue: int = 0
+    # Every visit dated in the window, outside-term ones included (they happened).
+    visits: int = 0
 
     @property
     def is_overdue(self) -> bool:
         return self.overdue > 0
+
+    def add(self, row: PeriodRow) -> None:
+        self.periods.append(row)
+        self.due += row.due
+        self.done += row.done
+        if row.state == State.OVERDUE:
+            self.overdue += row.due - row.done
 
 
 def covers(link: Link, span: Span) -> bool:
     if link.starts_on > span.first:
         return False
     return link.ends_on is None or link.ends_on >= span.last
-
-
-def due_periods(link: Link, window: Span, today: date) -> list[Span]:
-    return [
-        span
-        for span in periods_starting_in(link.cadence_period, window)
-        if span.first <= today and covers(link, span)
-    ]
 
 
 def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
@@ -87,25 +81,35 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def visits_per_day(link_ids: Iterable[int], first: date, last: date) -> dict[int, dict[date, int]]:
-    """Counted visits of these links per local day, from the database's own grouping."""
+@dataclass
+class VisitCounts:
+    """One link's visits per local day: those that count, and all of them."""
+
+    counted: dict[date, int] = field(default_factory=dict)
+    recorded: dict[date, int] = field(default_factory=dict)
+
+
+def visits_per_day(link_ids: Iterable[int], first: date, last: date) -> dict[int, VisitCounts]:
+    """The links' visits per local day, grouped by the database."""
     start, end = day_bounds(first, last)
     rows = (
-        Visit.objects.filter(
-            link_id__in=list(link_ids),
-            outside_term=False,
-            visited_at__gte=start,
-            visited_at__lte=end,
-        )
+        Visit.objects.filter(link_id__in=list(link_ids), visited_at__gte=start, visited_at__lte=end)
         .annotate(day=TruncDate("visited_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
-        .values("link_id", "day")
+        .values_list("link_id", "day", "outside_term")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts: dict[int, dict[date, int]] = defaultdict(dict)
-    for row in rows:
-        counts[row["link_id"]][row["day"]] = row["n"]
+    counts: dict[int, VisitCounts] = defaultdict(VisitCounts)
+    for link_id, day, outside, number in rows:
+        found = counts[link_id]
+        found.recorded[day] = found.recorded.get(day, 0) + number
+        if not outside:
+            found.counted[day] = found.counted.get(day, 0) + number
     return counts
+
+
+def _periods_in(period: str, window: Span, today: date) -> list[Span]:
+    return [span for span in periods_starting_in(period, window) if span.first <= today]
 
 
 def compliance_for(
@@ -116,27 +120,36 @@ def compliance_for(
     chosen = list(links)
     # A period that starts in the window may end after it (a week over a month's end).
     last = period_of("quarterly", window.last).last
-    counts: dict[int, dict[date, int]] = {}
+    counts: dict[int, VisitCounts] = {}
     for chunk in range(0, len(chosen), 2000):
         part = chosen[chunk : chunk + 2000]
         counts.update(visits_per_day((link.pk for link in part), window.first, last))
+    spans = {period: _periods_in(period, window, today) for period in Period.values}
     result: list[LinkCompliance] = []
+    empty = VisitCounts()
     for link in chosen:
-        days = counts.get(link.pk, {})
-        row = LinkCompliance(link=link)
-        for span in due_periods(link, window, today):
-            if span.first == span.last:
-                visits = days.get(span.first, 0)
-            else:
-                visits = sum(n for day, n in days.items() if day in span)
-            done = min(visits, link.cadence_count)
+        found = counts.get(link.pk, empty)
+        # Visits per period, keyed by the period's first day.
+        per_period: dict[date, int] = defaultdict(int)
+        for day, number in found.counted.items():
+            per_period[period_of(link.cadence_period, day).first] += number
+        row = LinkCompliance(
+            link=link,
+            visits=sum(
+                n for day, n in found.recorded.items() if window.first <= day <= window.last
+            ),
+        )
+        for span in spans[link.cadence_period]:
+            if not covers(link, span):
+                continue
+            done = min(per_period.get(span.first, 0), link.cadence_count)
             if done >= link.cadence_count:
                 state = State.DONE
             elif span.last < today:
                 state = State.OVERDUE
             else:
                 state = State.OPEN
-            row.periods.append(PeriodRow(span, link.cadence_count, done, state))
+            row.add(PeriodRow(span, link.cadence_count, done, state))
         result.append(row)
     return result
 

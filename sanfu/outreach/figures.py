@@ -100,25 +100,6 @@ def _visit_parts(links: list[Link], window: Span) -> dict[int, dict[str, int]]:
     return parts
 
 
-def _visit_counts(links: list[Link], window: Span) -> dict[int, int]:
-    from sanfu.outreach.models import Visit
-
-    start, end = day_bounds(window.first, window.last)
-    ids = [link.pk for link in links]
-    counts: dict[int, int] = {}
-    for chunk in range(0, len(ids), 2000):
-        rows = (
-            Visit.objects.filter(
-                link_id__in=ids[chunk : chunk + 2000], visited_at__gte=start, visited_at__lte=end
-            )
-            .values("link_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        counts.update({row["link_id"]: row["n"] for row in rows})
-    return counts
-
-
 def figures_by(
     rows: Iterable[LinkCompliance], window: Span, key: Callable[[Link], str]
 ) -> dict[str, Figures]:
@@ -126,7 +107,6 @@ def figures_by(
     chosen = list(rows)
     links = [row.link for row in chosen]
     problems = _visit_parts(links, window)
-    visits = _visit_counts(links, window)
     groups: dict[str, Figures] = {}
     for row in chosen:
         figures = groups.setdefault(key(row.link), Figures())
@@ -134,7 +114,7 @@ def figures_by(
         figures.visits_due += row.due
         figures.visits_done += row.done
         figures.overdue_links += 1 if row.is_overdue else 0
-        figures.visits += visits.get(row.link.pk, 0)
+        figures.visits += row.visits
         part = problems.get(row.link.pk)
         if part:
             figures.problems_found += part["found"]

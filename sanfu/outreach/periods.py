@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -30,8 +31,10 @@ def _month_end(year: int, month: int) -> date:
     return following - timedelta(days=1)
 
 
+@lru_cache(maxsize=65536)
 def period_of(period: str, day: date) -> Span:
-    """The cadence period of kind `period` that holds `day`."""
+    """The cadence period of kind `period` that holds `day` (remembered: compliance asks for
+    the same few hundred days over and over)."""
     if period == "daily":
         return Span(day, day)
     if period == "weekly":

@@ -47,7 +47,8 @@ def outreach_sweep(*, today: date | None = None) -> dict[str, int]:
         first = min(span.first for _link, span in part)
         counts = visits_per_day((link.pk for link, _span in part), first, today)
         for link, span in part:
-            done = sum(n for day, n in counts.get(link.pk, {}).items() if day in span)
+            found = counts.get(link.pk)
+            done = sum(n for day, n in found.counted.items() if day in span) if found else 0
             if done >= link.cadence_count:
                 continue
             if _remind(link, span.first, span.last, done):
