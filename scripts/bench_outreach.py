@@ -50,8 +50,8 @@ def main() -> None:
     from django.test import RequestFactory
     from django.utils import timezone
 
-    from sanfu.directory.demo import demo_county_create
     from sanfu.directory.models import User
+    from sanfu.ops.demo.county import demo_county_create
     from sanfu.ops.demo.outreach import outreach_demo_create
     from sanfu.outreach import views
     from sanfu.outreach.sweep import outreach_sweep

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sanfu.directory.models import Membership, Unit, User
 from sanfu.directory.selectors import unit_get_for_user
 from sanfu.lib.errors import ApplicationError, NotFound
+from sanfu.lib.forms import show_on_form
 from sanfu.lib.treepath import outermost_paths
 from sanfu.outreach import selectors
 from sanfu.outreach.compliance import LinkCompliance, compliance_for
@@ -38,11 +38,6 @@ def _staff(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - login_required has run; narrows for mypy
     return user
-
-
-def _show_on_form(form: forms.Form, error: ApplicationError) -> None:
-    name = error.field or ""
-    form.add_error(name if name in form.fields else None, error.message)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -95,7 +90,7 @@ def record(request: HttpRequest, link_id: int) -> HttpResponse:
                     return JsonResponse(
                         {"error": {"field": error.field, "message": error.message}}, status=status
                     )
-                _show_on_form(form, error)
+                show_on_form(form, error)
             else:
                 url = reverse("outreach:visit", args=[visit.pk])
                 if _wants_json(request):
@@ -185,7 +180,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     try:
         window = _window(form)
     except ApplicationError as error:
-        _show_on_form(form, error)
+        show_on_form(form, error)
         window = period_of("monthly", timezone.localdate())
     rows = selectors.compliance_for_unit(user=user, unit=unit, window=window) if unit else []
     if request.GET.get("format") == "xlsx":
@@ -245,7 +240,7 @@ def roster(request: HttpRequest) -> HttpResponse:
             try:
                 report = roster_import(actor=user, file_name=upload.name, data=upload.read())
             except ApplicationError as error:
-                _show_on_form(form, error)
+                show_on_form(form, error)
     status = 400 if form.errors else 200
     return render(request, "outreach/roster.html", {"form": form, "report": report}, status=status)
 

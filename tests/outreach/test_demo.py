@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from sanfu.directory.demo import demo_county_create
+from sanfu.ops.demo.county import demo_county_create
 from sanfu.ops.demo.outreach import outreach_demo_create
 from sanfu.outreach.compliance import compliance_for
 from sanfu.outreach.models import Link, LinkRole

@@ -132,7 +132,7 @@ def _link(
         starts_on=start,
         cadence_count=1,
         cadence_period=period,
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 
@@ -219,6 +219,8 @@ def _visits(
     problems: list[tuple[int, str]] = []
     written = 0
     for link in links:
+        visitor = link.person_id
+        assert visitor is not None  # noqa: S101 - every demo link has a person
         kind = (
             "enterprise"
             if link.enterprise_id
@@ -237,7 +239,7 @@ def _visits(
             visit = Visit(
                 client_key=f"demo-{link.pk}-{number}",
                 link=link,
-                visitor_id=link.person_id,
+                visitor_id=visitor,
                 place_id=link.place_id,
                 visited_at=at,
                 checklist=checklist,
