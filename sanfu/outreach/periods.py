@@ -76,9 +76,11 @@ def parse_window(text: str) -> Span:
         if match is None:
             continue
         numbers = [int(part) for part in match.groups()]
+        if not 2000 <= numbers[0] <= 2100:
+            break
         try:
             return _window(kind, numbers)
-        except ValueError:
+        except (ValueError, OverflowError):
             break
     raise ValidationFailed(
         _("“%(value)s” is not a period: write 2026-11, 2026-Q4, 2026-W48, 2026-11-30 or 2026.")
