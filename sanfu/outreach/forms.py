@@ -8,9 +8,11 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sanfu.directory.models import Unit
 from sanfu.outreach.models import ChecklistVersion
 from sanfu.outreach.services import NewProblem, NewVisit, Photo
 
@@ -132,3 +134,20 @@ class WindowForm(forms.Form):
 
 class RosterForm(forms.Form):
     file = forms.FileField(label=_("Roster file (.xlsx or .csv)"))
+
+
+class PlanItemForm(forms.Form):
+    need = forms.CharField(
+        label=_("What the enterprise needs"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    owner = forms.ModelChoiceField(label=_("Who owes it"), queryset=Unit.objects.none())
+    due_on = forms.DateField(label=_("By when"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_case = forms.BooleanField(label=_("Also a case in the loop"), required=False)
+
+    def __init__(self, *args: Any, owners: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - for mypy
+        field.queryset = owners

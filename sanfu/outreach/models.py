@@ -409,3 +409,71 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link_id} {self.period_start}"
+
+
+class PlanItemState(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class PlanItem(models.Model):
+    """一企一策: one thing an enterprise needs, who owes it, by when; kept by its chief service
+    officer. Optionally a case in the loop, optionally arising from a visit."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="outreach_plan",
+    )
+    need = models.CharField(_("what the enterprise needs"), max_length=500)
+    owner = models.ForeignKey(
+        Unit, verbose_name=_("who owes it"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("by when"))
+    state = models.CharField(
+        _("state"), max_length=8, choices=PlanItemState.choices, default=PlanItemState.OPEN
+    )
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name=_("visit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_items",
+    )
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_plan_item",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["state", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=PlanItemState.values),
+                name="outreach_plan_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state=PlanItemState.OPEN, done_at__isnull=True)
+                | models.Q(state=PlanItemState.DONE, done_at__isnull=False),
+                name="outreach_plan_done_when_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.need[:50]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("visits/<int:visit_id>/", views.visit_page, name="visit"),
     path("visits/<int:visit_id>/photos/<int:photo_id>/", views.photo, name="photo"),
     path("compliance/", views.compliance, name="compliance"),
+    path("enterprises/<int:enterprise_id>/", views.enterprise_page, name="enterprise"),
     path("roster/", views.roster, name="roster"),
     path("roster.xlsx", views.roster_xlsx, name="roster_xlsx"),
 ]

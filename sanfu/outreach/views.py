@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -15,16 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sanfu.directory.models import Membership, Unit, User
+from sanfu.cases.models import Case
+from sanfu.directory.models import Enterprise, Membership, Unit, UnitKind, User
 from sanfu.directory.selectors import unit_get_for_user
 from sanfu.lib.errors import ApplicationError, NotFound
 from sanfu.lib.forms import show_on_form
-from sanfu.lib.treepath import outermost_paths
-from sanfu.outreach import selectors
+from sanfu.lib.treepath import outermost_paths, path_ids
+from sanfu.outreach import plans, selectors
 from sanfu.outreach.compliance import LinkCompliance, compliance_for
 from sanfu.outreach.exports import workbook_bytes, xlsx_response
 from sanfu.outreach.figures import figures_by, figures_total
-from sanfu.outreach.forms import RosterForm, VisitForm, WindowForm
+from sanfu.outreach.forms import PlanItemForm, RosterForm, VisitForm, WindowForm
 from sanfu.outreach.models import Link, Period
 from sanfu.outreach.periods import Span, parse_window, period_of
 from sanfu.outreach.roster import Report, roster_export, roster_import
@@ -263,3 +265,61 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(SERVICE_WORKER.read_bytes(), content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def _owners(enterprise: Enterprise) -> QuerySet[Unit]:
+    """Who can owe an enterprise something: the county's towns and departments."""
+    county = path_ids(enterprise.town.path)[0]
+    return Unit.objects.filter(
+        path__descendant=Unit.objects.get(pk=county).path,
+        kind__in=[UnitKind.TOWN, UnitKind.STREET, UnitKind.DEPARTMENT, UnitKind.VILLAGE],
+        is_active=True,
+    ).order_by("path")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_page(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """One screen: the enterprise's links, visits, plan (一企一策) and cases."""
+    user = _staff(request)
+    try:
+        enterprise = plans.enterprise_for_outreach(user=user, enterprise_id=enterprise_id)
+    except NotFound:
+        raise Http404 from None
+    keeper = plans.may_keep_plan(user, enterprise)
+    form = PlanItemForm(request.POST or None, owners=_owners(enterprise))
+    if request.method == "POST":
+        try:
+            if "done" in request.POST:
+                plans.plan_item_done(actor=user, item_id=int(request.POST["done"]))
+                messages.success(request, _("Plan item done."))
+                return redirect("outreach:enterprise", enterprise.pk)
+            if form.is_valid():
+                data = form.cleaned_data
+                plans.plan_item_add(
+                    actor=user,
+                    enterprise=enterprise,
+                    need=data["need"],
+                    owner=data["owner"],
+                    due_on=data["due_on"],
+                    as_case=data["as_case"],
+                )
+                messages.success(request, _("Plan item added."))
+                return redirect("outreach:enterprise", enterprise.pk)
+        except (ApplicationError, ValueError) as error:
+            if isinstance(error, ApplicationError):
+                show_on_form(form, error)
+            else:
+                form.add_error(None, _("No such plan item."))
+    context = {
+        "enterprise": enterprise,
+        "links": selectors.links_for_target(user=user, target=enterprise),
+        "visits": selectors.visits_for_enterprise(user=user, enterprise=enterprise),
+        "plan": enterprise.outreach_plan.select_related("owner", "case"),
+        "cases": Case.objects.visible_to(user)
+        .filter(enterprise=enterprise)
+        .order_by("-received_at")[:20],
+        "keeper": keeper,
+        "form": form,
+    }
+    return render(request, "outreach/enterprise.html", context, status=400 if form.errors else 200)
