@@ -28,12 +28,12 @@ def test_a_grid_worker_posts_a_patrol_once_with_an_idempotency_key(
     outreach: Outreach, people: People
 ):
     client = staff(people.grid_worker)
-    headers = {"HTTP_IDEMPOTENCY_KEY": "patrol-0001-abcdef"}
+    headers = {"Idempotency-Key": "patrol-0001-abcdef"}
     first = client.post(
-        "/api/outreach/visits", _visit(outreach), content_type="application/json", **headers
+        "/api/outreach/visits", _visit(outreach), content_type="application/json", headers=headers
     )
     again = client.post(
-        "/api/outreach/visits", _visit(outreach), content_type="application/json", **headers
+        "/api/outreach/visits", _visit(outreach), content_type="application/json", headers=headers
     )
     assert first.status_code == 201, first.content
     assert again.json() == first.json()
