@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sanfu.directory.models import Unit
+from sanfu.directory.models import Enterprise, Unit
 from sanfu.outreach.models import ChecklistVersion
 from sanfu.outreach.services import NewProblem, NewVisit, Photo
 
@@ -151,3 +151,45 @@ class PlanItemForm(forms.Form):
         field = self.fields["owner"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - for mypy
         field.queryset = owners
+
+
+class ServiceDayForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    unit = forms.ModelChoiceField(label=_("Organised by"), queryset=Unit.objects.none())
+    enterprises = forms.ModelMultipleChoiceField(
+        label=_("Enterprises that came"), queryset=Enterprise.objects.none(), required=False
+    )
+    attendance_note = forms.CharField(label=_("Others who came"), max_length=500, required=False)
+
+    def __init__(
+        self, *args: Any, units: QuerySet[Unit], enterprises: QuerySet[Enterprise], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)  # noqa: S101 - for mypy
+        unit_field.queryset = units
+        enterprise_field = self.fields["enterprises"]
+        assert isinstance(enterprise_field, forms.ModelMultipleChoiceField)  # noqa: S101
+        enterprise_field.queryset = enterprises
+
+
+class DayProblemForm(forms.Form):
+    text = forms.CharField(
+        label=_("Problem raised"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    enterprise = forms.ModelChoiceField(
+        label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False
+    )
+    solution = forms.CharField(
+        label=_("Solved on the spot: how"),
+        max_length=2000,
+        required=False,
+        help_text=_("Leave empty to turn the problem into a case."),
+    )
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["enterprise"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - for mypy
+        field.queryset = enterprises

@@ -20,7 +20,12 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from sanfu.directory.models import Enterprise, Household, Unit
-from sanfu.outreach.querysets import LinkQuerySet, VisitProblemQuerySet, VisitQuerySet
+from sanfu.outreach.querysets import (
+    LinkQuerySet,
+    ServiceDayQuerySet,
+    VisitProblemQuerySet,
+    VisitQuerySet,
+)
 
 NOTE_MAX = 2000
 
@@ -477,3 +482,76 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return self.need[:50]
+
+
+class ServiceDay(models.Model):
+    """亲清服务日: a scheduled day on which a leader or a department meets enterprises or
+    residents; who came, and every problem raised (each a case or solved on the spot)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("held on"), db_index=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("organised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("host"),
+        on_delete=models.PROTECT,
+        related_name="outreach_service_days",
+    )
+    enterprises = models.ManyToManyField(
+        Enterprise, verbose_name=_("enterprises that came"), blank=True, related_name="+"
+    )
+    attendance_note = models.CharField(_("others who came"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ServiceDayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service day")
+        verbose_name_plural = _("service days")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ServiceDayProblem(models.Model):
+    service_day = models.ForeignKey(
+        ServiceDay, verbose_name=_("service day"), on_delete=models.PROTECT, related_name="problems"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.TextField(_("problem"))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=ProblemOutcome.choices)
+    solution = models.TextField(_("how it was solved"), blank=True)
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_service_day_problem",
+    )
+
+    class Meta:
+        verbose_name = _("problem raised on a service day")
+        verbose_name_plural = _("problems raised on service days")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome=ProblemOutcome.ON_THE_SPOT, case__isnull=True)
+                & ~models.Q(solution="")
+                | models.Q(outcome=ProblemOutcome.CASE, case__isnull=False),
+                name="outreach_day_problem_outcome",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:50]

@@ -19,7 +19,7 @@ from sanfu.directory.querysets import AnyUser, scope_paths
 
 if TYPE_CHECKING:
     # Named in the querysets' generic bases as strings, which ruff does not follow.
-    from sanfu.outreach.models import Link, Visit, VisitProblem  # noqa: F401
+    from sanfu.outreach.models import Link, ServiceDay, Visit, VisitProblem  # noqa: F401
 
 
 def link_condition(user: AnyUser, prefix: str = "") -> models.Q | None:
@@ -66,3 +66,17 @@ class VisitProblemQuerySet(models.QuerySet["VisitProblem"]):
     def visible_to(self, user: AnyUser) -> VisitProblemQuerySet:
         condition = link_condition(user, "visit__link__")
         return self if condition is None else self.filter(condition)
+
+
+class ServiceDayQuerySet(models.QuerySet["ServiceDay"]):
+    def visible_to(self, user: AnyUser) -> ServiceDayQuerySet:
+        """Its host, and staff of the organising unit's subtree or of a unit above it."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        paths = scope_paths(user)
+        if paths is None:
+            return self
+        condition = models.Q(host_id=user.pk)
+        for path in paths:
+            condition |= models.Q(unit__path__descendant=path)
+        return self.filter(condition)

@@ -12,5 +12,7 @@ urlpatterns = [
     path("compliance/", views.compliance, name="compliance"),
     path("enterprises/<int:enterprise_id>/", views.enterprise_page, name="enterprise"),
     path("roster/", views.roster, name="roster"),
+    path("service-days/", views.service_days, name="service_days"),
+    path("service-days/<int:day_id>/", views.service_day, name="service_day"),
     path("roster.xlsx", views.roster_xlsx, name="roster_xlsx"),
 ]

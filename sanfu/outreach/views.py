@@ -22,12 +22,19 @@ from sanfu.directory.selectors import unit_get_for_user
 from sanfu.lib.errors import ApplicationError, NotFound
 from sanfu.lib.forms import show_on_form
 from sanfu.lib.treepath import outermost_paths, path_ids
-from sanfu.outreach import plans, selectors
+from sanfu.outreach import plans, selectors, servicedays
 from sanfu.outreach.compliance import LinkCompliance, compliance_for
 from sanfu.outreach.exports import workbook_bytes, xlsx_response
 from sanfu.outreach.figures import figures_by, figures_total
-from sanfu.outreach.forms import PlanItemForm, RosterForm, VisitForm, WindowForm
-from sanfu.outreach.models import Link, Period
+from sanfu.outreach.forms import (
+    DayProblemForm,
+    PlanItemForm,
+    RosterForm,
+    ServiceDayForm,
+    VisitForm,
+    WindowForm,
+)
+from sanfu.outreach.models import Link, Period, ServiceDay
 from sanfu.outreach.periods import Span, parse_window, period_of
 from sanfu.outreach.roster import Report, roster_export, roster_import
 from sanfu.outreach.services import checklist_current, checklist_kind_for, visit_record
@@ -323,3 +330,69 @@ def enterprise_page(request: HttpRequest, enterprise_id: int) -> HttpResponse:
         "form": form,
     }
     return render(request, "outreach/enterprise.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_days(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    units = Unit.objects.visible_to(user).filter(
+        kind__in=[UnitKind.COUNTY, UnitKind.TOWN, UnitKind.STREET, UnitKind.DEPARTMENT],
+        is_active=True,
+    )
+    form = ServiceDayForm(
+        request.POST or None, units=units, enterprises=Enterprise.objects.visible_to(user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            day = servicedays.service_day_create(
+                actor=user,
+                unit=data["unit"],
+                title=data["title"],
+                held_on=data["held_on"],
+                enterprises=list(data["enterprises"]),
+                attendance_note=data["attendance_note"],
+            )
+        except ApplicationError as error:
+            show_on_form(form, error)
+        else:
+            return redirect("outreach:service_day", day.pk)
+    days = ServiceDay.objects.visible_to(user).select_related("unit", "host")[:50]
+    context = {"form": form, "days": days}
+    return render(
+        request, "outreach/service_days.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_day(request: HttpRequest, day_id: int) -> HttpResponse:
+    user = _staff(request)
+    try:
+        day = servicedays.service_day_get_for_user(user=user, day_id=day_id)
+    except NotFound:
+        raise Http404 from None
+    form = DayProblemForm(request.POST or None, enterprises=day.enterprises.all())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            servicedays.service_day_problem_add(
+                actor=user,
+                day_id=day.pk,
+                text=data["text"],
+                enterprise=data["enterprise"],
+                solution=data["solution"],
+            )
+        except ApplicationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Problem recorded."))
+            return redirect("outreach:service_day", day.pk)
+    context = {
+        "day": day,
+        "form": form,
+        "enterprises": day.enterprises.all(),
+        "problems": day.problems.select_related("enterprise", "case"),
+    }
+    return render(request, "outreach/service_day.html", context, status=400 if form.errors else 200)
