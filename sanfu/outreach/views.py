@@ -40,6 +40,7 @@ from sanfu.outreach.roster import Report, roster_export, roster_import
 from sanfu.outreach.services import checklist_current, checklist_kind_for, visit_record
 
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
+LIST_MAX = 300
 SERVICE_WORKER = Path(__file__).parent / "static" / "outreach" / "sw.js"
 
 
@@ -194,15 +195,20 @@ def compliance(request: HttpRequest) -> HttpResponse:
     rows = selectors.compliance_for_unit(user=user, unit=unit, window=window) if unit else []
     if request.GET.get("format") == "xlsx":
         return _compliance_xlsx(rows, window)
+    overdue = [row for row in rows if row.is_overdue]
     context = {
         "unit": unit,
         "homes": homes,
         "form": form,
         "window": window,
-        "rows": rows,
-        "overdue": [row for row in rows if row.is_overdue],
+        # A county holds ten thousand links: the page shows the first few hundred of each
+        # list and says how many more the Excel download holds.
+        "rows": rows[:LIST_MAX],
+        "more_rows": max(len(rows) - LIST_MAX, 0),
+        "overdue": overdue[:LIST_MAX],
+        "more_overdue": max(len(overdue) - LIST_MAX, 0),
         "total": figures_total(rows, window),
-        "by_person": sorted(figures_by(rows, window, _link_key).items()),
+        "by_person": sorted(figures_by(rows, window, _link_key).items())[:LIST_MAX],
     }
     return render(request, "outreach/compliance.html", context)
 
