@@ -60,8 +60,9 @@ class LinkCompliance:
     def is_overdue(self) -> bool:
         return self.overdue > 0
 
-    def add(self, row: PeriodRow) -> None:
-        self.periods.append(row)
+    def add(self, row: PeriodRow, *, keep: bool) -> None:
+        if keep:
+            self.periods.append(row)
         self.due += row.due
         self.done += row.done
         if row.state == State.OVERDUE:
@@ -113,9 +114,10 @@ def _periods_in(period: str, window: Span, today: date) -> list[Span]:
 
 
 def compliance_for(
-    links: Iterable[Link], window: Span, *, today: date | None = None
+    links: Iterable[Link], window: Span, *, today: date | None = None, detail: bool = False
 ) -> list[LinkCompliance]:
-    """Each link's periods in `window`, with due, done and state, as of `today`."""
+    """Each link's sums over its periods in `window`, as of `today`; with `detail`, each
+    period's row too (a county-year of daily patrols is millions of them: lists need sums)."""
     today = today or timezone.localdate()
     chosen = list(links)
     # A period that starts in the window may end after it (a week over a month's end).
@@ -149,7 +151,7 @@ def compliance_for(
                 state = State.OVERDUE
             else:
                 state = State.OPEN
-            row.add(PeriodRow(span, link.cadence_count, done, state))
+            row.add(PeriodRow(span, link.cadence_count, done, state), keep=detail)
         result.append(row)
     return result
 

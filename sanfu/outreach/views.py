@@ -65,7 +65,7 @@ def my_links(request: HttpRequest) -> HttpResponse:
     for period in Period.values:
         chosen = [link for link in links if link.cadence_period == period]
         if chosen:
-            rows += compliance_for(chosen, period_of(period, today), today=today)
+            rows += compliance_for(chosen, period_of(period, today), today=today, detail=True)
     order = {link.pk: index for index, link in enumerate(links)}
     rows.sort(key=lambda row: order[row.link.pk])
     return render(request, "outreach/my_links.html", {"rows": rows})

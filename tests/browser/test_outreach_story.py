@@ -70,6 +70,8 @@ def record_enterprise_visit(page: Page, link: Link, shot: Shot) -> Visit:
     assert fits_the_phone(page), overflowing(page)
     shot(page, "02-visit-form-phone")
     page.get_by_test_id("visit-form").locator("button[type=submit]").click()
+    # Two cases' worth of intake behind one click: give a loaded machine time.
+    page.wait_for_url("**/outreach/visits/*/", timeout=60_000)
     expect(page.get_by_test_id("problems")).to_contain_text("当场讲解了申报流程")
     assert fits_the_phone(page), overflowing(page)
     shot(page, "03-visit-recorded")

@@ -55,14 +55,16 @@ def test_due_done_and_overdue_per_period(outreach: Outreach, people: People):
     # Two visits in the week of 9 November count once; the other weeks but one are missed.
     for day in (10, 11, 30):
         _visit(people.cadre, link.pk, datetime(2026, 11, day, 15, tzinfo=SHANGHAI))
-    [row] = compliance_for([link], NOVEMBER)
+    [row] = compliance_for([link], NOVEMBER, detail=True)
     states = [period.state for period in row.periods]
     assert states == [State.OVERDUE, State.DONE, State.OVERDUE, State.OVERDUE, State.DONE]
     assert (row.due, row.done, row.overdue) == (5, 2, 3)
 
 
 def test_a_period_running_now_is_open_not_overdue(outreach: Outreach):
-    [row] = compliance_for([outreach.grid_link], Span(date(2026, 12, 1), date(2026, 12, 31)))
+    [row] = compliance_for(
+        [outreach.grid_link], Span(date(2026, 12, 1), date(2026, 12, 31)), detail=True
+    )
     # 1–4 December have begun; the 4th is today.
     assert [period.state for period in row.periods] == [State.OVERDUE] * 3 + [State.OPEN]
 
