@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sanfu.frontdoor",
     "sanfu.enterprise",
     "sanfu.grassroots",
+    "sanfu.outreach",
     "sanfu.api",
     "sanfu.portal",
     "sanfu.workbench",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("enterprise/", include("sanfu.enterprise.urls")),
     path("projects/", include("sanfu.projects.urls")),
     path("grassroots/", include("sanfu.grassroots.urls")),
+    path("outreach/", include("sanfu.outreach.urls")),
     path("api/", include("sanfu.api.urls")),
     path("open311/v2/", include("sanfu.api.open311.urls")),
     path("", include("sanfu.frontdoor.urls")),

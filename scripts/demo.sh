@@ -35,6 +35,7 @@ sanfu=.venv/bin/sanfu
 "$sanfu" seed frontdoor
 "$sanfu" seed enterprise
 "$sanfu" seed projects
+"$sanfu" seed outreach
 # Two years of history, once: `seed cases` adds more on every run, the demo wants them once.
 if [ ! -f "$SANFU_DATA_DIR/cases-seeded" ]; then
   "$sanfu" seed cases --count 5000 && touch "$SANFU_DATA_DIR/cases-seeded"

@@ -25,6 +25,7 @@ from sanfu.api.idempotency import HEADER, KEY_MAX
 from sanfu.api.staff import actions, projects, reads, routing  # noqa: F401 - they register
 from sanfu.api.staff import enterprise as enterprise_reads  # noqa: F401 - registers them too
 from sanfu.api.staff import grassroots as grassroots_reads  # noqa: F401 - registers them too
+from sanfu.api.staff import outreach as outreach_endpoints  # noqa: F401 - registers them too
 from sanfu.api.staff.auth import TokenAuth
 from sanfu.api.staff.docs import LocalSwagger
 from sanfu.api.staff.routes import router

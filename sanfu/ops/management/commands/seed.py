@@ -24,7 +24,16 @@ from sanfu.ops.demo.grassroots import grassroots_demo_create
 from sanfu.ops.demo.projects import projects_demo_create
 from sanfu.ops.synthetic import Progress, seed_cases
 
-SEEDS = ["demo", "cases", "assistance", "frontdoor", "enterprise", "projects", "grassroots"]
+SEEDS = [
+    "demo",
+    "cases",
+    "assistance",
+    "frontdoor",
+    "enterprise",
+    "projects",
+    "grassroots",
+    "outreach",
+]
 
 
 class Command(BaseCommand):
@@ -90,6 +99,9 @@ class Command(BaseCommand):
             return
         if options["what"] == "grassroots":
             self._grassroots()
+            return
+        if options["what"] == "outreach":
+            self._outreach()
             return
         password: str | None = options["password"]
         if password is not None and not password.strip():
@@ -186,6 +198,20 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
+
+    def _outreach(self) -> None:
+        # The demo county's roster (leaders, ~1,000 cadres, a party member per grid) and two
+        # years of visits; loaded once.
+        from sanfu.ops.demo.outreach import outreach_demo_create
+
+        def say(message: str) -> None:
+            self.stderr.write(f"seed {message}", style_func=_plain)
+
+        try:
+            summary = outreach_demo_create(say=say)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(json.dumps(summary.__dict__, ensure_ascii=False))
 
 
 def _plain(text: str) -> str:

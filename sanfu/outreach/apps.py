@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutreachConfig(AppConfig):
+    name = "sanfu.outreach"
+    label = "outreach"
+    verbose_name = _("Outreach")
+
+    def ready(self) -> None:
+        from sanfu.lib.jobs import job_register
+        from sanfu.outreach.sweep import outreach_sweep
+
+        # Reminders before a cadence period ends short of visits; safe in two processes.
+        job_register("outreach", outreach_sweep, order=40)

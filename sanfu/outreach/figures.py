@@ -1,0 +1,128 @@
+"""The outreach figures, each defined once, here.
+
+For a set of links (a unit's subtree, a cadre, a town, a target kind) and a window of report:
+
+- links: links whose term meets the window.
+- visits due / visits done: summed over the links' cadence periods in the window, as
+  `compliance.py` defines them (done counted up to the cadence).
+- done rate: visits done / visits due, an exact fraction rounded once for display; None when
+  nothing was due, never 0 or 100 by default.
+- overdue links: links with at least one passed period short of visits.
+- visits: visits recorded with a date in the window (outside-term visits included: they
+  happened).
+- problems found: problems found on those visits; turned into cases; of which solved (the case
+  answered as solved, on the spot or later — as the case stands now); solved on the spot (on
+  the visit, without a case).
+
+Parts are counts, so they add up across cadres, units and towns; rates are computed from parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.db.models import Count, Q
+
+from sanfu.cases.models import CaseState, ReplyKind
+from sanfu.outreach.compliance import LinkCompliance, day_bounds
+from sanfu.outreach.models import Link, ProblemOutcome, VisitProblem
+from sanfu.outreach.periods import Span
+
+SOLVED_STATES = (CaseState.REPLIED, CaseState.CLOSED)
+SOLVED_KINDS = (ReplyKind.SOLVED, ReplyKind.ON_THE_SPOT)
+
+
+@dataclass
+class Figures:
+    links: int = 0
+    visits_due: int = 0
+    visits_done: int = 0
+    overdue_links: int = 0
+    visits: int = 0
+    problems_found: int = 0
+    problems_to_cases: int = 0
+    cases_solved: int = 0
+    solved_on_the_spot: int = 0
+
+    @property
+    def done_rate(self) -> Fraction | None:
+        if not self.visits_due:
+            return None
+        return Fraction(self.visits_done, self.visits_due)
+
+    @property
+    def done_percent(self) -> float | None:
+        rate = self.done_rate
+        return None if rate is None else round(float(rate) * 100, 1)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "links": self.links,
+            "visits_due": self.visits_due,
+            "visits_done": self.visits_done,
+            "done_rate": self.done_percent,
+            "overdue_links": self.overdue_links,
+            "visits": self.visits,
+            "problems_found": self.problems_found,
+            "problems_to_cases": self.problems_to_cases,
+            "cases_solved": self.cases_solved,
+            "solved_on_the_spot": self.solved_on_the_spot,
+        }
+
+
+def _visit_parts(links: list[Link], window: Span) -> dict[int, dict[str, int]]:
+    start, end = day_bounds(window.first, window.last)
+    parts: dict[int, dict[str, int]] = {}
+    ids = [link.pk for link in links]
+    for chunk in range(0, len(ids), 2000):
+        rows = (
+            VisitProblem.objects.filter(
+                visit__link_id__in=ids[chunk : chunk + 2000],
+                visit__visited_at__gte=start,
+                visit__visited_at__lte=end,
+            )
+            .values("visit__link_id")
+            .annotate(
+                found=Count("pk"),
+                cases=Count("pk", filter=Q(outcome=ProblemOutcome.CASE)),
+                solved=Count(
+                    "pk",
+                    filter=Q(case__state__in=SOLVED_STATES, case__reply_kind__in=SOLVED_KINDS),
+                ),
+                spot=Count("pk", filter=Q(outcome=ProblemOutcome.ON_THE_SPOT)),
+            )
+            .order_by()
+        )
+        for row in rows:
+            parts[row["visit__link_id"]] = row
+    return parts
+
+
+def figures_by(
+    rows: Iterable[LinkCompliance], window: Span, key: Callable[[Link], str]
+) -> dict[str, Figures]:
+    """Figures per group (`key` of each link), from the compliance rows of one window."""
+    chosen = list(rows)
+    links = [row.link for row in chosen]
+    problems = _visit_parts(links, window)
+    groups: dict[str, Figures] = {}
+    for row in chosen:
+        figures = groups.setdefault(key(row.link), Figures())
+        figures.links += 1
+        figures.visits_due += row.due
+        figures.visits_done += row.done
+        figures.overdue_links += 1 if row.is_overdue else 0
+        figures.visits += row.visits
+        part = problems.get(row.link.pk)
+        if part:
+            figures.problems_found += part["found"]
+            figures.problems_to_cases += part["cases"]
+            figures.cases_solved += part["solved"]
+            figures.solved_on_the_spot += part["spot"]
+    return groups
+
+
+def figures_total(rows: Iterable[LinkCompliance], window: Span) -> Figures:
+    return figures_by(rows, window, lambda link: "").get("", Figures())

@@ -1,0 +1,128 @@
+"""Reads of the outreach app, for its own pages and for other apps.
+
+The small read API other apps use (grassroots' responsibility lists, the enterprise page):
+
+- `links_for_target(user=, target=, on=None)`: the links serving an enterprise, unit or
+  household that `user` may see, active on `on` (default today; None-able via `active=False`).
+- `chief_service_officer(user=, enterprise=)`: the enterprise's current 首席服务官 link, or None.
+- `visits_for_enterprise(user=, enterprise=, limit=20)` and `visits_for_target(...)`: the latest
+  visits, newest first.
+- `compliance_for_unit(user=, unit=, window=)`: each link's due/done/overdue under a unit.
+
+All of them read through `visible_to(user)`; an outsider gets empty lists, and the single-row
+getters raise NotFound (a 404), never PermissionDenied, so existence is not leaked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanfu.directory.models import Enterprise, Household, Unit
+from sanfu.directory.querysets import AnyUser
+from sanfu.lib.errors import NotFound
+from sanfu.outreach.compliance import LinkCompliance, compliance_for, links_in_window
+from sanfu.outreach.models import Link, LinkRole, Visit
+from sanfu.outreach.periods import Span
+from sanfu.outreach.querysets import LinkQuerySet, VisitQuerySet
+
+Target = Enterprise | Unit | Household
+
+_LINK_RELATED = ("person", "person_unit", "enterprise", "target_unit", "household", "place")
+
+
+def _target_filter(target: Target, prefix: str = "") -> Q:
+    if isinstance(target, Enterprise):
+        return Q(**{f"{prefix}enterprise": target})
+    if isinstance(target, Household):
+        return Q(**{f"{prefix}household": target})
+    return Q(**{f"{prefix}target_unit": target})
+
+
+def links_for_target(
+    *, user: AnyUser, target: Target, on: date | None = None, active: bool = True
+) -> list[Link]:
+    links: LinkQuerySet = Link.objects.visible_to(user).filter(_target_filter(target))
+    if active:
+        links = links.active_on(on or timezone.localdate())
+    return list(links.select_related(*_LINK_RELATED).order_by("role", "starts_on", "pk"))
+
+
+def chief_service_officer(*, user: AnyUser, enterprise: Enterprise) -> Link | None:
+    links = [
+        link
+        for link in links_for_target(user=user, target=enterprise)
+        if link.role == LinkRole.CHIEF_SERVICE
+    ]
+    return links[0] if links else None
+
+
+def links_held_by(*, user: AnyUser, on: date | None = None) -> list[Link]:
+    """A staff member's own links (and their units'), active on `on` (default today)."""
+    links = (
+        Link.objects.visible_to(user)
+        .held_by(user)
+        .active_on(on or timezone.localdate())
+        .select_related(*_LINK_RELATED)
+        .order_by("place__path", "pk")
+    )
+    return list(links)
+
+
+def link_get_for_user(*, user: AnyUser, link_id: int) -> Link:
+    link = Link.objects.visible_to(user).select_related(*_LINK_RELATED).filter(pk=link_id).first()
+    if link is None:
+        raise NotFound(_("No such link."))
+    return link
+
+
+def visit_get_for_user(*, user: AnyUser, visit_id: int) -> Visit:
+    visit = (
+        Visit.objects.visible_to(user)
+        .select_related(
+            "link",
+            "visitor",
+            "checklist__template",
+            "place",
+            *(f"link__{name}" for name in _LINK_RELATED),
+        )
+        .filter(pk=visit_id)
+        .first()
+    )
+    if visit is None:
+        raise NotFound(_("No such visit."))
+    return visit
+
+
+def visits_for_target(*, user: AnyUser, target: Target, limit: int = 20) -> list[Visit]:
+    visits: VisitQuerySet = Visit.objects.visible_to(user).filter(_target_filter(target, "link__"))
+    return list(visits.select_related("link", "visitor").order_by("-visited_at", "-pk")[:limit])
+
+
+def visits_for_enterprise(*, user: AnyUser, enterprise: Enterprise, limit: int = 20) -> list[Visit]:
+    return visits_for_target(user=user, target=enterprise, limit=limit)
+
+
+def visits_for_link(*, user: AnyUser, link: Link, limit: int = 50) -> list[Visit]:
+    visits = Visit.objects.visible_to(user).filter(link=link).select_related("visitor")
+    return list(visits.order_by("-visited_at", "-pk")[:limit])
+
+
+def links_under(*, user: AnyUser, unit: Unit) -> LinkQuerySet:
+    """Links visible to `user` whose target lies under `unit` or which a unit under it holds."""
+    return (
+        Link.objects.visible_to(user)
+        .filter(Q(place__path__descendant=unit.path) | Q(person_unit__path__descendant=unit.path))
+        .select_related(*_LINK_RELATED)
+        .order_by("place__path", "pk")
+    )
+
+
+def compliance_for_unit(
+    *, user: AnyUser, unit: Unit, window: Span, today: date | None = None
+) -> list[LinkCompliance]:
+    links = links_in_window(links_under(user=user, unit=unit), window)
+    return compliance_for(links, window, today=today)
