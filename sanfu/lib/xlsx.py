@@ -64,6 +64,7 @@ class Limits:
     columns: int = 1024  # a value further right is refused
     row_tags: int = 200_000  # XML tags from one row's start to the next's
     strings: int = 2_000_000  # shared strings
+    strings_bytes: int = 64 * MB  # the shared strings' part, unpacked: all are kept
     string_tags: int = 20_000  # XML tags in one shared string
     merges: int = 20_000
     merged_cells: int = 20_000_000  # cells filled from merged ranges, the whole sheet
@@ -364,7 +365,7 @@ def _forget_before(element: Any) -> None:
 def _shared_strings(archive: zipfile.ZipFile, path: str | None, limits: Limits) -> list[str]:
     if path is None:
         return []
-    with zip_member(archive, path) as handle:
+    with zip_member(archive, path, limit=limits.strings_bytes) as handle:
         scan = _scan(handle, _STRING_TAG, merges=False)
     if scan.records > limits.strings:
         raise _refused(
