@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,7 +40,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def xlsx_cells(sheet: WriteOnlyWorksheet, values: Iterable[object]) -> list[WriteOnlyCell]:
+def xlsx_cells(sheet: WriteOnlyWorksheet, values: Iterable[object]) -> list[Cell]:
     """One row of cells: strings as string cells, never formulas; numbers, dates as such."""
     cells = []
     for value in values:
@@ -49,7 +49,7 @@ def xlsx_cells(sheet: WriteOnlyWorksheet, values: Iterable[object]) -> list[Writ
             cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
             cell.data_type = "s"  # a leading '=' made it a formula: it is text
         else:
-            cell = WriteOnlyCell(sheet, value)
+            cell = WriteOnlyCell(sheet, value)  # type: ignore[arg-type] # numbers, dates, None
         cells.append(cell)
     return cells
 
