@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "sanfu.lib.csp.ContentSecurityPolicyMiddleware",
+    "sanfu.lib.head.HeadAsGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sanfu.lib.locale.ChosenLanguageMiddleware",
