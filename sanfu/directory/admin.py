@@ -278,7 +278,7 @@ class ResidentAdmin(ScopedAdmin):
 
 
 @admin.register(LoginThrottle)
-class LoginThrottleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LoginThrottleAdmin(admin.ModelAdmin[LoginThrottle]):
     """Accounts and addresses whose password tries are counted; unlocking lets them try now."""
 
     list_display = ("kind", "key", "tries", "window_started_at", "last_try_at")
