@@ -29,12 +29,15 @@ def test_pages_carry_the_policies_with_a_fresh_nonce(tree: Tree) -> None:
     assert "camera=()" in first["Permissions-Policy"]
 
 
-def test_no_template_runs_inline_script() -> None:
+def test_no_template_runs_inline_script_or_style_without_the_nonce() -> None:
     offenders = []
     for template in TEMPLATES.rglob("templates/**/*.html"):
         text = template.read_text()
         for tag in re.findall(r"<script\b[^>]*>", text):
             if "src=" not in tag and "nonce=" not in tag:
+                offenders.append(f"{template.name}: {tag}")
+        for tag in re.findall(r"<style\b[^>]*>", text):
+            if "nonce=" not in tag:
                 offenders.append(f"{template.name}: {tag}")
         if re.search(r"\son[a-z]+\s*=", text) or "javascript:" in text:
             offenders.append(f"{template.name}: an inline event handler")
