@@ -12,7 +12,14 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from sanfu.lib.env import env_bool, env_int, env_list, env_str, parse_database_url
+from sanfu.lib.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_database_url,
+    secret_key_check,
+)
 
 # Lets ModelAdmin[Model], forms.ModelForm[Model] and the like be subscripted at run time, so
 # the type checker knows what each admin and form class is for.
@@ -37,6 +44,9 @@ if not SECRET_KEY:
             "SANFU_SECRET_KEY: is not set (generate one with: "
             "python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
         )
+elif not DEBUG:
+    # A weak key lets anyone forge sessions and password-reset links: refuse to start.
+    SECRET_KEY = secret_key_check("SANFU_SECRET_KEY", SECRET_KEY)
 
 ALLOWED_HOSTS = env_list("SANFU_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("SANFU_CSRF_TRUSTED_ORIGINS", [])
@@ -68,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sanfu.lib.csp.ContentSecurityPolicyMiddleware",
+    "sanfu.lib.head.HeadAsGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sanfu.lib.locale.ChosenLanguageMiddleware",
@@ -92,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sanfu.lib.csp.csp_nonce",
             ],
         },
     },

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from sanfu.directory.forms import ThrottledAuthenticationForm
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
     # For load balancers and the serve smoke test: the process answers, nothing more.
@@ -11,7 +13,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("directory/", include("sanfu.directory.urls")),
     path("workbench/", include("sanfu.workbench.urls")),

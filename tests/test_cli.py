@@ -52,3 +52,14 @@ def test_the_deployment_check_is_clean_with_production_settings(tmp_path: Path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["sanfu-secret13", "a" * 60, "django-insecure-" + "x1y2z3w4v5" * 5],
+)
+def test_a_weak_secret_stops_start_up_with_one_line_naming_it(tmp_path: Path, key: str):
+    result = run_sanfu("check", env=production_environment(tmp_path, SANFU_SECRET_KEY=key))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "SANFU_SECRET_KEY" in result.stderr

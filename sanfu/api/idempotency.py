@@ -10,6 +10,7 @@ it done. Keys are scoped per caller (an API key's client, a staff member).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from sanfu.lib.errors import Conflict, ValidationFailed
 
 HEADER = "Idempotency-Key"
 KEY_MAX = 255
+# Printable ASCII without spaces, as the OpenAPI documents say ("^[!-~]+$").
+_KEY = re.compile(rf"[!-~]{{1,{KEY_MAX}}}")
 # A claim whose request has run this long is taken to have died with its process (gunicorn
 # kills a worker after 30 seconds), and a retry may run the request again.
 STALE_CLAIM = timedelta(minutes=2)
@@ -41,11 +44,12 @@ class KeyReused(ValidationFailed):
 
 
 def key_of(request: HttpRequest) -> str | None:
-    """The request's Idempotency-Key, None when absent; ValidationFailed when unusable."""
-    key = request.headers.get(HEADER, "").strip()
-    if not key:
+    """The request's Idempotency-Key, None when absent; ValidationFailed when unusable — an
+    empty or blank key too, which a client sends by mistake and would expect to protect it."""
+    key = request.headers.get(HEADER)
+    if key is None:
         return None
-    if len(key) > KEY_MAX or not key.isprintable() or not key.isascii():
+    if not _KEY.fullmatch(key):
         raise ValidationFailed(
             _("An Idempotency-Key is 1 to 255 printable ASCII characters."), field=HEADER
         )

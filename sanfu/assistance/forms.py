@@ -22,7 +22,7 @@ from sanfu.assistance.models import (
 )
 from sanfu.directory.models import TOWN_KINDS, Unit
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
@@ -47,7 +47,7 @@ class UploadForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 200 MB."))
+            raise forms.ValidationError(_("The file is larger than 64 MB."))
         return upload
 
 

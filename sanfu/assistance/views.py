@@ -31,8 +31,10 @@ from sanfu.directory.models import Unit, User
 from sanfu.lib.errors import ApplicationError, NotFound
 from sanfu.lib.forms import show_on_form
 
-# Files up to this size are imported while the page waits; larger ones by the worker.
-INLINE_IMPORT_BYTES = 2 * 1024 * 1024
+# Files up to this size are imported while the page waits (a second or so); larger ones by the
+# worker, so no request is held by a big file. Whatever the size, a hostile workbook is refused
+# here, at once, by its directory and a linear scan (sanfu.lib.xlsx).
+INLINE_IMPORT_BYTES = 256 * 1024
 PAGE_SIZE = 50
 
 

@@ -17,9 +17,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from sanfu.directory import services
+from sanfu.directory.forms import ThrottledAdminAuthenticationForm
+from sanfu.directory.logins import login_unlock
 from sanfu.directory.models import (
     Enterprise,
     Household,
+    LoginThrottle,
     Membership,
     Resident,
     Unit,
@@ -32,6 +35,7 @@ from sanfu.lib.treepath import path_depth
 admin.site.site_header = _("Sanfu administration")
 admin.site.site_title = _("Sanfu")
 admin.site.index_title = _("Directory and settings")
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None:
@@ -271,3 +275,25 @@ class ResidentAdmin(ScopedAdmin):
         _resident, warnings = services.resident_update(resident=obj, **form.cleaned_data)
         for warning in warnings:
             messages.warning(request, warning)
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin[LoginThrottle]):
+    """Accounts and addresses whose password tries are counted; unlocking lets them try now."""
+
+    list_display = ("kind", "key", "tries", "window_started_at", "last_try_at")
+    list_filter = ("kind",)
+    search_fields = ("key",)
+    ordering = ("-last_try_at",)
+    actions = ["unlock"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Unlock: let them log in again now"))
+    def unlock(self, request: HttpRequest, queryset: QuerySet[LoginThrottle]) -> None:
+        count = login_unlock(throttle_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(count)d unlocked.") % {"count": count}, messages.SUCCESS)

@@ -6,3 +6,7 @@ class DirectoryConfig(AppConfig):
     name = "sanfu.directory"
     label = "directory"
     verbose_name = _("Directory")
+
+    def ready(self) -> None:
+        # Failed log-ins are logged by a signal receiver there.
+        from sanfu.directory import logins  # noqa: F401

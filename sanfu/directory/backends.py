@@ -9,13 +9,35 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
+from sanfu.directory.logins import login_try_succeeded, login_try_take, request_address
 from sanfu.directory.models import Membership, StaffRole
 
 ADMINISTERED_APPS = frozenset({"directory", "cases", "api", "routing"})
 
 
 class RoleBackend(ModelBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """The password is checked only within the login throttle's allowance (every login,
+        the admin's included, passes here); a refusal stops the other backends too."""
+        if username is None or password is None:
+            return None
+        address = request_address(request)
+        if not login_try_take(username=username, address=address):
+            raise PermissionDenied
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            login_try_succeeded(username=username, address=address)
+        return user
+
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
         if super().has_perm(user_obj, perm, obj):
             return True

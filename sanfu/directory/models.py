@@ -310,3 +310,31 @@ class Resident(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ThrottleKind(models.TextChoices):
+    ACCOUNT = "account", _("Account")
+    ADDRESS = "address", _("Address")
+
+
+class LoginThrottle(models.Model):
+    """Password tries of one account (or failed ones from one address) in the current window.
+
+    A try is counted before the password is checked, in one conditional UPDATE, so parallel
+    guessers together get no more tries than one (see `sanfu.directory.logins`)."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ThrottleKind.choices)
+    key = models.CharField(_("account or address"), max_length=150)
+    tries = models.PositiveIntegerField(_("tries"), default=0)
+    window_started_at = models.DateTimeField(_("window started at"))
+    last_try_at = models.DateTimeField(_("last try at"))
+
+    class Meta:
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="directory_login_throttle_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"

@@ -9,13 +9,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from sanfu.enterprise.models import Policy, PolicyMatch
+from sanfu.lib.exports import xlsx_cells
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,16 +24,8 @@ Value = str | int | float | Decimal | datetime | None
 
 
 def _row(sheet: WriteOnlyWorksheet, values: Sequence[Value]) -> list[Cell]:
-    cells = []
-    for value in values:
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            # Excel has no time zones: local (Asia/Shanghai) wall-clock time.
-            value = timezone.localtime(value).replace(tzinfo=None)
-        cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
-        if isinstance(value, str):
-            cell.data_type = "s"  # text, even when it starts with "=", "+", "-" or "@"
-        cells.append(cell)
-    return cells
+    # Text as text, local times, characters XML cannot hold dropped: sanfu.lib.exports.
+    return xlsx_cells(sheet, values)
 
 
 def review_list_workbook(policy: Policy, rows: Iterable[PolicyMatch]) -> HttpResponse:

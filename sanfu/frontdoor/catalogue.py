@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from sanfu.directory.models import TOWN_KINDS, Unit, UnitKind
 from sanfu.frontdoor.models import ServiceEntry
 from sanfu.frontdoor.search import Entry, SearchIndex, index_for
 from sanfu.lib.errors import ValidationFailed
+from sanfu.lib.tables import read_table
 
 ADMIN_FIELD = "政务服务"
 PACKAGED_SERVICES = Path(__file__).resolve().parent / "data" / "services.csv"
@@ -112,19 +114,13 @@ def table_read(*, file_name: str, data: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ValidationFailed(_("This is not an Excel (.xlsx) file."), field="file") from error
-    sheet = book.worksheets[0]
-    rows = [
+    # sanfu.lib.tables refuses a workbook built to exhaust the server (zip bombs, huge parts,
+    # deep nesting), in Chinese, naming the reason; openpyxl would unpack whatever it is given.
+    table = read_table("upload.xlsx", data)
+    return [
         ["" if cell is None else str(cell).strip() for cell in row]
-        for row in sheet.iter_rows(values_only=True, max_row=IMPORT_ROW_LIMIT + 1)
+        for _number, row in itertools.islice(table.rows, IMPORT_ROW_LIMIT + 1)
     ]
-    book.close()
-    return rows
 
 
 def _columns(header: Sequence[str]) -> dict[str, int]:

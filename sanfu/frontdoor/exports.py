@@ -1,27 +1,18 @@
 """A survey's responses as an Excel workbook: one row per response, one column per question.
 
-Every answer cell is written as text (data type `s`), so an answer such as `=HYPERLINK(…)`
-stays the words the resident typed and never becomes a formula.
+Every answer cell is written as text (data type `s`, by sanfu.lib.exports), so an answer such
+as `=HYPERLINK(…)` stays the words the resident typed and never becomes a formula.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from sanfu.frontdoor.models import Answer, QuestionKind, Response, Survey
-
-
-def _text(sheet: WriteOnlyWorksheet, value: str) -> Cell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+from sanfu.lib.exports import xlsx_cells
 
 
 def survey_workbook(survey: Survey) -> Workbook:
@@ -30,7 +21,7 @@ def survey_workbook(survey: Survey) -> Workbook:
     questions = list(survey.questions.order_by("number"))
     header = [_("Response"), _("Town"), _("Verified"), _("Answered at")]
     header += [f"{q.number}. {q.label}" for q in questions]
-    sheet.append([_text(sheet, str(h)) for h in header])
+    sheet.append(xlsx_cells(sheet, header))
     answers: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     labels = {q.pk: q.choice_labels() for q in questions}
     kinds = {q.pk: q.kind for q in questions}
@@ -46,12 +37,12 @@ def survey_workbook(survey: Survey) -> Workbook:
     responses = Response.objects.filter(survey=survey).select_related("town").order_by("pk")
     for response in responses.iterator():
         given = answers.get(response.pk, {})
-        row = [
+        row: list[object] = [
             response.pk,
-            _text(sheet, response.town.name),
-            _text(sheet, str(_("anonymous") if response.anonymous else _("verified phone"))),
-            timezone.localtime(response.created_at).replace(tzinfo=None),
+            response.town.name,
+            _("anonymous") if response.anonymous else _("verified phone"),
+            response.created_at,  # written as Asia/Shanghai wall-clock time
         ]
-        row += [_text(sheet, "；".join(given.get(q.pk, []))) for q in questions]
-        sheet.append(row)
+        row += ["；".join(given.get(q.pk, [])) for q in questions]
+        sheet.append(xlsx_cells(sheet, row))
     return book

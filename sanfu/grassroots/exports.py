@@ -13,21 +13,17 @@ import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from sanfu.grassroots.lists import ThreeLists
+from sanfu.lib.exports import xlsx_cells
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _text_row(sheet: WriteOnlyWorksheet, values: list[str]) -> list[Any]:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cells.append(cell)
-    return cells
+    # Text as text, characters XML cannot hold dropped: sanfu.lib.exports, the one rule.
+    return xlsx_cells(sheet, values)
 
 
 def lists_workbook(three: ThreeLists) -> bytes:

@@ -35,12 +35,14 @@ def public_list_url(unit: Unit, base_url: str) -> str:
     return base_url.rstrip("/") + reverse("grassroots:public_lists", args=[unit.code])
 
 
-def printable_html(*, unit: Unit, url: str, kinds: Iterable[str] = LIST_KINDS) -> str:
-    """The notice-board version: public content only, one A4 page group per list."""
+def printable_html(
+    *, unit: Unit, url: str, kinds: Iterable[str] = LIST_KINDS, csp_nonce: str = ""
+) -> str:
+    """The notice-board version: public content only, one A4 page group per list. Served as a
+    page, it takes the response's Content-Security-Policy nonce for its inline style."""
     three = three_lists(unit=unit, public=True, kinds=kinds)
-    return render_to_string(
-        "grassroots/print_list.html", {"three": three, "unit": unit, "qr": qr_svg(url), "url": url}
-    )
+    context = {"three": three, "unit": unit, "qr": qr_svg(url), "url": url, "csp_nonce": csp_nonce}
+    return render_to_string("grassroots/print_list.html", context)
 
 
 class PdfPrinter:

@@ -201,7 +201,8 @@ def unit_lists_print(request: HttpRequest, code: str, kind: str) -> HttpResponse
     if kind not in LIST_KINDS:
         raise Http404
     url = request.build_absolute_uri(reverse("grassroots:public_lists", args=[unit.code]))
-    return HttpResponse(printable_html(unit=unit, url=url, kinds=[kind]))
+    nonce = getattr(request, "csp_nonce", "")
+    return HttpResponse(printable_html(unit=unit, url=url, kinds=[kind], csp_nonce=nonce))
 
 
 @require_GET

@@ -121,3 +121,23 @@ def _postgres_config(parts: Any, *, name: str) -> dict[str, Any]:
         "PORT": str(port or ""),
         "OPTIONS": options,
     }
+
+
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+
+
+def secret_key_check(name: str, key: str) -> str:
+    """The key, or ImproperlyConfigured if it is short, repetitive or Django's insecure
+    placeholder (the limits of Django's own deployment check, enforced at start-up)."""
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"{name}: is {len(key)} characters; give at least {SECRET_KEY_MIN_LENGTH} random "
+            "ones (python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE or key.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            f"{name}: is not random; generate one with "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return key

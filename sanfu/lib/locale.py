@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 
 class ChosenLanguageMiddleware:
@@ -30,3 +31,8 @@ class ChosenLanguageMiddleware:
         # Pages differ by the cookie; caches must not serve one person's language to another.
         response.headers["Vary"] = ", ".join(filter(None, [response.headers.get("Vary"), "Cookie"]))
         return response
+
+
+# Django's own Chinese for these says something else ("不允许是用空字符串", an empty string is
+# not allowed, for a NUL character): the project's catalogue, read first, says it right.
+DJANGO_CORRECTIONS = (gettext_noop("Null characters are not allowed."),)

@@ -10,20 +10,19 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from sanfu.lib.exports import xlsx_cells
 from sanfu.projects.models import Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def text_cell(sheet: WriteOnlyWorksheet, value: str) -> Cell:
-    """A string cell even when the text starts with "=" (openpyxl would make it a formula)."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+    """A string cell even when the text starts with "=" (openpyxl would make it a formula), and
+    without the characters XML cannot hold: sanfu.lib.exports, the one rule for exports."""
+    return xlsx_cells(sheet, [value])[0]
 
 
 def _local(value: datetime | None) -> datetime | None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sanfu.workbench.views import (
+    account,
     case,
     dashboard,
     files,
@@ -27,6 +28,7 @@ urlpatterns = [
     path("dashboard/cases/", dashboard.drill, name="drill"),
     path("league/", league.league, name="league"),
     path("tokens/", tokens.tokens, name="tokens"),
+    path("password/", account.password_change, name="password_change"),
     path("tokens/<int:token_id>/revoke/", tokens.revoke, name="token_revoke"),
     path("cases/<int:case_id>/routing/", routing.case_panel, name="routing_case"),
     path("cases/<int:case_id>/reply-check/", routing.reply_check, name="routing_reply_check"),

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sanfu.assistance.models import ImportBatch, SourceRecord
+from sanfu.assistance.views import INLINE_IMPORT_BYTES
 from sanfu.directory.models import User
 from tests.assistance.conftest import HEADER, LI, ZHANG, Bodies, csv_bytes, xlsx_bytes
 from tests.conftest import https_client, login
@@ -148,3 +149,13 @@ def test_the_assistance_demo_needs_the_demo_county(db: None) -> None:
 
     with pytest.raises(CommandError, match="seed demo"):
         call_command("seed", "assistance")
+
+
+def test_a_file_over_the_inline_size_waits_for_the_worker(
+    bodies: Bodies, civil_staff: User
+) -> None:
+    data = csv_bytes(ROWS)
+    padded = data + b"\n" * (INLINE_IMPORT_BYTES + 1 - len(data))  # blank lines, skipped
+    batch = _upload(civil_staff, bodies, "大文件.csv", padded)
+    assert batch.state == "pending"  # the request did not import it
+    assert not SourceRecord.objects.exists()

@@ -68,18 +68,40 @@ def plain_http() -> Iterator[None]:
         yield
 
 
+# Every page reports what the Content-Security-Policy blocked, and the test fails on it.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`
+    + ` at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+_POLICY_WORDS = ("CSP violation", "Content Security Policy", "Permissions-Policy")
+
+
 def _context(browser: Browser, base_url: str, viewport: dict[str, int]) -> BrowserContext:
     context = browser.new_context(base_url=base_url, locale="en-US", viewport=viewport)  # type: ignore[arg-type]
     context.set_default_timeout(15_000)
+    context.add_init_script(_REPORT_VIOLATIONS)
     return context
+
+
+def _watch(page: Page, violations: list[str]) -> None:
+    def seen(message: Any) -> None:
+        if any(word in message.text for word in _POLICY_WORDS):
+            violations.append(message.text)
+
+    page.on("console", seen)
 
 
 @pytest.fixture
 def page(browser: Browser, plain_http: None, live_server: Any) -> Iterator[Page]:
     context = _context(browser, live_server.url, PHONE)
     page = context.new_page()
+    violations: list[str] = []
+    _watch(page, violations)
     yield page
     context.close()
+    assert violations == [], violations
 
 
 Opener = Callable[..., Page]
@@ -89,7 +111,8 @@ Opener = Callable[..., Page]
 def open_page(browser: Browser, plain_http: None, live_server: Any) -> Iterator[Opener]:
     """A page in a browser of its own (one person each), on a phone or a desktop.
 
-    Every page collects the script errors it meets; the test fails on any.
+    Every page collects the script errors and the security-policy violations it meets; the
+    test fails on any.
     """
     contexts: list[BrowserContext] = []
     errors: list[str] = []
@@ -99,6 +122,7 @@ def open_page(browser: Browser, plain_http: None, live_server: Any) -> Iterator[
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
+        _watch(page, errors)
         return page
 
     yield open_one

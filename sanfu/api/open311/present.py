@@ -103,8 +103,9 @@ def window(
 
 
 def public_cases(county: Unit) -> QuerySet[Case]:
-    """The cases of a jurisdiction the public may know of."""
-    return Case.objects.filter(county=county, confidential=False)
+    """The cases of a jurisdiction the public may know of. A case not yet categorised has no
+    service_code, which GeoReport requires: it appears once a dispatcher has categorised it."""
+    return Case.objects.filter(county=county, confidential=False, category__isnull=False)
 
 
 def _rows(cases: QuerySet[Case]) -> QuerySet[Case, Row]:

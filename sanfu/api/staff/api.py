@@ -32,6 +32,7 @@ from sanfu.api.staff.routes import router
 from sanfu.lib.errors import ApplicationError, NotFound
 
 ERROR_STATUSES = {
+    "400": "The body is not the JSON the operation takes.",
     "401": "No valid token.",
     "403": "The token's owner may not do this.",
     "404": "No such object, or not one the token's owner may see.",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from sanfu.api.open311.params import clean_text
 from sanfu.cases.models import REASON_MAX, TEXT_MAX, TITLE_MAX
@@ -16,6 +17,7 @@ from sanfu.lib.errors import ValidationFailed
 
 MAX_ID = 2**63 - 1  # both databases' bigint; a larger id must be a 422, not a 500
 MIN_YEAR, MAX_YEAR = 1900, 2999
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def _clean(value: str) -> str:
@@ -23,6 +25,14 @@ def _clean(value: str) -> str:
         return clean_text(value, name="value")
     except ValidationFailed as error:
         raise ValueError(error.message) from None
+
+
+def _written_out(value: object) -> object:
+    # pydantic reads a bare number as seconds since 1970 ("0.5" would be 1970-01-01): a date
+    # must be written out, as the document's date-time format says.
+    if not isinstance(value, str | datetime) or _NUMBER.fullmatch(str(value).strip()):
+        raise ValueError("give a date and time such as 2026-01-31T08:00:00+08:00")
+    return value
 
 
 def _moment(value: datetime) -> datetime:
@@ -39,7 +49,7 @@ def _day(value: date) -> date:
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Moment = Annotated[datetime, AfterValidator(_moment)]
+Moment = Annotated[datetime, BeforeValidator(_written_out), AfterValidator(_moment)]
 Day = Annotated[date, AfterValidator(_day)]
 ShortText = Annotated[str, Field(max_length=REASON_MAX), AfterValidator(_clean)]
 LongText = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_clean)]

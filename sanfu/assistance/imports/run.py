@@ -48,7 +48,7 @@ from sanfu.lib.errors import ApplicationError, Conflict, ValidationFailed
 CHUNK = 5000
 LAYOUT_ROWS = 30  # the header row must be among the first this many
 SOURCE_KINDS = frozenset({UnitKind.DEPARTMENT, UnitKind.SOCIAL_ORG, *TOWN_KINDS})
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024
 # A running batch that has written nothing for this long lost its process (killed, crashed):
 # `sanfu sweep` takes it over. A chunk takes seconds, so a live import is never this quiet.
 STALE_AFTER = timedelta(minutes=10)
@@ -121,7 +121,7 @@ def batch_upload(
     if not data:
         raise ValidationFailed(_("The file is empty."), field="file")
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationFailed(_("The file is larger than 200 MB."), field="file")
+        raise ValidationFailed(_("The file is larger than 64 MB."), field="file")
     digest = hashlib.sha256(data).hexdigest()
     existing = ImportBatch.objects.filter(source=source, sha256=digest).first()
     if existing is not None:
