@@ -45,3 +45,19 @@ SHIPPED: list[dict[str, object]] = [
         ],
     },
 ]
+
+
+def checklists_ship() -> None:
+    """Version 1 of each shipped checklist, where the county has none of that code (migration
+    0002 does the same with the historical models; a test database emptied between browser
+    tests needs it again)."""
+    from sanfu.outreach.models import ChecklistTemplate, ChecklistVersion
+
+    for item in SHIPPED:
+        template, created = ChecklistTemplate.objects.get_or_create(
+            code=item["code"], defaults={"name": item["name"], "kind": item["kind"]}
+        )
+        if created:
+            ChecklistVersion.objects.create(
+                template=template, number=1, questions=item["questions"]
+            )

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from sanfu.cases.models import Case, CaseState, Channel
 from sanfu.directory.models import StaffRole
+from sanfu.outreach.checklists import checklists_ship
 from sanfu.outreach.models import Link, Visit
 from tests.browser.conftest import Opener
 from tests.browser.helpers import fits_the_phone, log_in, open_action, overflowing, submit_action
@@ -25,6 +26,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 Shot = Callable[[Page, str], Path]
 NOW = datetime(2026, 12, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def checklists(transactional_db: None) -> None:
+    # Browser tests run on a database emptied after each test, which also empties what the
+    # migrations wrote: the shipped checklists are written again.
+    checklists_ship()
 
 
 @pytest.fixture
@@ -123,6 +131,7 @@ def test_roster_visits_offline_patrol_and_compliance(
     people: People,
     catalogue: Catalogue,
     clock: None,
+    checklists: None,
 ):
     # A town-level enterprise: the village cadre holds no desk there, so the problem they turn
     # into a case goes to the county dispatch centre.
