@@ -7,14 +7,17 @@ from typing import Any
 
 from django import template
 
+from sanfu.cases.figures import Rate
+
 register = template.Library()
 
 
 @register.filter
 def share(value: Fraction | None) -> str:
+    # Rounded by the figures' one rule (half-up, once), not by float formatting.
     if value is None:
         return "—"
-    return f"{float(value) * 100:.1f}%"
+    return str(Rate(value.numerator, value.denominator))
 
 
 @register.filter
