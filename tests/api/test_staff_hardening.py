@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
+from sanfu.cases.models import Case
 from tests.api.conftest import staff
 from tests.cases.conftest import Catalogue, People, web_case
 from tests.conftest import Tree
@@ -57,3 +59,49 @@ def test_an_unparseable_body_gets_a_documented_400_error_document(
     document = json.loads(client.get("/api/openapi.json").content)
     urge = document["paths"]["/api/cases/{case_id}/urge"]["post"]
     assert "400" in urge["responses"]
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"])
+def test_a_moment_beyond_every_case_is_allowed_and_means_the_edge(
+    tree: Tree, catalogue: Catalogue, people: People, moment: str
+) -> None:
+    web_case(tree, catalogue)
+    client = staff(people.dispatcher)
+    before = json.loads(client.get("/api/cases", {"received_before": moment}).content)
+    after = json.loads(client.get("/api/cases", {"received_after": moment}).content)
+    everything = len(json.loads(client.get("/api/cases").content)["items"])
+    assert everything == 1
+    counts = (len(before["items"]), len(after["items"]))
+    assert counts == ((0, 1) if moment.startswith("0001") else (1, 0))
+
+
+def test_coordinates_are_numbers_rounded_to_six_places(tree: Tree, people: People) -> None:
+    client = staff(people.dispatcher)
+    body = {
+        "channel": "hotline",
+        "title": "路灯不亮",
+        "text": "村口路灯坏了",
+        "location_unit": tree.village_a.pk,
+    }
+    created = client.post(
+        "/api/cases",
+        json.dumps({**body, "latitude": 29.12345678, "longitude": 121.9876545}),
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    case = Case.objects.get(pk=json.loads(created.content)["id"])
+    assert (case.latitude, case.longitude) == (Decimal("29.123457"), Decimal("121.987655"))
+    for bad in ("NaN", "1e400", True, 91):
+        refused = client.post(
+            "/api/cases", json.dumps({**body, "latitude": bad}), content_type="application/json"
+        )
+        assert refused.status_code == 422, (bad, refused.content)
+        assert json.loads(refused.content)["field"] == "latitude"
+
+
+def test_the_cursor_and_text_rules_are_in_the_document(people: People) -> None:
+    document = json.loads(staff(people.dispatcher).get("/api/openapi.json").content)
+    listing = document["paths"]["/api/cases"]["get"]
+    cursor = next(item for item in listing["parameters"] if item["name"] == "cursor")
+    assert "next_cursor" in cursor["description"]
+    assert "\\u0000" in json.dumps(document["components"]["schemas"]["CaseIn"])

@@ -51,6 +51,7 @@ class StaffApi(NinjaAPI):
         for operations in schema["paths"].values():
             for method, operation in operations.items():
                 _document_errors(operation)
+                _document_cursor(operation)
                 if method == "post":
                     operation.setdefault("parameters", []).append(_IDEMPOTENCY_PARAMETER)
         return schema
@@ -81,6 +82,18 @@ _IDEMPOTENCY_PARAMETER = {
     "description": "Retries with the same key return the first answer and change nothing.",
     "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX, "pattern": "^[!-~]+$"},
 }
+
+
+_CURSOR_DESCRIPTION = (
+    "Opaque: the `next_cursor` of the previous page of this same listing, unchanged. Any other"
+    " value, a cursor of another listing included, is refused with 422 and field `cursor`."
+)
+
+
+def _document_cursor(operation: dict[str, Any]) -> None:
+    for parameter in operation.get("parameters", []):
+        if parameter.get("name") == "cursor" and parameter.get("in") == "query":
+            parameter["description"] = _CURSOR_DESCRIPTION
 
 
 def _document_errors(operation: dict[str, Any]) -> None:

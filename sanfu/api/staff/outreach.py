@@ -8,7 +8,6 @@ phone retrying a visit stores it once, even after the idempotency records have e
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -86,10 +85,8 @@ class VisitIn(Schema):
     visited_at: datetime
     client_key: Annotated[str, Field(max_length=64)] = ""
     where: Short = ""
-    latitude: Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)] | None = None
-    longitude: Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)] | None = (
-        None
-    )
+    latitude: schemas.Latitude | None = None
+    longitude: schemas.Longitude | None = None
     companions: Short = ""
     answers: dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=500)]] = {}
     notes: Text = ""

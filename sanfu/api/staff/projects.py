@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
+from pydantic.json_schema import JsonDict
 
 from sanfu.api.staff import schemas
 from sanfu.api.staff.guard import idempotency_guard
@@ -22,8 +23,17 @@ from sanfu.projects.models import Kind, Project, State, Target
 
 idempotent = decorate_view(idempotency_guard)
 Limit = Annotated[int, Field(ge=1, le=200)]
-Count = Annotated[int, Field(ge=-10_000_000, le=10_000_000)]
-TargetKey = Annotated[str, Field(pattern=r"^[0-9]{1,18}$")]
+COUNT_LIMIT = 10_000_000
+Count = Annotated[int, Field(ge=-COUNT_LIMIT, le=COUNT_LIMIT)]
+TARGET_KEY = r"^[0-9]{1,18}$"
+TargetKey = Annotated[str, Field(pattern=TARGET_KEY)]
+# The same dict in JSON Schema words generators read (patternProperties, no other keys).
+QUANTITIES_SCHEMA: JsonDict = {
+    "additionalProperties": False,
+    "patternProperties": {
+        TARGET_KEY: {"type": "integer", "minimum": -COUNT_LIMIT, "maximum": COUNT_LIMIT}
+    },
+}
 
 
 class TargetOut(Schema):
@@ -67,7 +77,9 @@ class ProjectFilters(Schema):
 class ReportIn(Schema):
     text: str = Field(min_length=1, max_length=4000)
     # Target id → change since the last report (negative to correct).
-    quantities: dict[TargetKey, Count] = Field(default_factory=dict, max_length=200)
+    quantities: dict[TargetKey, Count] = Field(
+        default_factory=dict, max_length=200, json_schema_extra=QUANTITIES_SCHEMA
+    )
 
 
 class ReportOut(Schema):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated, Literal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from sanfu.api.open311.params import clean_text
 from sanfu.cases.models import REASON_MAX, TEXT_MAX, TITLE_MAX
@@ -36,24 +36,71 @@ def _written_out(value: object) -> object:
 
 
 def _moment(value: datetime) -> datetime:
-    # Far-off years overflow when converted between time zones; no case lives there.
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"the year must lie between {MIN_YEAR} and {MAX_YEAR}")
+    # Far-off years overflow when converted between time zones, and no case lives there: a
+    # moment before 1900 or after 2999 means "before or after every case", so it is moved to
+    # the edge rather than refused (the document allows any date-time, and so does this).
+    if value.year < MIN_YEAR:
+        value = datetime(MIN_YEAR, 1, 1)  # noqa: DTZ001 - made aware below
+    elif value.year > MAX_YEAR:
+        value = datetime(MAX_YEAR, 12, 31, 23, 59, 59)  # noqa: DTZ001 - made aware below
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 def _day(value: date) -> date:
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"the year must lie between {MIN_YEAR} and {MAX_YEAR}")
-    return value
+    return min(max(value, date(MIN_YEAR, 1, 1)), date(MAX_YEAR, 12, 31))
+
+
+def _coordinate(value: Any) -> Decimal:
+    """A JSON number rounded to six places (about 0.1 m), as the models store it."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("give a number")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError("give a number") from None
+    if not number.is_finite():
+        raise ValueError("give a finite number")
+    if abs(number) > 180:
+        return number  # out of range: left whole for the range check to refuse
+    return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+# Text may hold anything printable but NUL, which no database column takes; the document says so.
+NO_NUL = {"pattern": "^[^\\u0000]*$"}
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Moment = Annotated[datetime, BeforeValidator(_written_out), AfterValidator(_moment)]
 Day = Annotated[date, AfterValidator(_day)]
-ShortText = Annotated[str, Field(max_length=REASON_MAX), AfterValidator(_clean)]
-LongText = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_clean)]
-Code = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_clean)]
+Latitude = Annotated[
+    Decimal,
+    BeforeValidator(_coordinate),
+    Field(ge=-90, le=90),
+    WithJsonSchema({"type": "number", "minimum": -90, "maximum": 90}),
+]
+Longitude = Annotated[
+    Decimal,
+    BeforeValidator(_coordinate),
+    Field(ge=-180, le=180),
+    WithJsonSchema({"type": "number", "minimum": -180, "maximum": 180}),
+]
+# Cleaned text of a bounded length (NUL refused, as the document says).
+ShortText = Annotated[
+    str, Field(max_length=REASON_MAX, json_schema_extra=NO_NUL), AfterValidator(_clean)
+]
+LongText = Annotated[
+    str, Field(max_length=TEXT_MAX, json_schema_extra=NO_NUL), AfterValidator(_clean)
+]
+Code = Annotated[
+    str, Field(min_length=1, max_length=32, json_schema_extra=NO_NUL), AfterValidator(_clean)
+]
+Title = Annotated[
+    str, Field(max_length=TITLE_MAX, json_schema_extra=NO_NUL), AfterValidator(_clean)
+]
+Name = Annotated[str, Field(max_length=100, json_schema_extra=NO_NUL), AfterValidator(_clean)]
+Phone = Annotated[str, Field(max_length=20, json_schema_extra=NO_NUL), AfterValidator(_clean)]
+IdNumber = Annotated[str, Field(max_length=18, json_schema_extra=NO_NUL), AfterValidator(_clean)]
+Address = Annotated[str, Field(max_length=200, json_schema_extra=NO_NUL), AfterValidator(_clean)]
 
 PriorityName = Literal["normal", "urgent", "emergency"]
 ReplyKindName = Literal["on_the_spot", "solved", "explained"]
@@ -310,20 +357,20 @@ class TokenOut(Schema):
 
 class RequesterIn(Schema):
     kind: RequesterKindName = "anonymous"
-    name: Annotated[str, Field(max_length=100), AfterValidator(_clean)] = ""
-    phone: Annotated[str, Field(max_length=20), AfterValidator(_clean)] = ""
-    id_number: Annotated[str, Field(max_length=18), AfterValidator(_clean)] = ""
+    name: Name = ""
+    phone: Phone = ""
+    id_number: IdNumber = ""
     unit: Id | None = None
 
 
 class CaseIn(Schema):
     channel: StaffChannel
-    title: Annotated[str, Field(max_length=TITLE_MAX), AfterValidator(_clean)]
+    title: Title
     text: LongText
     location_unit: Id
-    address: Annotated[str, Field(max_length=200), AfterValidator(_clean)] = ""
-    latitude: Annotated[Decimal, Field(ge=-90, le=90, decimal_places=6)] | None = None
-    longitude: Annotated[Decimal, Field(ge=-180, le=180, decimal_places=6)] | None = None
+    address: Address = ""
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     category: Code | None = None
     priority: PriorityName = "normal"
     confidential: bool = False
