@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
-from pydantic.json_schema import JsonDict
+from pydantic.config import JsonDict
 
 from sanfu.api.staff import schemas
 from sanfu.api.staff.guard import idempotency_guard
