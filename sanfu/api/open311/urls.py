@@ -9,6 +9,7 @@ app_name = "open311"
 _FMT = r"\.(?P<fmt>xml|json)$"
 
 urlpatterns: list[URLPattern] = [
+    re_path(r"^openapi\.(?P<fmt>json)$", views.openapi, name="openapi"),
     re_path(r"^discovery" + _FMT, views.discovery, name="discovery"),
     re_path(r"^services" + _FMT, views.services, name="services"),
     re_path(r"^services/(?P<code>[^/]+?)" + _FMT, views.service_definition, name="service"),

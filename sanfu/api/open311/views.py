@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +19,7 @@ from sanfu.api.errors import RateLimited, Unauthenticated, open311_error
 from sanfu.api.models import ApiClient, Open311Submission, ServiceAttribute
 from sanfu.api.open311 import present, render
 from sanfu.api.open311.intake import open311_request_create, submission_read
+from sanfu.api.open311.openapi import document as openapi_document
 from sanfu.api.open311.params import param, param_list, positive_int, w3c_datetime
 from sanfu.api.open311.services import Question, Snapshot, snapshot
 from sanfu.api.ratelimit import client_address, rate_limits_hit
@@ -285,6 +286,12 @@ def _created(request: HttpRequest, fmt: str, client: ApiClient) -> HttpResponse:
         }
     ]
     return render.render(fmt, "service_requests", row, status=201)
+
+
+@endpoint("GET")
+def openapi(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    """This interface as an OpenAPI document, for generators and client developers."""
+    return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
 
 
 @csrf_exempt
