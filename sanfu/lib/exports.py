@@ -54,15 +54,14 @@ def xlsx_cells(sheet: WriteOnlyWorksheet, values: Iterable[object]) -> list[Cell
     return cells
 
 
-def xlsx_response(
+def xlsx_bytes(
     rows: Iterable[Sequence[object]],
     *,
     sheet_title: str,
-    filename: str,
     preface: tuple[str, Sequence[Sequence[object]]] | None = None,
-) -> HttpResponse:
-    """The rows (the first is the header) as an .xlsx download named `filename`.xlsx; a
-    `preface` (title, rows) is a sheet before them, the one the workbook opens on."""
+) -> bytes:
+    """The rows (the first is the header) as an .xlsx workbook; a `preface` (title, rows) is a
+    sheet before them, the one the workbook opens on."""
     book = Workbook(write_only=True)
     if preface is not None:
         note = book.create_sheet(preface[0][:31])
@@ -73,7 +72,19 @@ def xlsx_response(
         sheet.append(xlsx_cells(sheet, row))
     buffer = io.BytesIO()
     book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    return buffer.getvalue()
+
+
+def xlsx_response(
+    rows: Iterable[Sequence[object]],
+    *,
+    sheet_title: str,
+    filename: str,
+    preface: tuple[str, Sequence[Sequence[object]]] | None = None,
+) -> HttpResponse:
+    """The rows as an .xlsx download named `filename`.xlsx (see `xlsx_bytes`)."""
+    data = xlsx_bytes(rows, sheet_title=sheet_title, preface=preface)
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
 

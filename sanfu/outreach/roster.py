@@ -29,7 +29,6 @@ from sanfu.assistance.imports.read import read_table
 from sanfu.directory.models import Enterprise, Household, Unit, User
 from sanfu.lib.errors import ApplicationError, ValidationFailed
 from sanfu.lib.treepath import path_ids
-from sanfu.outreach.exports import workbook_bytes
 from sanfu.outreach.models import Link, LinkRole, Period
 from sanfu.outreach.services import NewLink, link_create, link_end
 
@@ -336,9 +335,9 @@ def roster_import(
     return report
 
 
-def roster_export(links: list[Link]) -> bytes:
-    """The links as a workbook whose columns the import reads back."""
-    rows = [
+def roster_export(links: list[Link]) -> list[list[object]]:
+    """The links as rows (a header first) whose columns the import reads back."""
+    rows: list[list[object]] = [
         [
             link.person.username if link.person else "",
             link.person_unit.code if link.person_unit else "",
@@ -353,7 +352,7 @@ def roster_export(links: list[Link]) -> bytes:
         ]
         for link in links
     ]
-    return workbook_bytes(_("Roster"), [HEADERS[key] for key in COLUMNS], rows)
+    return [[HEADERS[key] for key in COLUMNS], *rows]
 
 
 def _kind_label(link: Link) -> str:

@@ -20,11 +20,11 @@ from sanfu.cases.models import Case
 from sanfu.directory.models import Enterprise, Membership, Unit, UnitKind, User
 from sanfu.directory.selectors import unit_get_for_user
 from sanfu.lib.errors import ApplicationError, NotFound
+from sanfu.lib.exports import xlsx_response
 from sanfu.lib.forms import show_on_form
 from sanfu.lib.treepath import outermost_paths, path_ids
 from sanfu.outreach import plans, selectors, servicedays
 from sanfu.outreach.compliance import LinkCompliance, compliance_for
-from sanfu.outreach.exports import workbook_bytes, xlsx_response
 from sanfu.outreach.figures import figures_by, figures_total
 from sanfu.outreach.forms import (
     DayProblemForm,
@@ -237,8 +237,11 @@ def _compliance_xlsx(rows: list[LinkCompliance], window: Span) -> HttpResponse:
         ]
         for row in rows
     ]
-    body = workbook_bytes(_("Compliance"), header, data)
-    return xlsx_response(body, filename=f"outreach-compliance-{window.first:%Y%m%d}")
+    return xlsx_response(
+        [header, *data],
+        sheet_title=_("Compliance"),
+        filename=f"outreach-compliance-{window.first:%Y%m%d}",
+    )
 
 
 @login_required
@@ -268,7 +271,7 @@ def roster_xlsx(request: HttpRequest) -> HttpResponse:
             "person", "person_unit", "enterprise", "target_unit", "household"
         )
     )
-    return xlsx_response(roster_export(links), filename="outreach-roster")
+    return xlsx_response(roster_export(links), sheet_title=_("Roster"), filename="outreach-roster")
 
 
 @require_GET
