@@ -32,3 +32,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class OneTimeCode(models.Model):
+    """A six-digit code sent by SMS to prove a person holds a phone (sanfu.notify.codes).
+
+    Only a keyed hash of the code is kept. Rows also count the codes asked for, per phone and
+    per client address, so they stay a day after they expire and are then deleted.
+    """
+
+    purpose = models.CharField(max_length=40)
+    phone = models.CharField(max_length=20)
+    code_hash = models.CharField(max_length=64)
+    address = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [
+            models.Index(fields=["phone", "created_at"], name="onetimecode_phone"),
+            models.Index(fields=["address", "created_at"], name="onetimecode_address"),
+            models.Index(fields=["created_at"], name="onetimecode_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.phone}"

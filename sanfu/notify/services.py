@@ -6,7 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 from sanfu.directory.models import Membership, Unit, User
@@ -14,11 +15,21 @@ from sanfu.notify.transports import Message, to_email, to_inbox, to_sms
 
 
 def render_message(kind: str, context: dict[str, Any], *, link: str = "") -> Message:
-    """Render `notify/<kind>.txt`: first line the subject, the rest the body. In Chinese."""
+    """Render `notify/<kind>.txt`: first line the subject, the rest the body. In Chinese.
+
+    Plain text, not HTML: a text message or a mail shows `&lt;` as typed, so nothing is
+    escaped here. Every HTML page that shows a message (the inbox) escapes it when it renders.
+    """
     with translation.override(settings.LANGUAGE_CODE):
-        text = render_to_string(f"notify/{kind}.txt", context).strip()
+        text = plain_text(f"notify/{kind}.txt", context)
     subject, _newline, body = text.partition("\n")
     return Message(kind=kind, subject=subject.strip(), body=body.strip(), link=link)
+
+
+def plain_text(template_name: str, context: dict[str, Any]) -> str:
+    """A Django template rendered with autoescaping off, stripped: for SMS and mail only."""
+    template = get_template(template_name).template  # type: ignore[attr-defined]
+    return str(template.render(Context(context, autoescape=False))).strip()
 
 
 def staff_of(units: list[Unit], roles: frozenset[str] | None = None) -> list[User]:

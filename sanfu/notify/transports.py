@@ -38,6 +38,16 @@ class LogSmsBackend:
         logger.info("sms to %s: %s", phone, text)
 
 
+class MemorySmsBackend:
+    """Keeps each text message in `outbox`, as Django's locmem mail backend does: for tests."""
+
+    # Shared by every instance, like mail.outbox: the sender makes a new backend per message.
+    outbox: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        self.outbox.append((phone, text))
+
+
 def sms_backend() -> SmsBackend:
     backend: SmsBackend = import_string(settings.SANFU_SMS_BACKEND)()
     return backend

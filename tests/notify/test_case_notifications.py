@@ -54,3 +54,28 @@ def test_the_requester_gets_a_text_message_when_answered(
         services.case_reply(actor=people.cadre, case_id=case.pk, kind=ReplyKind.SOLVED, text="好")
     texts = [r.getMessage() for r in caplog.records if r.name == "sanfu.notify"]
     assert any("13812345678" in t and case.number in t for t in texts)
+
+
+def test_a_text_message_is_plain_text_not_html(
+    tree: Tree, catalogue: Catalogue, people: People, django_capture_on_commit_callbacks, sms
+):
+    case = web_case(tree, catalogue, title="<b>路灯</b>坏了 & '没人管'")
+    reason = "<b>不属于</b>本县'受理'范围 & 请拨打12345"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_reject(actor=people.dispatcher, case_id=case.pk, reason=reason)
+    texts = [text for phone, text in sms if phone == "13812345678"]
+    assert any(reason in text for text in texts), texts
+    assert not any("&lt;" in text or "&#x27;" in text or "&amp;" in text for text in texts)
+
+
+def test_a_mail_is_plain_text_too(
+    tree: Tree, catalogue: Catalogue, people: People, django_capture_on_commit_callbacks
+):
+    people.cadre.email = "cadre@example.gov.cn"
+    people.cadre.save(update_fields=["email"])
+    case = web_case(tree, catalogue, title="<b>路灯</b>坏了 & '没人管'")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_dispatch(actor=people.dispatcher, case_id=case.pk, lead_unit=tree.village_a)
+    assert "<b>路灯</b>坏了 & '没人管'" in mail.outbox[0].body
+    # The inbox keeps the text as typed; an HTML page escapes it when it shows it.
+    assert "<b>路灯</b>坏了" in Notification.objects.get(recipient=people.cadre).body

@@ -1,0 +1,142 @@
+"""One-time codes by SMS: prove that the person at the keyboard holds a phone.
+
+Generic over what the code is for (`purpose`: tracking a case, a staff login's second factor):
+
+    issue_code(purpose="track", phone=phone, address=client_address(request))
+    check_code(purpose="track", phone=phone, code=typed)  # True once, for the latest code
+
+A code has six digits, lives CODE_MINUTES, allows CODE_TRIES wrong guesses, and is stored only
+as a keyed hash of (purpose, phone, code). A new code for the same purpose and phone retires
+the older ones. Asking is limited per phone (a phone must not be flooded with texts, whatever
+the purpose) and per client address (one machine must not flood many phones). The wrong-guess
+count is taken in one conditional UPDATE, so guesses sent in parallel get no more tries.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from sanfu.lib.errors import ApplicationError
+from sanfu.notify.models import OneTimeCode
+from sanfu.notify.services import notify_phone, render_message
+
+CODE_DIGITS = 6
+CODE_MINUTES = 10
+CODE_TRIES = 5
+PHONE_GAP = timedelta(seconds=60)
+PHONE_CODES_PER_HOUR = 5
+ADDRESS_CODES_PER_HOUR = 20
+KEEP_ROWS = timedelta(days=1)
+
+
+class TooManyCodes(ApplicationError):
+    code = "throttled"
+    status = 429
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    phone: str
+    expires_at: datetime
+
+
+def _hash(purpose: str, phone: str, code: str) -> str:
+    return salted_hmac(
+        "sanfu.notify.codes", f"{purpose}\n{phone}\n{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def _refuse_if_throttled(*, phone: str, address: str, now: datetime) -> None:
+    hour_ago = now - timedelta(hours=1)
+    by_phone = OneTimeCode.objects.filter(phone=phone, created_at__gt=hour_ago)
+    last = by_phone.order_by("-created_at").values_list("created_at", flat=True).first()
+    if last is not None and now - last < PHONE_GAP:
+        wait = math.ceil((PHONE_GAP - (now - last)).total_seconds())
+        raise TooManyCodes(
+            _("A code was just sent to this phone; ask again in %(seconds)d seconds.")
+            % {"seconds": wait},
+            field="phone",
+        )
+    if by_phone.count() >= PHONE_CODES_PER_HOUR:
+        raise TooManyCodes(
+            _("At most %(count)d codes an hour are sent to one phone; try again later.")
+            % {"count": PHONE_CODES_PER_HOUR},
+            field="phone",
+        )
+    if address and (
+        OneTimeCode.objects.filter(address=address, created_at__gt=hour_ago).count()
+        >= ADDRESS_CODES_PER_HOUR
+    ):
+        raise TooManyCodes(_("Too many codes were asked for from your network; try again later."))
+
+
+@transaction.atomic
+def issue_code(purpose: str, phone: str, *, address: str = "", deliver: bool = True) -> IssuedCode:
+    """Make a new code for (`purpose`, `phone`) and text it after commit; TooManyCodes if the
+    phone or the address has asked too often.
+
+    `deliver=False` records the request without sending anything: a caller that must not tell
+    whether a phone is known (tracking a case) asks for every phone alike, so the limits and
+    answers are the same either way.
+    """
+    now = timezone.now()
+    OneTimeCode.objects.filter(created_at__lt=now - KEEP_ROWS).delete()
+    _refuse_if_throttled(phone=phone, address=address, now=now)
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    # Only the latest code counts.
+    OneTimeCode.objects.filter(
+        purpose=purpose, phone=phone, used_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+    row = OneTimeCode.objects.create(
+        purpose=purpose,
+        phone=phone,
+        code_hash=_hash(purpose, phone, code),
+        address=address[:64],
+        created_at=now,
+        expires_at=now + timedelta(minutes=CODE_MINUTES),
+    )
+    if deliver:
+        notify_phone(
+            phone, render_message("one_time_code", {"code": code, "minutes": CODE_MINUTES})
+        )
+    return IssuedCode(phone=phone, expires_at=row.expires_at)
+
+
+def _digits(code: str) -> str:
+    """What was typed, full-width digits and spaces allowed."""
+    return "".join(unicodedata.normalize("NFKC", code).split())
+
+
+def check_code(purpose: str, phone: str, code: str) -> bool:
+    """Whether `code` is the live code for (`purpose`, `phone`); a right code works once."""
+    now = timezone.now()
+    live = (
+        OneTimeCode.objects.filter(
+            purpose=purpose, phone=phone, used_at__isnull=True, expires_at__gt=now
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if live is None:
+        return False
+    # The try is taken before the code is compared, in one statement that refuses the sixth.
+    if not OneTimeCode.objects.filter(
+        pk=live.pk, used_at__isnull=True, tries__lt=CODE_TRIES
+    ).update(tries=F("tries") + 1):
+        return False
+    typed = _digits(code)
+    if len(typed) != CODE_DIGITS or not typed.isascii() or not typed.isdigit():
+        return False
+    if not constant_time_compare(live.code_hash, _hash(purpose, phone, typed)):
+        return False
+    return bool(OneTimeCode.objects.filter(pk=live.pk, used_at__isnull=True).update(used_at=now))
