@@ -139,6 +139,8 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench:home"
+# Administrators and leaders must log in with an SMS code after the password (others may opt in).
+SANFU_SECOND_FACTOR_REQUIRED = env_bool("SANFU_SECOND_FACTOR_REQUIRED", False)
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Chinese first; English is the second language. Stored in UTC, shown in Asia/Shanghai.

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from sanfu.directory.forms import ThrottledAuthenticationForm
+from sanfu.workbench.views.login import StaffLogin, admin_login, second_factor
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -12,12 +12,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
+    # The admin logs in through the staff log-in, which asks for the second factor.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
-        name="login",
-    ),
+    path("accounts/login/", StaffLogin.as_view(), name="login"),
+    path("accounts/second-factor/", second_factor, name="second_factor"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("directory/", include("sanfu.directory.urls")),
     path("workbench/", include("sanfu.workbench.urls")),

@@ -17,7 +17,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from sanfu.directory import services
-from sanfu.directory.forms import ThrottledAdminAuthenticationForm
 from sanfu.directory.logins import login_unlock
 from sanfu.directory.models import (
     Enterprise,
@@ -35,7 +34,6 @@ from sanfu.lib.treepath import path_depth
 admin.site.site_header = _("Sanfu administration")
 admin.site.site_title = _("Sanfu")
 admin.site.index_title = _("Directory and settings")
-admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +29,3 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                     params={"minutes": int(LOGIN_WINDOW.total_seconds() // 60)},
                 ) from None
             raise
-
-
-class ThrottledAdminAuthenticationForm(AdminAuthenticationForm, ThrottledAuthenticationForm):
-    pass

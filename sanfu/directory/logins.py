@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,7 +22,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
-from sanfu.directory.models import LoginThrottle, ThrottleKind
+from sanfu.directory.models import LoginThrottle, Membership, StaffRole, ThrottleKind, User
 from sanfu.lib.addresses import client_address
 
 LOGIN_ACCOUNT_TRIES = 5
@@ -110,3 +111,30 @@ def _log_failure(
     logger.warning(
         "login failed for account %r from %s", credentials.get("username"), request_address(request)
     )
+
+
+# Whom the county may oblige to a second factor (SANFU_SECOND_FACTOR_REQUIRED): those who can
+# change every unit's data or read every town's figures.
+SECOND_FACTOR_ROLES = frozenset({StaffRole.ADMINISTRATOR, StaffRole.LEADER})
+
+
+def second_factor_required(user: User) -> bool:
+    """Whether the county obliges this account to a second factor (it cannot turn it off)."""
+    if not settings.SANFU_SECOND_FACTOR_REQUIRED:
+        return False
+    return (
+        user.is_superuser
+        or Membership.objects.filter(user=user, role__in=SECOND_FACTOR_ROLES).exists()
+    )
+
+
+def second_factor_needed(user: User) -> bool:
+    """Whether logging in as `user` takes an SMS code after the password."""
+    return user.second_factor or second_factor_required(user)
+
+
+def second_factor_set(*, user: User, on: bool) -> None:
+    """Turn the account's own second factor on or off (off only where it is not required)."""
+    user.second_factor = on
+    user.save(update_fields=["second_factor"])
+    logger.info("second factor %s for account %r", "on" if on else "off", user.username)

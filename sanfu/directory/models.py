@@ -128,6 +128,11 @@ class User(AbstractUser):
     # Chinese names are not split into given and family names in practice.
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    second_factor = models.BooleanField(
+        _("SMS code at log-in"),
+        default=False,
+        help_text=_("After the password, a one-time code texted to the account's phone."),
+    )
 
     class Meta:
         verbose_name = _("staff account")
