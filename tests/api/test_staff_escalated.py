@@ -32,10 +32,16 @@ def escalated(tree: Tree, catalogue: Catalogue, people: People) -> Case:
 
 def test_the_town_takes_an_escalated_case_on(tree: Tree, catalogue: Catalogue, people: People):
     case = escalated(tree, catalogue, people)
-    done = post(staff(people.town_leader), f"/cases/{case.pk}/take-on", {"note": "镇里自办"})
+    leader = staff(people.town_leader)
+    before = json.loads(leader.get(f"/api/cases/{case.pk}").content)
+    assert {"take_on", "escalate", "dispatch"} <= set(before["actions"])
+    done = post(leader, f"/cases/{case.pk}/take-on", {"note": "镇里自办"})
     assert done["state"] == CaseState.IN_PROGRESS
     assert done["lead_unit"]["code"] == tree.town_a.code
     assert Case.objects.get(pk=case.pk).reply_deadline == case.reply_deadline
+    after = json.loads(leader.get(f"/api/cases/{case.pk}").content)
+    taken = [e for e in after["timeline"] if e["note"] == "镇里自办"]
+    assert [(e["kind"], e["label"]) for e in taken] == [("dispatched", "本级自办")]
 
 
 def test_the_town_escalates_it_on_to_the_county(tree: Tree, catalogue: Catalogue, people: People):
