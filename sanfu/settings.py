@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanfu.lib.env import (
     env_bool,
+    env_daily_span,
     env_int,
     env_list,
     env_str,
@@ -193,6 +194,8 @@ CASE_SIGN_DUE_SOON_MINUTES = env_int("SANFU_SIGN_DUE_SOON_MINUTES", 60, minimum=
 CASE_REPLY_DUE_SOON_HOURS = env_int("SANFU_REPLY_DUE_SOON_HOURS", 24, minimum=1)
 CASE_AUTO_CLOSE_DAYS = env_int("SANFU_AUTO_CLOSE_DAYS", 7, minimum=1)
 CASE_MAX_REOPENS = env_int("SANFU_MAX_REOPENS", 2)
+# Time limits in hours (sign for within N hours) count only these hours of each working day.
+CASE_WORKING_HOURS = env_daily_span("SANFU_WORKING_HOURS", "08:30-17:30")
 CASE_SWEEP_INTERVAL_SECONDS = env_int("SANFU_SWEEP_INTERVAL", 60, minimum=1)
 
 # The web server (`sanfu serve`) and the demo.

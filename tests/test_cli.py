@@ -63,3 +63,12 @@ def test_a_weak_secret_stops_start_up_with_one_line_naming_it(tmp_path: Path, ke
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "SANFU_SECRET_KEY" in result.stderr
+
+
+def test_malformed_working_hours_stop_start_up_with_one_line_naming_them(tmp_path: Path):
+    result = run_sanfu(
+        "check", env=production_environment(tmp_path, SANFU_WORKING_HOURS="8.30 to 17.30")
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "SANFU_WORKING_HOURS: expected HH:MM-HH:MM" in result.stderr

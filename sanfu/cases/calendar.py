@@ -17,6 +17,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+
 from sanfu.cases.models import CalendarDay, CalendarYear, DayKind
 
 # Deadlines are set by the local working day, whatever zone the caller's datetime is in.
@@ -32,13 +34,27 @@ _MICROSECONDS_PER_DAY = Decimal(86_400_000_000)
 _HUNDREDTHS = Decimal("0.01")
 
 
+# Office hours: time limits in hours count only these hours of each working day.
+DEFAULT_OPENS = timedelta(hours=8, minutes=30)
+DEFAULT_CLOSES = timedelta(hours=17, minutes=30)
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
-    """The exceptions to the Monday-to-Friday week, and the years they are official for."""
+    """The exceptions to the Monday-to-Friday week, the years they are official for, and the
+    working hours of a working day (offsets from local midnight; 00:00-24:00 is the whole day).
+    """
 
     holidays: frozenset[date]
     workdays: frozenset[date]
     known_years: frozenset[int]
+    opens: timedelta = DEFAULT_OPENS
+    closes: timedelta = DEFAULT_CLOSES
+
+    def __post_init__(self) -> None:
+        # An empty working day would let add_working_hours search for ever.
+        if not timedelta(0) <= self.opens < self.closes <= _DAY:
+            raise ValueError("working hours must open before they close, within one day")
 
     def is_working_day(self, d: date) -> bool:
         if d in self.holidays:
@@ -80,9 +96,11 @@ def add_working_days(cal: WorkCalendar, start: datetime, days: int) -> Deadline:
 
 
 def add_working_hours(cal: WorkCalendar, start: datetime, hours: int) -> Deadline:
-    """`start` plus `hours` hours counted only on working days (all 24 hours of each).
+    """`start` plus `hours` hours counted only in the working hours of working days.
 
-    Non-working days are skipped whole: 8 hours from Friday 20:00 is Monday 04:00.
+    A request that arrives at night or over a weekend starts counting when the office opens:
+    with 08:30-17:30, 4 hours from Friday 22:45 is Monday 12:30 (not Monday 02:45), and 4
+    hours from Thursday 16:00 is Friday 11:00. Time left when the office closes carries over.
     """
     _check_aware(start, "start")
     _check_amount(hours, MAX_HOURS, "hours")
@@ -91,14 +109,16 @@ def add_working_hours(cal: WorkCalendar, start: datetime, hours: int) -> Deadlin
     unconfirmed = False
     while True:
         day = cursor.date()
-        next_midnight = _local_midnight(day + _DAY)
         unconfirmed = unconfirmed or not cal.is_confirmed(day)
         if cal.is_working_day(day):
-            available = next_midnight - cursor
+            midnight = _local_midnight(day)
+            begin = max(cursor, midnight + cal.opens)
+            available = midnight + cal.closes - begin
             if remaining <= available:
-                return Deadline(at=cursor + remaining, unconfirmed=unconfirmed)
-            remaining -= available
-        cursor = next_midnight
+                return Deadline(at=begin + remaining, unconfirmed=unconfirmed)
+            if available > timedelta(0):
+                remaining -= available
+        cursor = _local_midnight(day + _DAY)
 
 
 def working_days_between(cal: WorkCalendar, start: datetime, end: datetime) -> Decimal:
@@ -138,8 +158,13 @@ def load_calendar() -> WorkCalendar:
     for day, kind in CalendarDay.objects.values_list("date", "kind"):
         (workdays if kind == DayKind.WORKDAY else holidays).add(day)
     known_years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    opens, closes = settings.CASE_WORKING_HOURS
     return WorkCalendar(
-        holidays=frozenset(holidays), workdays=frozenset(workdays), known_years=known_years
+        holidays=frozenset(holidays),
+        workdays=frozenset(workdays),
+        known_years=known_years,
+        opens=opens,
+        closes=closes,
     )
 
 

@@ -1,8 +1,9 @@
 """Who may act on a case for which unit. Each rule on its own line, each refusal named.
 
 Three capabilities cover the loop:
-- dispatch: decide where a case goes (accept, dispatch, transfer, merge, reject, decide
-  returns and extensions, reopen, publish) — at the case's desk unit or a unit above it;
+- dispatch: decide where a case goes (accept, dispatch, take on at the desk unit itself,
+  escalate on from the desk, transfer, merge, reject, decide returns and extensions, reopen,
+  publish) — at the case's desk unit or a unit above it;
 - handle: work on it (sign for, reply, return, escalate, ask for more time, answer a
   supervision order) — at a unit assigned to the case;
 - oversee: urge — at a unit at or above the lead unit;
@@ -16,7 +17,7 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sanfu.directory.models import ROLE_UNIT_KINDS, Membership, StaffRole, Unit, User
+from sanfu.directory.models import ROLE_UNIT_KINDS, Membership, StaffRole, Unit, UnitKind, User
 from sanfu.lib.errors import PermissionDenied
 
 
@@ -45,6 +46,32 @@ ROLES: dict[Capability, frozenset[str]] = {
     Capability.OVERSEE: frozenset({StaffRole.SUPERVISOR, StaffRole.LEADER, StaffRole.DISPATCHER}),
     # A supervision order (督办) is the supervisors' and leaders' tool, not the dispatchers'.
     Capability.SUPERVISE: frozenset({StaffRole.SUPERVISOR, StaffRole.LEADER}),
+}
+
+# The kinds of unit that work on cases. A county only decides where they go (its dispatch
+# centre sends them to its departments and towns), so it never leads one itself.
+HANDLING_KINDS = frozenset(
+    {
+        UnitKind.TOWN,
+        UnitKind.STREET,
+        UnitKind.VILLAGE,
+        UnitKind.COMMUNITY,
+        UnitKind.GRID,
+        UnitKind.DEPARTMENT,
+        UnitKind.SOCIAL_ORG,
+        UnitKind.MODULE,
+    }
+)
+
+# Where a unit escalates to (上报): the nearest unit above it of one of these kinds.
+ESCALATION_TARGET: dict[str, tuple[str, ...]] = {
+    UnitKind.GRID: (UnitKind.TOWN, UnitKind.STREET),
+    UnitKind.VILLAGE: (UnitKind.TOWN, UnitKind.STREET),
+    UnitKind.COMMUNITY: (UnitKind.TOWN, UnitKind.STREET),
+    UnitKind.TOWN: (UnitKind.COUNTY,),
+    UnitKind.STREET: (UnitKind.COUNTY,),
+    UnitKind.DEPARTMENT: (UnitKind.COUNTY,),
+    UnitKind.SOCIAL_ORG: (UnitKind.COUNTY,),
 }
 
 _DESCRIPTIONS = {
@@ -95,3 +122,19 @@ def may(user: User, capability: Capability, target: Unit, *, from_above: bool = 
     except PermissionDenied:
         return False
     return True
+
+
+def may_take_on(user: User, desk: Unit) -> bool:
+    """本级自办: a case waiting at `desk` may be kept there, the desk unit leading it, when the
+    desk unit is one that handles cases and `user` decides for it (or for a unit above it)."""
+    if desk.kind not in HANDLING_KINDS:
+        return False
+    return may(user, Capability.DISPATCH, desk, from_above=True)
+
+
+def may_escalate_from_desk(user: User, desk: Unit) -> bool:
+    """上报 from the desk: a case waiting at `desk` may go up to the level above when there is
+    one, decided by whoever decides for the desk (a town passes on what a village escalated)."""
+    if desk.kind not in ESCALATION_TARGET:
+        return False
+    return may(user, Capability.DISPATCH, desk, from_above=True)

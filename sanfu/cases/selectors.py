@@ -19,7 +19,7 @@ from sanfu.cases.models import (
     Extension,
     SupervisionOrder,
 )
-from sanfu.cases.policies import Capability, may
+from sanfu.cases.policies import Capability, may, may_escalate_from_desk, may_take_on
 from sanfu.directory.models import Membership, StaffRole, User
 from sanfu.directory.querysets import AnyUser
 from sanfu.lib.errors import NotFound
@@ -151,6 +151,10 @@ def actions_for_user(*, user: User, case: Case) -> list[str]:
     handles = lead is not None and may(user, Capability.HANDLE, lead)
     if case.state == CaseState.NEW and desk:
         actions += ["accept", "dispatch", "reject", "merge"]
+        if may_take_on(user, case.desk_unit):
+            actions.append("take_on")
+        if may_escalate_from_desk(user, case.desk_unit):
+            actions.append("escalate")
     if case.state in HANDLING_STATES:
         if desk:
             actions += ["transfer", "merge"]

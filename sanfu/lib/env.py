@@ -7,6 +7,7 @@ so start-up can stop with one line that tells the operator what to fix.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -51,6 +52,32 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_daily_span(name: str, default: str) -> tuple[timedelta, timedelta]:
+    """`HH:MM-HH:MM` (e.g. office hours, 08:30-17:30) as the two times' offsets from midnight.
+
+    The end may be 24:00 (a day that runs to midnight), and must come after the start.
+    """
+    raw = os.environ.get(name)
+    value = default if raw is None or not raw.strip() else raw.strip()
+    parts = value.split("-")
+    if len(parts) != 2:
+        raise ImproperlyConfigured(f"{name}: expected HH:MM-HH:MM, like 08:30-17:30, got {value!r}")
+    start, end = (_clock_offset(name, part.strip(), value) for part in parts)
+    if start >= end:
+        raise ImproperlyConfigured(f"{name}: the end must come after the start, got {value!r}")
+    return start, end
+
+
+def _clock_offset(name: str, part: str, whole: str) -> timedelta:
+    hours, sep, minutes = part.partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ImproperlyConfigured(f"{name}: expected HH:MM-HH:MM, like 08:30-17:30, got {whole!r}")
+    offset = timedelta(hours=int(hours), minutes=int(minutes))
+    if int(minutes) >= 60 or offset > timedelta(hours=24):
+        raise ImproperlyConfigured(f"{name}: {part!r} is not a time of day (00:00 to 24:00)")
+    return offset
 
 
 def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any]:

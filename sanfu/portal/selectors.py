@@ -204,7 +204,7 @@ def public_timeline(*, case: Case) -> list[PublicStep]:
     return [
         PublicStep(
             at=event.at,
-            label=str(EventKind(event.kind).label),
+            label=event.label,
             unit=event.actor_unit.name if event.actor_unit else "",
             note=event.note if PUBLIC_EVENTS[event.kind] else "",
         )

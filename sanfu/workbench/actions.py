@@ -45,6 +45,9 @@ PERFORMERS: dict[str, Perform] = {
         priority=data["priority"],
         note=data["note"],
     ),
+    "take_on": lambda user, view, data: services.case_take_on(
+        actor=user, case_id=view.case.pk, note=data["note"]
+    ),
     "sign": lambda user, view, data: services.case_sign(actor=user, case_id=view.case.pk),
     "return": lambda user, view, data: services.case_return(
         actor=user, case_id=view.case.pk, reason=data["reason"], note=data["note"]
@@ -114,6 +117,7 @@ LABELS: dict[str, tuple[Promise, Promise]] = {
     "sign": (_("Sign for"), _("Signed for.")),
     "reply": (_("Reply"), _("Reply sent to the requester.")),
     "dispatch": (_("Dispatch"), _("Dispatched.")),
+    "take_on": (_("Handle at this level"), _("Taken on at this level.")),
     "accept": (_("Accept"), _("Accepted.")),
     "co_opinion": (_("Give an opinion"), _("Opinion recorded.")),
     "extension_decide": (_("Decide the extension"), _("Extension decided.")),
@@ -135,7 +139,17 @@ ORDER = list(LABELS)
 
 
 def make_form(name: str, view: CaseView, data: Any = None) -> forms.Form:
-    """The action's form, bound to `data` when posted, else with sensible first values."""
+    """The action's form, bound to `data` when posted, else with sensible first values.
+
+    Each form's element ids carry the action's name: the page holds many forms with the same
+    field names (note, category), and an id must be unique for its label to work.
+    """
+    form = _make_form(name, view, data)
+    form.auto_id = f"id_{name}_%s"
+    return form
+
+
+def _make_form(name: str, view: CaseView, data: Any) -> forms.Form:
     case = view.case
     if name == "dispatch":
         return wf.DispatchForm(
@@ -166,6 +180,7 @@ def make_form(name: str, view: CaseView, data: Any = None) -> forms.Form:
         "extension_decide": wf.ExtensionDecideForm,
         "co_opinion": wf.OpinionForm,
         "urge": wf.NoteForm,
+        "take_on": wf.NoteForm,
         "merge": wf.MergeForm,
         "reject": wf.RejectForm,
         "reopen": wf.RequiredNoteForm,

@@ -50,7 +50,7 @@ def submit_on_a_phone(resident: Page, shot: Shot) -> tuple[str, str]:
 def dispatch(page: Page, case: Case, unit_label: str) -> None:
     page.goto(f"/workbench/cases/{case.pk}/")
     open_action(page, "dispatch")
-    page.locator("#id_lead_unit").select_option(label=unit_label)
+    page.locator("#id_dispatch_lead_unit").select_option(label=unit_label)
     submit_action(page, "dispatch")
 
 

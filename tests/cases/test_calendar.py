@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -124,9 +124,10 @@ def test_a_weekend_day_declared_worked_counts_as_a_working_day():
 def test_hours_skip_national_day_whole():
     run_calendar("load", "--year", "2025")
 
+    # Tuesday 30 September after closing; 1-8 October are off; Thursday 9 opens at 08:30.
     deadline = add_working_hours(load_calendar(), local(2025, 9, 30, 20), 8)
 
-    assert deadline.at == local(2025, 10, 9, 4)
+    assert deadline.at == local(2025, 10, 9, 16, 30)
     assert deadline.unconfirmed is False
 
 
@@ -150,20 +151,68 @@ def test_the_local_day_of_receipt_decides_even_when_the_time_comes_in_utc():
 def test_hours_across_a_weekend_resume_on_monday():
     deadline = add_working_hours(plain_weeks(2025), local(2025, 11, 14, 20), 8)
 
-    assert deadline.at == local(2025, 11, 17, 4)
+    assert deadline.at == local(2025, 11, 17, 16, 30)
     assert deadline.at.utcoffset() == timedelta(hours=8)
 
 
-def test_hours_that_end_with_a_friday_are_due_at_its_midnight_not_after_the_weekend():
-    deadline = add_working_hours(plain_weeks(2025), local(2025, 11, 14, 20), 4)
+def test_a_case_dispatched_on_friday_night_is_due_on_monday_after_opening_not_before_dawn():
+    deadline = add_working_hours(plain_weeks(2025), local(2025, 11, 14, 22, 45), 4)
 
-    assert deadline.at == local(2025, 11, 15)
+    assert deadline.at == local(2025, 11, 17, 12, 30)
 
 
-def test_hours_received_on_a_saturday_start_counting_on_monday():
+def test_hours_left_when_the_office_closes_carry_over_to_the_next_working_morning():
+    # 16:00 to 17:30 on Friday, then 2.5 hours from 08:30 on Monday.
+    deadline = add_working_hours(plain_weeks(2025), local(2025, 11, 14, 16), 4)
+
+    assert deadline.at == local(2025, 11, 17, 11)
+
+
+def test_hours_that_fill_the_day_exactly_are_due_at_closing_time():
+    deadline = add_working_hours(plain_weeks(2025), local(2025, 11, 14, 13, 30), 4)
+
+    assert deadline.at == local(2025, 11, 14, 17, 30)
+
+
+def test_hours_received_on_a_saturday_start_counting_when_monday_opens():
     deadline = add_working_hours(plain_weeks(2025), local(2025, 11, 15, 10), 2)
 
-    assert deadline.at == local(2025, 11, 17, 2)
+    assert deadline.at == local(2025, 11, 17, 10, 30)
+
+
+def test_a_calendar_working_round_the_clock_counts_every_hour_of_a_working_day():
+    cal = WorkCalendar(
+        frozenset(), frozenset(), frozenset({2025}), opens=timedelta(0), closes=timedelta(hours=24)
+    )
+
+    assert add_working_hours(cal, local(2025, 11, 14, 20), 8).at == local(2025, 11, 17, 4)
+    assert add_working_hours(cal, local(2025, 11, 14, 20), 4).at == local(2025, 11, 15)
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes"),
+    [(9, 9), (18, 9), (-1, 9), (8, 25)],
+    ids=["empty", "reversed", "negative", "past midnight"],
+)
+def test_working_hours_that_leave_no_working_time_are_refused(opens: int, closes: int):
+    with pytest.raises(ValueError, match="working hours"):
+        WorkCalendar(
+            frozenset(),
+            frozenset(),
+            frozenset(),
+            opens=timedelta(hours=opens),
+            closes=timedelta(hours=closes),
+        )
+
+
+def test_the_working_hours_come_from_the_settings(settings):
+    settings.CASE_WORKING_HOURS = (timedelta(hours=9), timedelta(hours=12))
+
+    cal = load_calendar()
+
+    assert (cal.opens, cal.closes) == (timedelta(hours=9), timedelta(hours=12))
+    # Three hours a day: 4 hours from Friday 10:00 end at 11:00 on Monday.
+    assert add_working_hours(cal, local(2025, 11, 14, 10), 4).at == local(2025, 11, 17, 11)
 
 
 def test_working_days_between_leaves_out_the_weekend():
@@ -387,11 +436,17 @@ def test_one_more_working_day_is_always_later_and_lands_on_a_working_day(start: 
         max_value=datetime(2026, 11, 30),  # noqa: DTZ001
         timezones=st.sampled_from([SHANGHAI, UTC]),
     ),
-    hours=st.integers(min_value=1, max_value=24 * 30),
+    first=st.integers(min_value=1, max_value=24 * 10),
+    then=st.integers(min_value=1, max_value=24 * 10),
 )
-def test_the_hours_added_are_exactly_the_working_time_elapsed(start: datetime, hours: int):
-    deadline = add_working_hours(PROPERTY_CALENDAR, start, hours)
+def test_hours_add_up_and_always_end_in_working_hours(start: datetime, first: int, then: int):
+    whole = add_working_hours(PROPERTY_CALENDAR, start, first + then)
+    part = add_working_hours(PROPERTY_CALENDAR, start, first)
 
-    elapsed = working_days_between(PROPERTY_CALENDAR, start, deadline.at)
-
-    assert elapsed == (Decimal(hours) / 24).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    # Counting on from where the first hours ended gives the same end as counting them all.
+    assert add_working_hours(PROPERTY_CALENDAR, part.at, then).at == whole.at
+    assert whole.at > part.at > start
+    local_end = whole.at.astimezone(SHANGHAI)
+    midnight = datetime.combine(local_end.date(), datetime.min.time(), tzinfo=SHANGHAI)
+    assert PROPERTY_CALENDAR.is_working_day(local_end.date())
+    assert PROPERTY_CALENDAR.opens < local_end - midnight <= PROPERTY_CALENDAR.closes

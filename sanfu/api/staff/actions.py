@@ -125,6 +125,21 @@ def dispatch(request: HttpRequest, case_id: schemas.Id, body: schemas.DispatchIn
 
 @router.post(
     tags=["actions"],
+    path="/cases/{case_id}/take-on",
+    response=schemas.CaseSummary,
+    summary="本级自办: handle at the desk's own level",
+)
+@idempotent
+def take_on(
+    request: HttpRequest, case_id: schemas.Id, body: schemas.OptionalNoteIn
+) -> dict[str, Any]:
+    """The unit whose desk the case waits at leads it itself (a town keeps what a village
+    escalated). Signed for at once when the caller handles cases at that unit."""
+    return _done(services.case_take_on(actor=user_of(request), case_id=case_id, note=body.note))
+
+
+@router.post(
+    tags=["actions"],
     path="/cases/{case_id}/transfer",
     response=schemas.CaseSummary,
     summary="转派: transfer",
@@ -214,6 +229,11 @@ def return_(request: HttpRequest, case_id: schemas.Id, body: schemas.ReturnIn) -
     path="/cases/{case_id}/escalate",
     response=schemas.CaseSummary,
     summary="上报: escalate",
+    description=(
+        "From the lead unit while it handles the case, or from the desk while the case waits "
+        "there (a town passes on to the county what a village escalated). The reply deadline "
+        "stays."
+    ),
 )
 @idempotent
 def escalate(request: HttpRequest, case_id: schemas.Id, body: schemas.NoteIn) -> dict[str, Any]:

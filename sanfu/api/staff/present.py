@@ -94,7 +94,7 @@ def order_out(order: SupervisionOrder) -> dict[str, Any]:
 def event_out(event: CaseEvent) -> dict[str, Any]:
     return {
         "kind": event.kind,
-        "label": event.get_kind_display(),
+        "label": event.label,
         "at": event.at,
         "from_state": event.from_state,
         "to_state": event.to_state,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sanfu.cases.models.case import Case
+from sanfu.cases.models.case import Case, Rating
 from sanfu.directory.models import Unit
 
 
@@ -81,3 +84,19 @@ class CaseEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("case events are append-only")
+
+    @property
+    def label(self) -> str:
+        """What happened, in the words every timeline (staff and public) shows: the kind, with
+        what the event's data adds that a reader needs (which rating, the new deadline)."""
+        data = self.data or {}
+        if self.kind == EventKind.DISPATCHED and data.get("taken_on"):
+            return gettext("Taken on at this level")
+        if self.kind == EventKind.RATED and data.get("rating") in Rating.values:
+            return gettext("Rated: %(rating)s") % {"rating": Rating(data["rating"]).label}
+        if self.kind == EventKind.REOPENED and data.get("reply_deadline"):
+            deadline = timezone.localtime(datetime.fromisoformat(data["reply_deadline"]))
+            return gettext("Reopened; to be answered by %(deadline)s") % {
+                "deadline": deadline.strftime("%Y-%m-%d %H:%M")
+            }
+        return str(EventKind(self.kind).label)

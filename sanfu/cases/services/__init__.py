@@ -10,6 +10,7 @@ from sanfu.cases.services.dispatch import (
     case_dispatch_by_system,
     case_merge,
     case_reject,
+    case_take_on,
     case_transfer,
 )
 from sanfu.cases.services.handling import (
@@ -58,6 +59,7 @@ __all__ = [
     "case_return",
     "case_sign",
     "case_supervise",
+    "case_take_on",
     "case_transfer",
     "case_urge",
     "personal_data_access_record",

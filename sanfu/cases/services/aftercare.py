@@ -199,6 +199,8 @@ def _reopen(case: Case, *, at: datetime, actor: User | None, unit: Unit | None, 
     case.rating, case.rating_comment, case.rated_at = "", "", None
     case.signed_on_time = case.replied_on_time = None
     case.handling_working_days = None
+    # The answer was not accepted, so the unit answers anew: both clocks start from the reopen
+    # (the old reply deadline belonged to the answer just rejected), and the event says when.
     start_clocks(case, at)
     stamp_assignment_clocks(case)
     case.save()
@@ -210,9 +212,17 @@ def _reopen(case: Case, *, at: datetime, actor: User | None, unit: Unit | None, 
         actor=actor,
         unit=unit,
         note=note,
-        data={"reopen_count": case.reopen_count},
+        data={
+            "reopen_count": case.reopen_count,
+            "sign_deadline": _iso(case.sign_deadline),
+            "reply_deadline": _iso(case.reply_deadline),
+        },
     )
     notify_units(case, "reopened", [assignment.unit])
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment is not None else ""
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""The dispatcher's decisions: accept, dispatch, transfer, merge, reject."""
+"""The dispatcher's decisions: accept, dispatch, take on, transfer, merge, reject."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from sanfu.cases.models import (
     Priority,
 )
 from sanfu.cases.notifications import notify_requester, notify_units
-from sanfu.cases.policies import Capability, acting_unit
+from sanfu.cases.policies import HANDLING_KINDS, Capability, acting_unit, may
 from sanfu.cases.services.common import (
     assign,
     lead_of,
@@ -33,21 +33,10 @@ from sanfu.cases.services.common import (
     stamp_assignment_clocks,
     start_clocks,
 )
+from sanfu.cases.services.handling import case_sign
 from sanfu.directory.models import Unit, UnitKind, User
 from sanfu.lib.errors import PermissionDenied, ValidationFailed
 
-HANDLING_KINDS = frozenset(
-    {
-        UnitKind.TOWN,
-        UnitKind.STREET,
-        UnitKind.VILLAGE,
-        UnitKind.COMMUNITY,
-        UnitKind.GRID,
-        UnitKind.DEPARTMENT,
-        UnitKind.SOCIAL_ORG,
-        UnitKind.MODULE,
-    }
-)
 VILLAGE_LEVEL = frozenset({UnitKind.VILLAGE, UnitKind.COMMUNITY, UnitKind.GRID})
 
 # A higher app may send a dispatched case on from the unit chosen to a unit under it (a town's
@@ -169,6 +158,31 @@ def case_dispatch_by_system(*, case_id: int, lead_unit: Unit, by: str) -> Case:
     return case
 
 
+@transaction.atomic
+def case_take_on(*, actor: User, case_id: int, note: str = "") -> Case:
+    """本级自办: the desk unit handles the case itself as lead unit, instead of sending it down
+    or escalating it on (a town takes on what a village escalated).
+
+    A dispatch to the desk unit, so the clocks are those of a dispatch: the sign-for clock
+    starts now, and the reply deadline the case already has (from its first dispatch, kept
+    through returns and escalations) stays. Taken on by someone who handles cases at the desk
+    unit, it is signed for at once: the person who takes it is the one who would sign.
+    """
+    case = lock_case(actor=actor, case_id=case_id)
+    require_state(case, {CaseState.NEW}, action=_("taken on"))
+    acting = acting_unit(actor, Capability.DISPATCH, case.desk_unit, from_above=True)
+    if case.category is None:
+        raise ValidationFailed(_("Choose a category before taking the case on."), field="category")
+    desk = case.desk_unit
+    _check_units(case, acting, desk, (), field="case")
+    note = limit_text(note, field="note", label=_("Note"), limit=REASON_MAX)
+    at = _send(case, lead_unit=desk, co=[], actor=actor, acting=acting, note=note, taken_on=True)
+    announce.case_routed(case, desk, actor, at)
+    if may(actor, Capability.HANDLE, desk):
+        return case_sign(actor=actor, case_id=case.pk)
+    return case
+
+
 def _send(
     case: Case,
     *,
@@ -178,6 +192,7 @@ def _send(
     acting: Unit | None = None,
     note: str = "",
     data: dict[str, str] | None = None,
+    taken_on: bool = False,
 ) -> datetime:
     """The state change, clocks, timeline event and notices every dispatch shares."""
     at = now()
@@ -198,7 +213,13 @@ def _send(
         actor=actor,
         unit=acting,
         note=note,
-        data={"lead": lead_unit.pk, "co": [u.pk for u in co], **(data or {})},
+        data={
+            "lead": lead_unit.pk,
+            "co": [u.pk for u in co],
+            # 本级自办: the desk kept the case; the timeline says so rather than "dispatched".
+            **({"taken_on": True} if taken_on else {}),
+            **(data or {}),
+        },
     )
     notify_units(case, "dispatched", [lead_unit, *co])
     return at

@@ -24,7 +24,7 @@ from sanfu.cases.models import (
     ReturnReason,
 )
 from sanfu.cases.notifications import notify_desk, notify_requester
-from sanfu.cases.policies import Capability, acting_unit
+from sanfu.cases.policies import ESCALATION_TARGET, Capability, acting_unit
 from sanfu.cases.services.common import (
     lead_assignment,
     lead_of,
@@ -35,7 +35,7 @@ from sanfu.cases.services.common import (
     require_state,
     require_text,
 )
-from sanfu.directory.models import Unit, UnitKind, User
+from sanfu.directory.models import Unit, User
 from sanfu.lib.errors import Conflict, PermissionDenied, ValidationFailed
 
 
@@ -137,17 +137,6 @@ def case_return(*, actor: User, case_id: int, reason: str, note: str) -> Case:
     return case
 
 
-ESCALATION_TARGET: dict[str, tuple[str, ...]] = {
-    UnitKind.GRID: (UnitKind.TOWN, UnitKind.STREET),
-    UnitKind.VILLAGE: (UnitKind.TOWN, UnitKind.STREET),
-    UnitKind.COMMUNITY: (UnitKind.TOWN, UnitKind.STREET),
-    UnitKind.TOWN: (UnitKind.COUNTY,),
-    UnitKind.STREET: (UnitKind.COUNTY,),
-    UnitKind.DEPARTMENT: (UnitKind.COUNTY,),
-    UnitKind.SOCIAL_ORG: (UnitKind.COUNTY,),
-}
-
-
 def _escalation_desk(unit: Unit) -> Unit:
     targets = ESCALATION_TARGET.get(unit.kind, ())
     ancestors = Unit.objects.filter(pk__in=_ancestor_ids(unit), kind__in=targets)
@@ -165,14 +154,23 @@ def _ancestor_ids(unit: Unit) -> list[int]:
 
 @transaction.atomic
 def case_escalate(*, actor: User, case_id: int, note: str) -> Case:
-    """上报: this level cannot solve it; the level above decides (village → town → county)."""
+    """上报: this level cannot solve it; the level above decides (village → town → county).
+
+    From the lead unit while it handles the case, or from the desk while the case waits there
+    for a decision (a town passes on to the county what a village escalated to it). Either way
+    the reply deadline stays: moving a case up does not buy time.
+    """
     case = lock_case(actor=actor, case_id=case_id)
-    require_state(case, HANDLING_STATES, action=_("escalated"))
-    unit = _lead_acting(actor, case)
+    require_state(case, {*HANDLING_STATES, CaseState.NEW}, action=_("escalated"))
+    if case.state == CaseState.NEW:
+        unit = acting_unit(actor, Capability.DISPATCH, case.desk_unit, from_above=True)
+        below = case.desk_unit
+    else:
+        unit = below = _lead_acting(actor, case)
     note = require_text(
         note, field="note", label=_("Why it cannot be solved here"), limit=REASON_MAX
     )
-    desk = _escalation_desk(unit)
+    desk = _escalation_desk(below)
     at = now()
     before = case.state
     case.state = CaseState.NEW
@@ -187,7 +185,7 @@ def case_escalate(*, actor: User, case_id: int, note: str) -> Case:
         actor=actor,
         unit=unit,
         note=note,
-        data={"from": unit.pk, "to": desk.pk},
+        data={"from": below.pk, "to": desk.pk},
     )
     notify_desk(case, "escalated")
     return case

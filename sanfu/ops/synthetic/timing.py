@@ -123,9 +123,10 @@ class Clocks:
         local = at.astimezone(LOCAL_ZONE)
         day = local.date()
         end = local + timedelta(hours=hours)
-        # The common case, where add_working_hours would return at once: a working day with
-        # the hours left before midnight.
-        if end.date() == day and self.is_working_day(day):
+        # The common case, where add_working_hours would return at once: during the working
+        # hours of a working day, with the hours left before the office closes.
+        opens, closes = _midnight(day) + self.cal.opens, _midnight(day) + self.cal.closes
+        if opens <= local and end <= closes and self.is_working_day(day):
             return Deadline(at=end, unconfirmed=not self.cal.is_confirmed(day))
         return add_working_hours(self.cal, at, hours)
 

@@ -20,11 +20,11 @@ from sanfu.cases.models import (
     Rating,
     SupervisionOrder,
 )
-from sanfu.cases.policies import Capability, may
+from sanfu.cases.policies import HANDLING_KINDS, Capability, acting_unit, may
 from sanfu.cases.selectors import actions_for_user, case_get_for_user, case_timeline
-from sanfu.cases.services.dispatch import HANDLING_KINDS
 from sanfu.directory.models import Membership, Unit, UnitKind, User
 from sanfu.lib.anonymise import anonymise
+from sanfu.lib.errors import PermissionDenied
 from sanfu.lib.masking import mask_id, mask_name, mask_phone
 
 
@@ -133,21 +133,28 @@ def open_orders(case: Case) -> list[SupervisionOrder]:
     )
 
 
-def dispatch_targets(*, case: Case) -> QuerySet[Unit]:
-    """Units the desk may send the case to: those under it that handle cases.
+def dispatch_targets(*, user: User, case: Case) -> QuerySet[Unit]:
+    """Units this person may send the case to: those that handle cases under the unit they
+    decide for — the desk, or the unit above it they act from (the county dispatch centre sends
+    what waits at a town's desk to a county department).
 
-    Grids are left out of the list: a case goes to the village, whose cadres pass it on.
+    The unit they decide for is left out (the desk keeps a case by taking it on, 本级自办), and
+    so are grids: a case goes to the village, whose cadres pass it on.
     """
+    try:
+        base = acting_unit(user, Capability.DISPATCH, case.desk_unit, from_above=True)
+    except PermissionDenied:
+        base = case.desk_unit
     kinds = HANDLING_KINDS - {UnitKind.GRID}
-    return Unit.objects.filter(
-        path__descendant=case.desk_unit.path, kind__in=kinds, is_active=True
-    ).exclude(pk=case.desk_unit_id)
+    return Unit.objects.filter(path__descendant=base.path, kind__in=kinds, is_active=True).exclude(
+        pk=base.pk
+    )
 
 
 def transfer_targets(*, user: User, case: Case) -> QuerySet[Unit]:
     """Where the case may be transferred: under the desk, or under the lead unit for its staff."""
     if may(user, Capability.DISPATCH, case.desk_unit, from_above=True):
-        return dispatch_targets(case=case)
+        return dispatch_targets(user=user, case=case)
     base = case.lead_unit or case.desk_unit
     return Unit.objects.filter(
         path__descendant=base.path, kind__in=HANDLING_KINDS, is_active=True
@@ -194,7 +201,7 @@ def case_view(*, user: User, case_id: int, reveal: bool = False) -> CaseView:
         # Outside the handling chain even the description loses phone and ID numbers.
         text=case.text if chain else anonymise(case.text, names=[case.requester_name]),
         may_reveal=chain and not shown,
-        dispatch_targets=dispatch_targets(case=case),
+        dispatch_targets=dispatch_targets(user=user, case=case),
         transfer_targets=(
             transfer_targets(user=user, case=case) if "transfer" in actions else Unit.objects.none()
         ),
