@@ -13,6 +13,7 @@ from sanfu.cases.services import NewCase, Requester, Upload
 from sanfu.cases.services.intake import MAX_ATTACHMENTS
 from sanfu.directory.models import Unit
 from sanfu.lib.files import MAX_UPLOAD_BYTES
+from sanfu.lib.phones import phone_clean, phone_is_mobile
 from sanfu.portal import selectors
 
 
@@ -127,8 +128,41 @@ class SubmitForm(forms.Form):
 
 
 class TrackForm(forms.Form):
+    """The long tracking code, as older receipts and links carry it."""
+
     number = forms.CharField(label=_("Case number"), max_length=24)
     code = forms.CharField(label=_("Tracking code"), max_length=64)
+
+
+class TrackByPhoneForm(forms.Form):
+    """The case number and the phone number given with it; then the code texted to it."""
+
+    number = forms.CharField(label=_("Case number"), max_length=24)
+    phone = forms.CharField(
+        label=_("The phone number you gave"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6}
+        ),
+    )
+
+    def clean_number(self) -> str:
+        return str(self.cleaned_data["number"]).strip()
+
+    def clean_phone(self) -> str:
+        try:
+            phone = phone_clean(self.cleaned_data["phone"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        if not phone_is_mobile(phone):
+            raise forms.ValidationError(_("Codes are sent by text message: give a mobile number."))
+        return phone
 
 
 SOLVED_CHOICES = [("yes", _("Yes, it was solved")), ("no", _("No, it was not solved"))]

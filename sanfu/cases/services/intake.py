@@ -30,6 +30,7 @@ from sanfu.cases.models import (
     ReplyKind,
     RequesterKind,
 )
+from sanfu.cases.notifications import notify_requester
 from sanfu.cases.policies import Capability, acting_unit
 from sanfu.cases.services.common import assign, limit_text, now, reply_record, require_text
 from sanfu.directory.models import Enterprise, Resident, Unit, UnitKind, User
@@ -208,6 +209,8 @@ def case_create(*, new: NewCase, actor: User | None = None) -> Case:
         data={"channel": new.channel},
     )
     announce.case_received(case)
+    # The receipt: the case number and the short link, whatever the channel.
+    notify_requester(case, "received")
     return case
 
 
