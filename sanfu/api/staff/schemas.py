@@ -12,7 +12,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from sanfu.api.open311.params import clean_text
-from sanfu.cases.models import REASON_MAX, TEXT_MAX, TITLE_MAX
+from sanfu.cases.models import DESCRIPTION_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
 from sanfu.lib.errors import ValidationFailed
 
 MAX_ID = 2**63 - 1  # both databases' bigint; a larger id must be a 422, not a 500
@@ -53,6 +53,12 @@ Moment = Annotated[datetime, BeforeValidator(_written_out), AfterValidator(_mome
 Day = Annotated[date, AfterValidator(_day)]
 ShortText = Annotated[str, Field(max_length=REASON_MAX), AfterValidator(_clean)]
 LongText = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_clean)]
+# The requester's description: its limit is the service's to enforce, so that an over-long text
+# gets the same refusal, naming the field, as on the portal and the workbench (not the schema
+# validator's English); the document still states it.
+Description = Annotated[
+    str, Field(json_schema_extra={"maxLength": DESCRIPTION_MAX}), AfterValidator(_clean)
+]
 Code = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_clean)]
 
 PriorityName = Literal["normal", "urgent", "emergency"]
@@ -319,7 +325,7 @@ class RequesterIn(Schema):
 class CaseIn(Schema):
     channel: StaffChannel
     title: Annotated[str, Field(max_length=TITLE_MAX), AfterValidator(_clean)]
-    text: LongText
+    text: Description
     location_unit: Id
     address: Annotated[str, Field(max_length=200), AfterValidator(_clean)] = ""
     latitude: Annotated[Decimal, Field(ge=-90, le=90, decimal_places=6)] | None = None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from sanfu.cases import announce, events
 from sanfu.cases.models import (
+    DESCRIPTION_MAX,
     LOCAL_CHANNELS,
     TEXT_MAX,
     TITLE_MAX,
@@ -158,7 +159,7 @@ def case_create(*, new: NewCase, actor: User | None = None) -> Case:
     if new.priority not in Priority.values:
         raise ValidationFailed(_("Unknown priority."), field="priority")
     title = require_text(new.title, field="title", label=_("Title"), limit=TITLE_MAX)
-    text = require_text(new.text, field="text", label=_("Description"), limit=TEXT_MAX)
+    text = require_text(new.text, field="text", label=_("Request text"), limit=DESCRIPTION_MAX)
     requester = _check_requester(new.requester)
     _check_place(new)
     if len(new.attachments) > MAX_ATTACHMENTS:
