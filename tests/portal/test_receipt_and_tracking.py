@@ -255,3 +255,10 @@ def test_a_landline_cannot_receive_a_code(tree: Tree, catalogue: Catalogue, sms:
     )
     assert response.status_code == 400
     assert "手机号码" in response.content.decode()
+
+
+def test_the_long_code_of_an_older_receipt_still_opens_the_case(tree: Tree, catalogue: Catalogue):
+    case = web_case(tree, catalogue)
+    found = https_client().get("/track/", {"number": case.number, "code": case.tracking_token})
+    assert found.status_code == 302
+    assert https_client().get("/track/", {"number": "", "code": "x"}).status_code == 404
