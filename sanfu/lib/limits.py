@@ -21,3 +21,11 @@ def too_long(label: str, *, count: int, limit: int) -> str:
         "count": count,
         "limit": limit,
     }
+
+
+def too_long_at_most(label: str, *, limit: int) -> str:
+    """The refusal where the length given is not known (a schema validator's report)."""
+    return _("“%(label)s” is too long: at most %(limit)d characters.") % {
+        "label": label,
+        "limit": limit,
+    }

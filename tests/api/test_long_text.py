@@ -10,7 +10,7 @@ from django.test import Client
 from sanfu.cases.models import DESCRIPTION_MAX, Case
 from tests.api import open311_client as o311
 from tests.api.conftest import open311_form, staff
-from tests.cases.conftest import Catalogue, People
+from tests.cases.conftest import Catalogue, People, web_case
 from tests.conftest import Tree
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,18 @@ def test_the_openapi_document_states_the_limit(tree: Tree):
     document = json.loads(Client().get("/api/openapi.json", secure=True).content)
     schema = document["components"]["schemas"]["CaseIn"]["properties"]["text"]
     assert schema["maxLength"] == DESCRIPTION_MAX
+
+
+def test_the_staff_api_refuses_any_over_long_text_in_the_same_words(
+    tree: Tree, catalogue: Catalogue, people: People
+):
+    case = web_case(tree, catalogue)
+    response = staff(people.dispatcher).post(
+        f"/api/cases/{case.pk}/reject",
+        json.dumps({"reason": "长" * 1001}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    body = json.loads(response.content)
+    assert body["field"] == "reason"
+    assert body["message"] == "“reason”过长：最多 1000 字。"
