@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -10,7 +13,9 @@ from tests.conftest import Tree
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_counter_follows_the_text_and_flags_what_is_over(page: Page, tree: Tree):
+def test_the_counter_follows_the_text_and_flags_what_is_over(
+    page: Page, tree: Tree, shot: Callable[[Page, str], Path]
+):
     page.goto("/submit/")
     text = page.locator("#id_text")
     counter = page.locator("#id_text + [data-testid=counter]")
@@ -26,6 +31,8 @@ def test_the_counter_follows_the_text_and_flags_what_is_over(page: Page, tree: T
     expect(counter).to_have_class("counter over")
     expect(counter).to_contain_text("80000")
     assert text.get_attribute("aria-invalid") == "true"
+    counter.scroll_into_view_if_needed()
+    shot(page, "over")
 
     text.fill("长" * 20_000)
     expect(counter).to_contain_text("20000 / 20000")
