@@ -214,6 +214,8 @@ ASSISTANCE_SPARK_MASTER = env_str("SANFU_SPARK_MASTER", "local[2]")
 
 # Notifications: any of inbox, email, sms. SMS goes to a backend class; the default logs it.
 SANFU_NOTIFY_TRANSPORTS = env_list("SANFU_NOTIFY_TRANSPORTS", ["inbox", "email", "sms"])
+# The address residents reach the portal at, for the links in their text messages.
+SANFU_PUBLIC_URL = env_str("SANFU_PUBLIC_URL", "http://localhost:8000")
 SANFU_SMS_BACKEND = env_str("SANFU_SMS_BACKEND", "sanfu.notify.transports.LogSmsBackend")
 EMAIL_BACKEND = env_str("SANFU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("SANFU_EMAIL_HOST", "localhost")

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.conf import settings
+from django.urls import reverse
+
 from sanfu.cases.models import Case
 from sanfu.cases.policies import ROLES, Capability
+from sanfu.cases.selectors import case_short_code
 from sanfu.directory.models import Unit
+from sanfu.lib.phones import phone_is_mobile
 from sanfu.notify.services import notify_phone, notify_staff, render_message, staff_of
 from sanfu.notify.transports import Message
 
@@ -33,7 +38,18 @@ def notify_supervisors(case: Case, kind: str) -> None:
     notify_staff(staff_of([case.county], _SUPERVISOR_ROLES), _staff_message(case, kind))
 
 
+def requester_link(case: Case) -> str:
+    """The short link a requester follows their case with (the portal's `short` route).
+
+    The 32-character tracking token stays inside the page it leads to: a code that short can
+    be read out on the hotline, and a text message stays short.
+    """
+    path = reverse("portal:short", args=[case.number, case_short_code(case)])
+    return f"{settings.SANFU_PUBLIC_URL.rstrip('/')}{path}"
+
+
 def notify_requester(case: Case, kind: str) -> None:
-    """A text message to the requester, if they left a phone number."""
-    if case.requester_phone:
-        notify_phone(case.requester_phone, render_message(f"requester_{kind}", {"case": case}))
+    """A text message to the requester, if they left a mobile number."""
+    if phone_is_mobile(case.requester_phone):
+        context = {"case": case, "link": requester_link(case)}
+        notify_phone(case.requester_phone, render_message(f"requester_{kind}", context))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -23,6 +26,11 @@ from sanfu.cases.policies import Capability, may, may_escalate_from_desk, may_ta
 from sanfu.directory.models import Membership, StaffRole, User
 from sanfu.directory.querysets import AnyUser
 from sanfu.lib.errors import NotFound
+from sanfu.lib.phones import phone_is_mobile
+
+# Ten base-32 characters (50 bits) beside the case number: enough that a link cannot be
+# guessed, short enough to read out on the hotline and to fit in a text message.
+SHORT_CODE_LENGTH = 10
 
 
 def case_get_for_user(*, user: AnyUser, case_id: int) -> Case:
@@ -38,6 +46,31 @@ def case_get_by_token(*, number: str, token: str) -> Case:
     if case is None or not token.strip():
         raise NotFound(_("No case with this number and tracking code."))
     return case
+
+
+def case_short_code(case: Case) -> str:
+    """The code of the requester's short link, derived from the tracking token.
+
+    A one-way digest, so the short link shown in a text message reveals nothing of the token,
+    and it needs no column: a case has it as soon as it has its token.
+    """
+    digest = hashlib.sha256(f"sanfu-short-link\n{case.tracking_token}".encode()).digest()
+    return base64.b32encode(digest).decode().lower()[:SHORT_CODE_LENGTH]
+
+
+def case_get_by_short_code(*, number: str, code: str) -> Case:
+    """What a requester reaches with the case number and the short link's code."""
+    case = Case.objects.filter(number=number.strip()).first()
+    if case is None or not hmac.compare_digest(case_short_code(case), code.strip().lower()):
+        raise NotFound(_("No case with this number and tracking code."))
+    return case
+
+
+def case_get_by_phone(*, number: str, phone: str) -> Case | None:
+    """The case with this number if `phone` (normal form, a mobile) is the requester's."""
+    if not phone_is_mobile(phone):
+        return None
+    return Case.objects.filter(number=number.strip(), requester_phone=phone).first()
 
 
 def case_timeline(*, case: Case) -> list[CaseEvent]:

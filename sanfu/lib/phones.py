@@ -54,3 +54,8 @@ def phone_require(value: str, *, field: str = "phone") -> str:
         return phone_clean(value)
     except ValueError as error:
         raise ValidationFailed(str(error), field=field) from None
+
+
+def phone_is_mobile(phone: str) -> bool:
+    """Whether a number in normal form can receive text messages."""
+    return bool(_MOBILE.match(phone))

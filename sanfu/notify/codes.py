@@ -118,7 +118,11 @@ def _digits(code: str) -> str:
 
 
 def check_code(purpose: str, phone: str, code: str) -> bool:
-    """Whether `code` is the live code for (`purpose`, `phone`); a right code works once."""
+    """Whether `code` is the live code for (`purpose`, `phone`); a right code works once.
+
+    The try is counted in its own UPDATE: call this where a refusal does not roll back the
+    surrounding transaction (raising after a False inside `atomic` would give the try back).
+    """
     now = timezone.now()
     live = (
         OneTimeCode.objects.filter(

@@ -8,11 +8,20 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from sanfu.cases.models import REASON_MAX, TEXT_MAX, TITLE_MAX, Category, Rating, RequesterKind
+from sanfu.cases.models import (
+    DESCRIPTION_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    Category,
+    Rating,
+    RequesterKind,
+)
 from sanfu.cases.services import NewCase, Requester, Upload
 from sanfu.cases.services.intake import MAX_ATTACHMENTS
 from sanfu.directory.models import Unit
 from sanfu.lib.files import MAX_UPLOAD_BYTES
+from sanfu.lib.forms import LimitedTextField
+from sanfu.lib.phones import phone_clean, phone_is_mobile
 from sanfu.portal import selectors
 
 
@@ -74,9 +83,9 @@ class SubmitForm(forms.Form):
         widget=forms.RadioSelect,
         empty_label=_("I don't know; let the dispatch centre decide"),
     )
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
-    text = forms.CharField(
-        label=_("What happened"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    title = LimitedTextField(label=_("Title"), limit=TITLE_MAX)
+    text = LimitedTextField(
+        label=_("What happened"), limit=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 5})
     )
     town = PlaceChoiceField(label=_("Town or sub-district"), queryset=selectors.towns())
     village = PlaceChoiceField(
@@ -127,8 +136,41 @@ class SubmitForm(forms.Form):
 
 
 class TrackForm(forms.Form):
+    """The long tracking code, as older receipts and links carry it."""
+
     number = forms.CharField(label=_("Case number"), max_length=24)
     code = forms.CharField(label=_("Tracking code"), max_length=64)
+
+
+class TrackByPhoneForm(forms.Form):
+    """The case number and the phone number given with it; then the code texted to it."""
+
+    number = forms.CharField(label=_("Case number"), max_length=24)
+    phone = forms.CharField(
+        label=_("The phone number you gave"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6}
+        ),
+    )
+
+    def clean_number(self) -> str:
+        return str(self.cleaned_data["number"]).strip()
+
+    def clean_phone(self) -> str:
+        try:
+            phone = phone_clean(self.cleaned_data["phone"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        if not phone_is_mobile(phone):
+            raise forms.ValidationError(_("Codes are sent by text message: give a mobile number."))
+        return phone
 
 
 SOLVED_CHOICES = [("yes", _("Yes, it was solved")), ("no", _("No, it was not solved"))]
@@ -142,9 +184,9 @@ class RateForm(forms.Form):
     rating = forms.ChoiceField(
         label=_("Your rating"), choices=Rating.choices, widget=forms.RadioSelect
     )
-    comment = forms.CharField(
+    comment = LimitedTextField(
         label=_("Comment"),
-        max_length=REASON_MAX,
+        limit=REASON_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("submit/similar/", views.similar, name="similar"),
     path("track/", views.track_lookup, name="track"),
     path("track/<str:number>/<str:token>/", views.case, name="case"),
+    path("t/<str:number>/<str:code>/", views.short_link, name="short"),
     path(
         "track/<str:number>/<str:token>/files/<int:attachment_id>/",
         views.attachment,

@@ -6,17 +6,31 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sanfu.cases import services
 from sanfu.cases.models import Channel
-from sanfu.cases.selectors import case_get_by_token
+from sanfu.cases.selectors import (
+    case_get_by_phone,
+    case_get_by_short_code,
+    case_get_by_token,
+    case_short_code,
+)
 from sanfu.directory.models import Unit
+from sanfu.lib.addresses import client_address
 from sanfu.lib.errors import ApplicationError, NotFound
 from sanfu.lib.files import file_response
 from sanfu.lib.forms import show_on_form
+from sanfu.notify import codes
 from sanfu.portal import selectors
-from sanfu.portal.forms import PublishedFilterForm, RateForm, SubmitForm, TrackForm
+from sanfu.portal.forms import (
+    PublishedFilterForm,
+    RateForm,
+    SubmitForm,
+    TrackByPhoneForm,
+    TrackForm,
+)
 
 SERVICE_FIELDS = {"location_unit": "town", "attachments": "photos"}
 
@@ -114,19 +128,70 @@ def _village(value: object, town: Unit | None) -> Unit | None:
     return selectors.villages(town=town).filter(pk=int(value)).first()
 
 
-@require_GET
+TRACK_PURPOSE = "track"
+
+
+@require_http_methods(["GET", "POST"])
 def track_lookup(request: HttpRequest) -> HttpResponse:
-    form = TrackForm(request.GET or None)
+    """Find a case by its number and the requester's phone, proved by a code sent to it.
+
+    A GET with `number` and `code` still takes the long tracking code of older receipts.
+    """
+    if request.method == "GET" and "code" in request.GET:
+        return _track_by_token(request)
+    form = TrackByPhoneForm(request.POST or None)
+    if request.method == "GET" or not form.is_valid():
+        return _track_page(request, form, status=200 if request.method == "GET" else 400)
+    number, phone = form.cleaned_data["number"], form.cleaned_data["phone"]
+    found = case_get_by_phone(number=number, phone=phone)
+    if "send" in request.POST:
+        try:
+            # Asked alike whether or not the phone is the case's, so that neither the answer
+            # nor the limits tell a stranger which phone filed which case.
+            codes.issue_code(
+                TRACK_PURPOSE, phone, address=client_address(request), deliver=found is not None
+            )
+        except ApplicationError as error:
+            show_on_form(form, error)
+            return _track_page(request, form, status=error.status)
+        return _track_page(request, form, sent=True)
+    if found is not None and codes.check_code(TRACK_PURPOSE, phone, form.cleaned_data["code"]):
+        return redirect("portal:case", found.number, found.tracking_token)
+    form.add_error(
+        "code",
+        _("The code is wrong or no longer valid. Ask for a new one if it has expired."),
+    )
+    return _track_page(request, form, sent=True, status=400)
+
+
+def _track_page(
+    request: HttpRequest, form: TrackByPhoneForm, *, sent: bool = False, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "sent": sent, "minutes": codes.CODE_MINUTES}
+    return render(request, "portal/track_lookup.html", context, status=status)
+
+
+def _track_by_token(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET)
     if form.is_valid():
         number, code = form.cleaned_data["number"].strip(), form.cleaned_data["code"].strip()
         try:
             case_get_by_token(number=number, token=code)
-        except NotFound as error:
-            form.add_error(None, error.message)
+        except NotFound:
+            pass
         else:
             return redirect("portal:case", number, code)
-    status = 404 if form.is_bound and form.errors else 200
-    return render(request, "portal/track_lookup.html", {"form": form}, status=status)
+    raise Http404
+
+
+@require_GET
+def short_link(request: HttpRequest, number: str, code: str) -> HttpResponse:
+    """The link in the requester's receipt: leads to the case page, which holds the token."""
+    try:
+        found = case_get_by_short_code(number=number, code=code)
+    except NotFound:
+        raise Http404 from None
+    return redirect("portal:case", found.number, found.tracking_token)
 
 
 @require_http_methods(["GET", "POST"])
@@ -158,7 +223,9 @@ def case(request: HttpRequest, number: str, token: str) -> HttpResponse:
         "form": form,
         "new": request.GET.get("new") == "1",
         "rated": request.GET.get("rated") == "1",
-        "link": request.build_absolute_uri(reverse("portal:case", args=[number, token])),
+        "link": request.build_absolute_uri(
+            reverse("portal:short", args=[found.number, case_short_code(found)])
+        ),
     }
     return render(request, "portal/case.html", context, status=400 if form.errors else 200)
 

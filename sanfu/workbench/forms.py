@@ -14,6 +14,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sanfu.cases.models import (
+    DESCRIPTION_MAX,
     LOCAL_CHANNELS,
     REASON_MAX,
     TEXT_MAX,
@@ -28,6 +29,7 @@ from sanfu.cases.models import (
     ReturnReason,
 )
 from sanfu.directory.models import Unit, UnitKind, User
+from sanfu.lib.forms import LimitedTextField
 from sanfu.workbench.selectors.dashboard import (
     RANK_LABELS,
     Rank,
@@ -76,9 +78,9 @@ def categories(*, levels: tuple[int, ...] = (1, 2, 3)) -> QuerySet[Category]:
 
 
 def _text(label: Any, limit: int, *, required: bool = True, rows: int = 3) -> forms.CharField:
-    return forms.CharField(
+    return LimitedTextField(
         label=label,
-        max_length=limit,
+        limit=limit,
         required=required,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
@@ -299,7 +301,7 @@ class IntakeForm(forms.Form):
     category = CategoryField(label=_("Category"), queryset=categories(), required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
-    text = _text(_("Description"), TEXT_MAX, rows=4)
+    text = _text(_("Description"), DESCRIPTION_MAX, rows=4)
     solved = forms.BooleanField(label=_("Solved on the spot"), required=False)
     reply = _text(_("How it was solved"), TEXT_MAX, required=False, rows=2)
 

@@ -43,7 +43,8 @@ def submit_on_a_phone(resident: Page, shot: Shot) -> tuple[str, str]:
     shot(resident, "03-portal-received")
     assert fits_the_phone(resident), overflowing(resident)
     number = resident.get_by_test_id("case-number").inner_text()
-    code = resident.get_by_test_id("tracking-code").inner_text()
+    # The long tracking code is no longer shown: it stays inside the page's address.
+    code = resident.url.split("/track/", 1)[1].split("/")[1]
     return number, code
 
 

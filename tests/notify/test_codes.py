@@ -169,3 +169,12 @@ def test_old_rows_are_deleted(sms):
     with time_machine.travel(START + timedelta(days=1, minutes=1), tick=False):
         issue("13987654321")
     assert list(OneTimeCode.objects.values_list("phone", flat=True)) == ["13987654321"]
+
+
+def test_what_is_not_six_digits_is_a_wrong_try(sms):
+    with time_machine.travel(START, tick=False):
+        issue()
+        code = sent_code(sms)
+        for typed in ("abcdef", "12345", "1234567", "١٢٣٤٥٦"):  # the last: Arabic-Indic digits
+            assert not check_code("track", PHONE, typed)
+        assert check_code("track", PHONE, code)  # four tries spent, the fifth is right

@@ -35,7 +35,7 @@ from sanfu.api.open311.services import (
     TITLE,
     Snapshot,
 )
-from sanfu.cases.models import TEXT_MAX, TITLE_MAX, Case, Category, Channel, RequesterKind
+from sanfu.cases.models import DESCRIPTION_MAX, TITLE_MAX, Case, Category, Channel, RequesterKind
 from sanfu.cases.services import NewCase, Requester, case_create
 from sanfu.cases.services.intake import PLACE_KINDS
 from sanfu.directory.models import TOWN_KINDS, Unit
@@ -104,7 +104,7 @@ def submission_read(data: QueryDict) -> Submission:
         first_name=param(data, "first_name", limit=50) or "",
         last_name=param(data, "last_name", limit=50) or "",
         phone=param(data, "phone", limit=20) or "",
-        description=param(data, "description", limit=TEXT_MAX) or "",
+        description=param(data, "description", limit=DESCRIPTION_MAX) or "",
         media_url=_media_url(param(data, "media_url", limit=500) or ""),
     )
 
@@ -217,10 +217,10 @@ def open311_request_create(
         for part in [submission.description, *answer_checks.describe(questions, answers)]
         if part
     )
-    if len(text) > TEXT_MAX:
+    if len(text) > DESCRIPTION_MAX:
         raise ValidationFailed(
             _("The description and answers together exceed %(limit)d characters.")
-            % {"limit": TEXT_MAX},
+            % {"limit": DESCRIPTION_MAX},
             field="description",
         )
     new = NewCase(

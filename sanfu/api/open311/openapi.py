@@ -16,7 +16,7 @@ from typing import Any
 from sanfu.api.idempotency import HEADER, KEY_MAX
 from sanfu.api.open311 import schemas
 from sanfu.api.open311.present import MAX_PAGE_SIZE
-from sanfu.cases.models import TEXT_MAX
+from sanfu.cases.models import DESCRIPTION_MAX
 
 JSON = "application/json"
 
@@ -89,7 +89,7 @@ _REQUEST_FORM: dict[str, Any] = {
         "first_name": {"type": "string"},
         "last_name": {"type": "string"},
         "phone": {"type": "string"},
-        "description": {"type": "string", "description": f"At most {TEXT_MAX} characters."},
+        "description": {"type": "string", "description": f"At most {DESCRIPTION_MAX} characters."},
         "media_url": {"type": "string", "description": "An http(s) URL."},
     },
     "additionalProperties": {

@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from sanfu.lib.errors import ValidationFailed
+from sanfu.lib.limits import normalise_newlines, too_long
 
 DEFAULT_LIMIT = 1000
 
@@ -31,12 +32,9 @@ def param(data: QueryDict, name: str, *, limit: int = DEFAULT_LIMIT) -> str | No
     raw = data.get(name)
     if raw is None or not raw.strip():
         return None
-    value = clean_text(raw.strip(), name=name)
+    value = normalise_newlines(clean_text(raw.strip(), name=name))
     if len(value) > limit:
-        raise ValidationFailed(
-            _("At most %(limit)d characters.") % {"limit": limit},
-            field=name,
-        )
+        raise ValidationFailed(too_long(name, count=len(value), limit=limit), field=name)
     return value
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sanfu.cases.models import DESCRIPTION_MAX
+
 W3C_DATETIME = {
     "type": "string",
     "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$",
@@ -124,7 +126,7 @@ REQUEST_FIELDS: dict[str, Any] = {
     "status_notes": nullable({"type": "string"}),
     "service_name": nullable({"type": "string"}),
     "service_code": nullable(CODE),
-    "description": nullable({"type": "string", "maxLength": 4000}),
+    "description": nullable({"type": "string", "maxLength": DESCRIPTION_MAX}),
     "agency_responsible": nullable({"type": "string"}),
     "service_notice": nullable({"type": "string"}),
     "requested_datetime": W3C_DATETIME,

@@ -30,6 +30,7 @@ from sanfu.api.staff.auth import TokenAuth
 from sanfu.api.staff.docs import LocalSwagger
 from sanfu.api.staff.routes import router
 from sanfu.lib.errors import ApplicationError, NotFound
+from sanfu.lib.limits import too_long_at_most
 
 ERROR_STATUSES = {
     "400": "The body is not the JSON the operation takes.",
@@ -128,10 +129,20 @@ def _application_error(request: HttpRequest, error: ApplicationError) -> HttpRes
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
-    problems = [
-        (_field(tuple(item.get("loc", ()))), str(item.get("msg", ""))) for item in error.errors
-    ]
+    problems = []
+    for item in error.errors:
+        field = _field(tuple(item.get("loc", ())))
+        problems.append((field, _message(field, item)))
     return staff_invalid(problems)
+
+
+def _message(field: str, item: dict[str, Any]) -> str:
+    """The schema's words, except for text too long: that refusal reads as on every surface
+    (sanfu.lib.limits), in the user's language and naming the field."""
+    limit = (item.get("ctx") or {}).get("max_length")
+    if item.get("type") == "string_too_long" and isinstance(limit, int):
+        return too_long_at_most(field, limit=limit)
+    return str(item.get("msg", ""))
 
 
 def _field(loc: tuple[object, ...]) -> str:

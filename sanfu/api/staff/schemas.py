@@ -12,7 +12,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from sanfu.api.open311.params import clean_text
-from sanfu.cases.models import REASON_MAX, TEXT_MAX, TITLE_MAX
+from sanfu.cases.models import DESCRIPTION_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
 from sanfu.lib.errors import ValidationFailed
 
 MAX_ID = 2**63 - 1  # both databases' bigint; a larger id must be a 422, not a 500
@@ -101,6 +101,14 @@ Name = Annotated[str, Field(max_length=100, json_schema_extra=NO_NUL), AfterVali
 Phone = Annotated[str, Field(max_length=20, json_schema_extra=NO_NUL), AfterValidator(_clean)]
 IdNumber = Annotated[str, Field(max_length=18, json_schema_extra=NO_NUL), AfterValidator(_clean)]
 Address = Annotated[str, Field(max_length=200, json_schema_extra=NO_NUL), AfterValidator(_clean)]
+# The requester's description: its limit is the service's to enforce, so that an over-long text
+# gets the same refusal, naming the field, as on the portal and the workbench (not the schema
+# validator's English); the document still states it.
+Description = Annotated[
+    str,
+    Field(json_schema_extra={"maxLength": DESCRIPTION_MAX, **NO_NUL}),
+    AfterValidator(_clean),
+]
 
 PriorityName = Literal["normal", "urgent", "emergency"]
 ReplyKindName = Literal["on_the_spot", "solved", "explained"]
@@ -366,7 +374,7 @@ class RequesterIn(Schema):
 class CaseIn(Schema):
     channel: StaffChannel
     title: Title
-    text: LongText
+    text: Description
     location_unit: Id
     address: Address = ""
     latitude: Latitude | None = None

@@ -1,6 +1,7 @@
 from sanfu.cases.models.audit import AccessVia, PersonalDataAccess
 from sanfu.cases.models.calendar import CalendarDay, CalendarYear, DayKind
 from sanfu.cases.models.case import (
+    DESCRIPTION_MAX,
     FINAL_STATES,
     HANDLING_STATES,
     LOCAL_CHANNELS,
@@ -27,6 +28,7 @@ from sanfu.cases.models.timeline import CaseEvent, EventKind
 from sanfu.cases.models.work import Decision, Extension, SupervisionOrder
 
 __all__ = [
+    "DESCRIPTION_MAX",
     "FINAL_STATES",
     "HANDLING_STATES",
     "LOCAL_CHANNELS",

@@ -12,6 +12,9 @@ from sanfu.directory.models import Enterprise, Resident, Unit
 
 TITLE_MAX = 200
 TEXT_MAX = 4000
+# A complaint can be long (a history of a dispute, a list of unpaid wages): the requester's
+# description takes five times a reply's length, and is refused beyond, never cut.
+DESCRIPTION_MAX = 20000
 REASON_MAX = 1000
 
 
@@ -109,7 +112,7 @@ class Case(models.Model):
         _("priority"), max_length=12, choices=Priority.choices, default=Priority.NORMAL
     )
     title = models.CharField(_("title"), max_length=TITLE_MAX)
-    text = models.TextField(_("description"), max_length=TEXT_MAX)
+    text = models.TextField(_("description"), max_length=DESCRIPTION_MAX)
     location_unit = models.ForeignKey(
         Unit, verbose_name=_("place"), on_delete=models.PROTECT, related_name="located_cases"
     )

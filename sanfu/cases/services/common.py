@@ -13,6 +13,7 @@ from sanfu.cases.catalogue import sla_for
 from sanfu.cases.models import Assignment, Case, CaseReply, CaseState, Clock
 from sanfu.directory.models import Unit, User
 from sanfu.lib.errors import Conflict, NotFound, ValidationFailed
+from sanfu.lib.limits import normalise_newlines, too_long
 
 
 def now() -> datetime:
@@ -52,13 +53,9 @@ def require_text(value: str, *, field: str, label: str, limit: int) -> str:
 
 def limit_text(value: str, *, field: str, label: str, limit: int) -> str:
     """The text stripped (it may be empty), refused when longer than `limit`."""
-    cleaned = value.strip()
+    cleaned = normalise_newlines(value).strip()
     if len(cleaned) > limit:
-        raise ValidationFailed(
-            _("%(label)s is too long: at most %(limit)d characters.")
-            % {"label": label, "limit": limit},
-            field=field,
-        )
+        raise ValidationFailed(too_long(label, count=len(cleaned), limit=limit), field=field)
     return cleaned
 
 

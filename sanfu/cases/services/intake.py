@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from sanfu.cases import announce, events
 from sanfu.cases.models import (
+    DESCRIPTION_MAX,
     LOCAL_CHANNELS,
     TEXT_MAX,
     TITLE_MAX,
@@ -30,6 +31,7 @@ from sanfu.cases.models import (
     ReplyKind,
     RequesterKind,
 )
+from sanfu.cases.notifications import notify_requester
 from sanfu.cases.policies import Capability, acting_unit
 from sanfu.cases.services.common import assign, limit_text, now, reply_record, require_text
 from sanfu.directory.models import Enterprise, Resident, Unit, UnitKind, User
@@ -157,7 +159,7 @@ def case_create(*, new: NewCase, actor: User | None = None) -> Case:
     if new.priority not in Priority.values:
         raise ValidationFailed(_("Unknown priority."), field="priority")
     title = require_text(new.title, field="title", label=_("Title"), limit=TITLE_MAX)
-    text = require_text(new.text, field="text", label=_("Description"), limit=TEXT_MAX)
+    text = require_text(new.text, field="text", label=_("Request text"), limit=DESCRIPTION_MAX)
     requester = _check_requester(new.requester)
     _check_place(new)
     if len(new.attachments) > MAX_ATTACHMENTS:
@@ -208,6 +210,8 @@ def case_create(*, new: NewCase, actor: User | None = None) -> Case:
         data={"channel": new.channel},
     )
     announce.case_received(case)
+    # The receipt: the case number and the short link, whatever the channel.
+    notify_requester(case, "received")
     return case
 
 

@@ -85,6 +85,12 @@ def dashboard_units(*, user: User) -> QuerySet[Unit]:
     return Unit.objects.visible_to(user).filter(kind__in=DASHBOARD_KINDS, is_active=True)
 
 
+def dashboard_allowed(*, user: User) -> bool:
+    """Whether the dashboard and league tables have a unit to show this person: a grid worker
+    (a grid is below the dashboard's units) or an account without a role has none."""
+    return dashboard_units(user=user).exists()
+
+
 def default_unit(*, user: User) -> Unit | None:
     """The user's topmost unit: a county leader sees the county, a town's the town."""
     units = list(dashboard_units(user=user).order_by("path")[:200])

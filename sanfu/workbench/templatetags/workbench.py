@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 
 from sanfu.cases.figures import Rate
+from sanfu.directory.models import User
+from sanfu.workbench.selectors.dashboard import dashboard_allowed
 
 register = template.Library()
 
@@ -24,3 +26,9 @@ def percent(rate: Rate | float | None) -> str:
 def fraction(rate: Rate | None) -> str:
     """The counts behind a rate, "1459/1519", for a title the reader can check."""
     return "" if rate is None else f"{rate.part}/{rate.whole}"
+
+
+@register.filter
+def has_dashboard(user: object) -> bool:
+    """For the menu: nobody is shown a link to a dashboard they cannot open."""
+    return isinstance(user, User) and dashboard_allowed(user=user)

@@ -6,12 +6,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
 from sanfu.cases.figures import DEFINITIONS, Figures, Rate
@@ -22,6 +23,11 @@ from sanfu.workbench.forms import DashboardForm, DrillForm
 from sanfu.workbench.selectors import dashboard as d
 from sanfu.workbench.selectors.queues import EXPORT_LIMIT, case_page, export_rows
 from sanfu.workbench.views.common import page_number, staff
+
+NO_DASHBOARD = gettext_lazy(
+    "The dashboard shows the figures of a county, department, town or village, and your"
+    " account holds no role at one."
+)
 
 
 def _scope(form: DashboardForm, user: User) -> d.Scope | None:
@@ -102,6 +108,9 @@ def _tiles(figures: Figures) -> list[dict[str, Any]]:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = staff(request)
+    if not d.dashboard_allowed(user=user):
+        # Not a form to fill: there is no unit to choose (it used to answer 400, empty).
+        raise PermissionDenied(NO_DASHBOARD)
     form = DashboardForm(request.GET, user=user)
     scope = _scope(form, user)
     if scope is None:

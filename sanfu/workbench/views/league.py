@@ -6,7 +6,8 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from sanfu.lib.forms import show_on_form
 from sanfu.lib.treepath import path_ids
 from sanfu.workbench.selectors.dashboard import default_unit
 from sanfu.workbench.views.common import staff
+from sanfu.workbench.views.dashboard import NO_DASHBOARD
 
 
 class MonthForm(forms.Form):
@@ -41,7 +43,7 @@ def league(request: HttpRequest) -> HttpResponse:
     user = staff(request)
     top = default_unit(user=user)
     if top is None:
-        raise Http404
+        raise PermissionDenied(NO_DASHBOARD)
     county = Unit.objects.get(pk=path_ids(top.path)[0])
     last = previous_month(timezone.localdate())
     form = MonthForm(request.POST or request.GET or {"month": f"{last:%Y-%m}"})
