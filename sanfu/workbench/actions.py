@@ -87,7 +87,13 @@ PERFORMERS: dict[str, Perform] = {
     "reject": lambda user, view, data: services.case_reject(
         actor=user, case_id=view.case.pk, reason=data["reason"]
     ),
-    "publish": lambda user, view, data: services.case_publish(actor=user, case_id=view.case.pk),
+    "publish": lambda user, view, data: services.case_publish(
+        actor=user,
+        case_id=view.case.pk,
+        title=data["title"],
+        text=data["text"],
+        reply=data["reply"],
+    ),
     "reopen": lambda user, view, data: services.case_reopen(
         actor=user, case_id=view.case.pk, note=data["note"]
     ),
@@ -131,6 +137,8 @@ LABELS: dict[str, tuple[Promise, Promise]] = {
     "reject": (_("Do not accept"), _("Not accepted.")),
 }
 DANGER = frozenset({"return", "escalate", "merge", "reject"})
+# Actions whose form can be sent to see the result first (公示: the text as it will appear).
+PREVIEWED = frozenset({"publish"})
 ORDER = list(LABELS)
 
 
@@ -151,6 +159,8 @@ def make_form(name: str, view: CaseView, data: Any = None) -> forms.Form:
         return wf.TransferForm(data, targets=view.transfer_targets)
     if name == "accept":
         return wf.AcceptForm(data, initial={"category": case.category, "priority": case.priority})
+    if name == "publish":
+        return wf.PublishForm(data, case=case)
     if name == "supervise":
         return wf.SuperviseForm(data, initial={"days": 3})
     if name == "supervision_answer":
@@ -158,7 +168,6 @@ def make_form(name: str, view: CaseView, data: Any = None) -> forms.Form:
         return wf.SupervisionAnswerForm(data, initial={"order": order})
     simple: dict[str, type[forms.Form]] = {
         "sign": wf.EmptyForm,
-        "publish": wf.EmptyForm,
         "reply": wf.ReplyForm,
         "return": wf.ReturnForm,
         "escalate": wf.EscalateForm,

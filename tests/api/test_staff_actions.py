@@ -81,7 +81,10 @@ def test_the_whole_loop_through_the_api(tree: Tree, catalogue: Catalogue, people
     services.case_rate(
         solved=True, number=case.number, token=case.tracking_token, rating=Rating.SATISFIED
     )
-    assert post(dispatcher, f"/cases/{case_id}/publish")["state"] == "closed"
+    draft = json.loads(dispatcher.get(f"/api/cases/{case_id}/publication-draft").content)
+    assert draft["reply"] == "已更换灯泡。"
+    post(dispatcher, f"/cases/{case_id}/publish", {}, expect=422)
+    assert post(dispatcher, f"/cases/{case_id}/publish", draft)["state"] == "closed"
     case.refresh_from_db()
     assert case.published_at is not None
     assert timeline_replays(case)

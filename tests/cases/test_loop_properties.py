@@ -13,7 +13,7 @@ from sanfu.cases import services
 from sanfu.cases.models import Case, CaseState, Rating, ReplyKind, ReturnReason
 from sanfu.cases.selectors import timeline_replays
 from sanfu.lib.errors import ApplicationError
-from tests.cases.conftest import Catalogue, People, web_case
+from tests.cases.conftest import Catalogue, People, publish_as_drafted, web_case
 from tests.conftest import Tree
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ ACTIONS: dict[str, Action] = {
     "reject": lambda actor, case, tree, pick: services.case_reject(
         actor=actor, case_id=case.pk, reason="不属于受理范围"
     ),
-    "publish": lambda actor, case, tree, pick: services.case_publish(actor=actor, case_id=case.pk),
+    "publish": lambda actor, case, tree, pick: publish_as_drafted(actor, case.pk),
     "rate": lambda actor, case, tree, pick: services.case_rate(
         number=case.number,
         token=case.tracking_token,
