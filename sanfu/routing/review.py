@@ -173,7 +173,16 @@ def _missing_parts(answer: str) -> list[Flag]:
             )
         )
     if not _CONTACT.search(answer):
-        flags.append(Flag("no_contact", _("The answer does not say whom to contact for more.")))
+        flags.append(
+            Flag(
+                "no_contact",
+                _(
+                    "The answer does not say whom to contact for more: an office phone or a "
+                    "hotline such as 12345 (it stays in the published answer), a window or an "
+                    "office to go to."
+                ),
+            )
+        )
     return flags
 
 
