@@ -130,8 +130,12 @@ def test_review_check_measures_each_flag_against_the_shipped_labels():
         assert score["labelled"] >= 180
         assert score["deserved"] > 0
         assert score["precision"] >= 0.8
-    # The figures are honest about where they come from.
+    # The figures are honest about where they come from, and unseen replies are measured too.
     assert "same hand-labelled sample" in str(result["note"])
+    held_out = result["held_out"]
+    assert isinstance(held_out, dict)
+    assert "never used to tune" in held_out["note"]
+    assert held_out["flags"]["too_short"]["labelled"] == 50
 
 
 def test_review_check_reads_another_labelled_file_and_refuses_one_without_labels(

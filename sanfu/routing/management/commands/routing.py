@@ -2,7 +2,7 @@
 stdout, progress on stderr, so scripts can read the figures and people can watch the run.
 
 `review-check` scores the reply review against the hand-labelled replies shipped in
-routing/data; the rules were tuned on that same sample, and its output says so."""
+routing/data: the sample the rules were tuned on (its output says so) and a held-out one."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ from sanfu.routing.hotspots import HEAT_FORMULA, board_hotspots, hotspot_json
 from sanfu.routing.models import CaseSignature
 from sanfu.routing.review import reply_review
 from sanfu.routing.review_check import (
+    HELD_OUT_FILE,
+    HELD_OUT_SAMPLE,
     LABELS_FILE,
     TUNED_ON_SAMPLE,
     labelled_replies_read,
@@ -80,8 +82,8 @@ class Command(BaseCommand):
         check.add_argument(
             "--data",
             type=Path,
-            default=LABELS_FILE,
-            help="labelled replies, .csv or .csv.gz (default: the sample shipped with the code)",
+            help="labelled replies, .csv or .csv.gz (default: the two samples shipped with the "
+            "code, the one the rules were tuned on and the held-out one)",
         )
         actions.add_parser("index", help="add cases missing from the similar-cases index")
         actions.add_parser(
@@ -191,15 +193,22 @@ class Command(BaseCommand):
         return {"replies": len(rows), "flags": dict(sorted(counts.items())), "examples": shown}
 
     def _review_check(self, options: dict[str, Any]) -> dict[str, Any]:
-        path: Path = options["data"]
+        path: Path | None = options["data"]
+        if path is not None:
+            return self._review_scores(path, note="")
+        result = self._review_scores(LABELS_FILE, note=TUNED_ON_SAMPLE)
+        result["held_out"] = self._review_scores(HELD_OUT_FILE, note=HELD_OUT_SAMPLE)
+        return result
+
+    def _review_scores(self, path: Path, *, note: str) -> dict[str, Any]:
         with _open(path) as lines:
             replies = labelled_replies_read(lines)
-        self.progress(f"reviewing {len(replies)} labelled replies")
+        self.progress(f"reviewing {len(replies)} labelled replies in {path.name}")
         scores = review_check(replies)
         return {
             "data": str(path),
             "replies": len(replies),
-            "note": TUNED_ON_SAMPLE if path.resolve() == LABELS_FILE else "",
+            "note": note,
             "flags": {
                 flag: {
                     "labelled": s.labelled,
