@@ -19,7 +19,7 @@ from datetime import date, timedelta
 _CITY = re.compile(r"(?<![A-Za-z0-9])[A-Z]市")
 _DISTRICT = re.compile(r"(?<![A-Za-z0-9])[A-Z]\d{1,2}\s?[区县市]")
 # A district's office ("K4县交通局", "A5区人民政府") is the county's: a town has none.
-_OFFICE_AFTER = re.compile(r"[^，。,;；\s]{0,6}?(?<!分)(局|委|厅|法院|检察院|政府)")
+_OFFICE_AFTER = re.compile(r"[^，。,;；\s]{0,6}?(?<!分)(局|委|厅|法院|检察院|政府|中心|医院)")
 _FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DOTTED_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})[./-](\d{1,2})[./-](\d{1,2})(?![\d.])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
