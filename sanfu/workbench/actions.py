@@ -90,7 +90,13 @@ PERFORMERS: dict[str, Perform] = {
     "reject": lambda user, view, data: services.case_reject(
         actor=user, case_id=view.case.pk, reason=data["reason"]
     ),
-    "publish": lambda user, view, data: services.case_publish(actor=user, case_id=view.case.pk),
+    "publish": lambda user, view, data: services.case_publish(
+        actor=user,
+        case_id=view.case.pk,
+        title=data["title"],
+        text=data["text"],
+        reply=data["reply"],
+    ),
     "reopen": lambda user, view, data: services.case_reopen(
         actor=user, case_id=view.case.pk, note=data["note"]
     ),
@@ -135,6 +141,8 @@ LABELS: dict[str, tuple[Promise, Promise]] = {
     "reject": (_("Do not accept"), _("Not accepted.")),
 }
 DANGER = frozenset({"return", "escalate", "merge", "reject"})
+# Actions whose form can be sent to see the result first (公示: the text as it will appear).
+PREVIEWED = frozenset({"publish"})
 ORDER = list(LABELS)
 
 
@@ -165,6 +173,8 @@ def _make_form(name: str, view: CaseView, data: Any) -> forms.Form:
         return wf.TransferForm(data, targets=view.transfer_targets)
     if name == "accept":
         return wf.AcceptForm(data, initial={"category": case.category, "priority": case.priority})
+    if name == "publish":
+        return wf.PublishForm(data, case=case)
     if name == "supervise":
         return wf.SuperviseForm(data, initial={"days": 3})
     if name == "supervision_answer":
@@ -172,7 +182,6 @@ def _make_form(name: str, view: CaseView, data: Any) -> forms.Form:
         return wf.SupervisionAnswerForm(data, initial={"order": order})
     simple: dict[str, type[forms.Form]] = {
         "sign": wf.EmptyForm,
-        "publish": wf.EmptyForm,
         "reply": wf.ReplyForm,
         "return": wf.ReturnForm,
         "escalate": wf.EscalateForm,

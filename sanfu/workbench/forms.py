@@ -19,6 +19,7 @@ from sanfu.cases.models import (
     REASON_MAX,
     TEXT_MAX,
     TITLE_MAX,
+    Case,
     CaseState,
     Category,
     Channel,
@@ -28,6 +29,7 @@ from sanfu.cases.models import (
     RequesterKind,
     ReturnReason,
 )
+from sanfu.cases.publication import PublicTexts, case_public_draft, public_texts_final
 from sanfu.directory.models import Unit, UnitKind, User
 from sanfu.lib.forms import LimitedTextField
 from sanfu.workbench.selectors.dashboard import (
@@ -227,6 +229,50 @@ class ReplyForm(forms.Form):
         label=_("How it was solved"), choices=ReplyKind.choices, widget=forms.RadioSelect
     )
     text = _text(_("Reply to the requester"), TEXT_MAX, rows=4)
+
+
+class PublishForm(forms.Form):
+    """公示: the anonymised texts as they will appear, which the publisher reviews and may edit.
+
+    Starts from the draft (publication.case_public_draft); `preview` is what would be
+    published from the form's current texts."""
+
+    title = forms.CharField(label=_("Public title"), max_length=TITLE_MAX)
+    text = _text(_("Public request"), TEXT_MAX, rows=6)
+    reply = _text(_("Public answer"), TEXT_MAX, rows=6)
+
+    def __init__(self, data: Any = None, *, case: Case) -> None:
+        self.draft = case_public_draft(case)
+        # A prefix keeps its fields apart from the reply form's (`text`) on the same page.
+        super().__init__(
+            data,
+            prefix="publish",
+            initial={"title": self.draft.title, "text": self.draft.text, "reply": self.draft.reply},
+        )
+        self.requester_name = case.requester_name
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if any(name in self.errors for name in ("title", "text", "reply")):
+            raise forms.ValidationError(
+                _(
+                    "Nothing is published without its texts: review the title, the request "
+                    "and the answer as they will appear, then publish."
+                )
+            )
+        return cleaned
+
+    @property
+    def preview(self) -> PublicTexts:
+        if not self.is_bound or not self.is_valid():
+            return self.draft
+        data = self.cleaned_data
+        return public_texts_final(
+            title=data["title"],
+            text=data["text"],
+            reply=data["reply"],
+            requester_name=self.requester_name,
+        )
 
 
 class CallbackForm(forms.Form):

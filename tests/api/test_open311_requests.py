@@ -16,7 +16,7 @@ from sanfu.cases.models import Case, Rating, ReplyKind
 from tests.api import open311_client as o311
 from tests.api import open311_schemas as schemas
 from tests.api.conftest import open311_form
-from tests.cases.conftest import Catalogue, People, web_case
+from tests.cases.conftest import Catalogue, People, publish_as_drafted, web_case
 from tests.conftest import Tree
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_a_published_case_shows_its_anonymised_text_and_answer(
     services.case_rate(
         solved=True, number=case.number, token=case.tracking_token, rating=Rating.SATISFIED
     )
-    services.case_publish(actor=people.dispatcher, case_id=case.pk)
+    publish_as_drafted(people.dispatcher, case.pk)
     row = _requests(public, service_request_id=case.number).data[0]
     assert row["description"].startswith("王**家门口")
     assert "[手机号]" in row["description"]

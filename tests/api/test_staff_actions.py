@@ -81,7 +81,10 @@ def test_the_whole_loop_through_the_api(tree: Tree, catalogue: Catalogue, people
     services.case_rate(
         solved=True, number=case.number, token=case.tracking_token, rating=Rating.SATISFIED
     )
-    assert post(dispatcher, f"/cases/{case_id}/publish")["state"] == "closed"
+    draft = json.loads(dispatcher.get(f"/api/cases/{case_id}/publication-draft").content)
+    assert draft["reply"] == "已更换灯泡。"
+    post(dispatcher, f"/cases/{case_id}/publish", {}, expect=422)
+    assert post(dispatcher, f"/cases/{case_id}/publish", draft)["state"] == "closed"
     case.refresh_from_db()
     assert case.published_at is not None
     assert timeline_replays(case)
@@ -272,3 +275,28 @@ def test_a_callback_records_the_answers_once_and_never_for_an_unanswered_case(
     assert again["field"] == "case"
     rating = CaseRating.objects.get(case=case)
     assert (rating.callback, rating.solved, rating.satisfaction) == (True, False, "basically")
+
+
+def test_publishing_needs_the_reviewed_texts_and_refuses_the_outsider(
+    tree: Tree, catalogue: Catalogue, people: People
+) -> None:
+    case = web_case(tree, catalogue, text="村口路灯坏了，邻居陈丽华家门口也黑着。")
+    services.case_dispatch(actor=people.dispatcher, case_id=case.pk, lead_unit=tree.village_a)
+    services.case_sign(actor=people.cadre, case_id=case.pk)
+    services.case_reply(
+        actor=people.cadre, case_id=case.pk, kind="solved", text="已修复，咨询电话0571-88886666。"
+    )
+    services.case_rate(
+        solved=True, number=case.number, token=case.tracking_token, rating=Rating.SATISFIED
+    )
+    outsider = staff(people.outsider)
+    assert outsider.get(f"/api/cases/{case.pk}/publication-draft").status_code == 404
+    dispatcher = staff(people.dispatcher)
+    draft = json.loads(dispatcher.get(f"/api/cases/{case.pk}/publication-draft").content)
+    assert draft["names"] == ["陈丽华"]
+    assert "陈丽华" not in draft["text"]
+    assert "0571-88886666" in draft["reply"]
+    post(outsider, f"/cases/{case.pk}/publish", draft, expect=404)
+    post(dispatcher, f"/cases/{case.pk}/publish", {**draft, "reply": ""}, expect=422)
+    post(dispatcher, f"/cases/{case.pk}/publish", draft)
+    assert Case.objects.get(pk=case.pk).public_text == draft["text"]

@@ -8,6 +8,7 @@ import pytest
 
 from sanfu.cases import services
 from sanfu.cases.models import Case, Category, Channel, Priority, RequesterKind, Sla
+from sanfu.cases.publication import case_public_draft
 from sanfu.cases.services import NewCase, Requester
 from sanfu.directory.models import StaffRole, User
 from tests.conftest import Tree, make_staff
@@ -73,3 +74,11 @@ def web_case(tree: Tree, catalogue: Catalogue, **overrides: object) -> Case:
     }
     fields.update(overrides)
     return services.case_create(new=NewCase(**fields))  # type: ignore[arg-type]
+
+
+def publish_as_drafted(actor: User, case_id: int) -> Case:
+    """公示 as a publisher who reviews the draft and changes nothing."""
+    draft = case_public_draft(Case.objects.get(pk=case_id))
+    return services.case_publish(
+        actor=actor, case_id=case_id, title=draft.title, text=draft.text, reply=draft.reply
+    )

@@ -18,7 +18,7 @@ from sanfu.cases.models import (
 from sanfu.cases.selectors import case_get_by_token, timeline_replays
 from sanfu.cases.services import NewCase, Requester
 from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from tests.cases.conftest import Catalogue, People, web_case
+from tests.cases.conftest import Catalogue, People, publish_as_drafted, web_case
 from tests.conftest import Tree
 
 pytestmark = pytest.mark.django_db
@@ -269,9 +269,9 @@ def test_a_confidential_case_is_never_published(tree: Tree, catalogue: Catalogue
             solved=True, number=case.number, token=case.tracking_token, rating="satisfied"
         )
     with pytest.raises(ValidationFailed):
-        services.case_publish(actor=people.dispatcher, case_id=secret.pk)
+        publish_as_drafted(people.dispatcher, secret.pk)
     assert reload(secret).published_at is None
-    published = services.case_publish(actor=people.dispatcher, case_id=public.pk)
+    published = publish_as_drafted(people.dispatcher, public.pk)
     assert "13812345678" not in published.public_text + published.public_reply
     assert "王建国" not in published.public_reply
     assert "路灯" in published.public_title

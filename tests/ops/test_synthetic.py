@@ -317,11 +317,36 @@ def test_the_set_wise_reference_check_refuses_a_missing_row(tree: Tree):
 
 def test_published_texts_mask_the_requester_and_their_numbers():
     message = Message(
-        title="王建国反映路灯", text="我是王建国，电话13812345678，住3号。", reply="已修复。"
+        title="王建国反映路灯",
+        text="我是王建国，电话13812345678，住3号。邻居陈丽华也反映过。",
+        reply="已修复。如有疑问请致电0571-88886666。",
     )
     public = PublicTexts()
-    title, text, reply = public.texts(message, message.reply, "王建国")
-    assert reply == "已修复。"
+    title, text, reply = public.texts(message.title, message.text, message.reply, "王建国")
+    assert reply == message.reply  # an office's number stays
     assert "王建国" not in title + text
     assert "13812345678" not in text
-    assert public.texts(message, message.reply, "") == public.texts(message, message.reply, "")
+    assert "陈丽华" not in text
+    first = public.texts(message.title, message.text, message.reply, "")
+    assert first == public.texts(message.title, message.text, message.reply, "")
+
+
+def test_the_history_is_told_in_the_demo_county_and_dated_within_it(
+    tree: Tree, catalogue: Catalogue
+):
+    seed_cases(count=120, seed=3, batch_size=50)
+    told = Case.objects.exclude(reply_text="").values_list(
+        "title", "text", "reply_text", "public_reply", "replied_at"
+    )
+    assert told
+    # Coded cities and districts ("A市", "K4县"); a block of a mall ("A区4楼") may stay.
+    coded = re.compile(r"(?<![A-Za-z0-9])([A-Z]市|[A-Z]\d{1,2}[市区县])")
+    for title, text, reply, public_reply, replied_at in told:
+        assert replied_at is not None
+        for words in (title, text, reply, public_reply):
+            assert not coded.search(words), words
+        for year in re.findall(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日", reply):
+            assert int(year) <= replied_at.year
+        full = [int(y) for y in re.findall(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日", reply)]
+        if full:
+            assert max(full) >= replied_at.year - 1

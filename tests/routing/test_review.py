@@ -46,6 +46,8 @@ def test_an_answer_of_greetings_only_is_too_short():
 def test_an_answer_about_something_else_is_flagged_naming_the_question_s_points():
     flags = reply_review(
         reply="您好，关于学校招生问题，根据教育局规定，今年秋季招生将于8月开始，"
+        "报名需要户口簿、房产证明和预防接种证，外地户籍子女另需居住证和社保缴纳证明。"
+        "各校招生范围以教育局网站公布的学区划分为准，名额不足时按登记顺序安排。"
         "请到教育局窗口办理，电话0571-88881234，已安排专人负责。",
         title=TITLE,
         text=TEXT,
@@ -83,3 +85,30 @@ def test_a_draft_answer_on_a_case_is_reviewed_before_it_is_sent(tree: Tree, cata
     flags = case_reply_review(case, draft="网友您好，留言已收悉。")
     assert "too_short" in [f.code for f in flags]
     assert case_reply_review(case, draft=GOOD) == []
+
+
+def test_a_short_concrete_answer_is_not_too_short():
+    assert "too_short" not in codes("你好。如果你是重度残疾人，是可以领取护理补贴的。")
+    assert "too_short" not in codes("网友：您好！您反映的问题已转L6县调查核处。2018年8月22日")
+
+
+def test_forwarding_to_nobody_in_particular_is_too_short():
+    assert "too_short" in codes("网友：您好！您反映的问题，我们已转交相关单位。2019年12月9日")
+    assert "too_short" in codes("“UU0081341”您好！您的留言收悉，已转有关部门答复反馈，谢谢！")
+
+
+def test_an_answer_resting_on_a_check_by_a_named_office_has_a_basis():
+    found = codes("经县住建局核查，上坪村村口路灯线路老化，已于5月6日更换，路灯已恢复照明。")
+    assert "no_basis" not in found
+    assert "no_action" not in found
+
+
+def test_a_date_alone_is_no_basis_but_a_dated_event_is():
+    assert "no_basis" in codes("网友您好！您反映的问题已转县交通局办理。2019年5月31日")
+    assert "no_basis" not in codes("我局已于5月6日对步行街下水道进行清淤疏通，现已全部疏通。")
+
+
+def test_a_public_office_number_or_a_named_office_to_ask_is_a_contact():
+    assert "no_contact" not in codes("请到户口所在地派出所申请办理，咨询电话0746-8362789。")
+    assert "no_contact" not in codes("低保可向当地民政部门申请，一级残疾人每月护理补贴50元。")
+    assert "no_contact" not in codes("请拨打市场监管部门投诉举报电话12315反映。")

@@ -162,7 +162,9 @@ def test_merge_reject_publish_and_reopen(tree: Tree, catalogue: Catalogue, peopl
     services.case_rate(
         solved=True, number=master.number, token=master.tracking_token, rating=Rating.SATISFIED
     )
-    assert act(dispatcher, master, "publish").status_code == 302
+    draft = dispatcher.get(f"/workbench/cases/{master.pk}/").context["actions"][0].form.draft
+    texts = {"publish-title": draft.title, "publish-text": draft.text, "publish-reply": draft.reply}
+    assert act(dispatcher, master, "publish", **texts).status_code == 302
     assert reload(master).published_at is not None
     assert "reopen" not in offered(dispatcher, master)
 

@@ -333,8 +333,16 @@ def callback(request: HttpRequest, case_id: schemas.Id, body: schemas.CallbackIn
     summary="公示: publish",
 )
 @idempotent
-def publish(request: HttpRequest, case_id: schemas.Id) -> dict[str, Any]:
-    return _done(services.case_publish(actor=user_of(request), case_id=case_id))
+def publish(request: HttpRequest, case_id: schemas.Id, body: schemas.PublishIn) -> dict[str, Any]:
+    return _done(
+        services.case_publish(
+            actor=user_of(request),
+            case_id=case_id,
+            title=body.title,
+            text=body.text,
+            reply=body.reply,
+        )
+    )
 
 
 @router.post(

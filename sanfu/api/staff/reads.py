@@ -29,6 +29,7 @@ from sanfu.api.staff.routes import router
 from sanfu.cases.figures import Rate, backlog, case_figures
 from sanfu.cases.models import AccessVia, Case, Category
 from sanfu.cases.policies import Capability, may
+from sanfu.cases.publication import case_public_draft
 from sanfu.cases.selectors import (
     case_get_for_user,
     queues_for_user,
@@ -133,6 +134,22 @@ def cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
 def case(request: HttpRequest, case_id: schemas.Id) -> dict[str, Any]:
     user = user_of(request)
     return case_detail(user=user, case=case_get_for_user(user=user, case_id=case_id))
+
+
+@router.get(
+    tags=["reads"],
+    path="/cases/{case_id}/publication-draft",
+    response=schemas.PublicationDraftOut,
+    summary="公示: the anonymised texts to review before publishing",
+)
+def publication_draft(request: HttpRequest, case_id: schemas.Id) -> dict[str, Any]:
+    draft = case_public_draft(case_get_for_user(user=user_of(request), case_id=case_id))
+    return {
+        "title": draft.title,
+        "text": draft.text,
+        "reply": draft.reply,
+        "names": list(draft.names),
+    }
 
 
 def handles(user: User, case: Case) -> bool:

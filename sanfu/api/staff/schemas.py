@@ -443,6 +443,23 @@ class ReplyIn(Schema):
     text: LongText
 
 
+class PublishIn(Schema):
+    """公示: the texts as they will appear, reviewed (start from GET .../publication-draft)."""
+
+    title: Annotated[str, Field(min_length=1, max_length=TITLE_MAX), AfterValidator(_clean)]
+    text: Annotated[str, Field(min_length=1, max_length=TEXT_MAX), AfterValidator(_clean)]
+    reply: Annotated[str, Field(min_length=1, max_length=TEXT_MAX), AfterValidator(_clean)]
+
+
+class PublicationDraftOut(Schema):
+    title: str
+    text: str
+    reply: str
+    names: list[str] = Field(
+        description="Personal names found besides the requester's, masked in the draft."
+    )
+
+
 class CallbackIn(Schema):
     """回访: the requester's two answers, asked by staff on the phone."""
 

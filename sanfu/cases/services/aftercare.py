@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from sanfu.cases import events
 from sanfu.cases.models import (
     REASON_MAX,
+    TEXT_MAX,
     TITLE_MAX,
     Case,
     CaseRating,
@@ -21,6 +22,7 @@ from sanfu.cases.models import (
 )
 from sanfu.cases.notifications import notify_units
 from sanfu.cases.policies import Capability, acting_unit
+from sanfu.cases.publication import case_public_draft, public_texts_final
 from sanfu.cases.services.common import (
     assign,
     lead_assignment,
@@ -33,7 +35,6 @@ from sanfu.cases.services.common import (
     start_clocks,
 )
 from sanfu.directory.models import Unit, User
-from sanfu.lib.anonymise import anonymise
 from sanfu.lib.errors import NotFound, ValidationFailed
 
 
@@ -241,8 +242,13 @@ def case_reopen(*, actor: User, case_id: int, note: str) -> Case:
 
 
 @transaction.atomic
-def case_publish(*, actor: User, case_id: int) -> Case:
-    """公示: the anonymised request and answer, for the public list. Never a confidential case."""
+def case_publish(*, actor: User, case_id: int, title: str, text: str, reply: str) -> Case:
+    """公示: the request and its answer for the public list, as the publisher reviewed them.
+
+    The publisher starts from publication.case_public_draft and may edit it; what is sent is
+    published after the rules no edit may undo are applied again (numbers, the requester's
+    name). All three texts are required, so nothing is published without being looked at.
+    Never a confidential case."""
     case = lock_case(actor=actor, case_id=case_id)
     require_state(case, {CaseState.CLOSED}, action=_("published"))
     unit = acting_unit(actor, Capability.DISPATCH, case.desk_unit, from_above=True)
@@ -254,15 +260,35 @@ def case_publish(*, actor: User, case_id: int) -> Case:
         raise ValidationFailed(_("A case without an answer cannot be published."), field="case")
     if case.published_at is not None:
         raise ValidationFailed(_("The case is already published."), field="case")
-    names = [case.requester_name] if case.requester_name else []
+    final = public_texts_final(
+        title=require_text(title, field="title", label=_("Public title"), limit=TITLE_MAX),
+        text=require_text(text, field="text", label=_("Public request"), limit=TEXT_MAX),
+        reply=require_text(reply, field="reply", label=_("Public answer"), limit=TEXT_MAX),
+        requester_name=case.requester_name,
+    )
+    draft = case_public_draft(case)
+    edited = [
+        field
+        for field, mine, theirs in (
+            ("title", final.title, draft.title),
+            ("text", final.text, draft.text),
+            ("reply", final.reply, draft.reply),
+        )
+        if mine != theirs
+    ]
     at = now()
-    # Masking can lengthen a text ("3号" becomes "**号"); the title column has a limit.
-    case.public_title = anonymise(case.title, names=names)[:TITLE_MAX]
-    case.public_text = anonymise(case.text, names=names)
-    case.public_reply = anonymise(case.reply_text, names=names)
+    case.public_title = final.title
+    case.public_text = final.text
+    case.public_reply = final.reply
     case.published_at = at
-    case.save()
+    case.save(update_fields=["public_title", "public_text", "public_reply", "published_at"])
     events.append(
-        case=case, kind=EventKind.PUBLISHED, at=at, from_state=case.state, actor=actor, unit=unit
+        case=case,
+        kind=EventKind.PUBLISHED,
+        at=at,
+        from_state=case.state,
+        actor=actor,
+        unit=unit,
+        data={"edited": edited, "names_found": len(draft.names)},
     )
     return case

@@ -16,11 +16,13 @@ from collections import deque
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from sanfu.cases.calendar import LOCAL_ZONE
 from sanfu.cases.catalogue import SlaTerms, sla_for
 from sanfu.cases.models import TITLE_MAX, Category, Rating, ReplyKind, ReturnReason
 from sanfu.ops.synthetic import texts
 from sanfu.ops.synthetic.draft import AssignmentRow, Draft, MasterRef, Settings
 from sanfu.ops.synthetic.draw import Drawer, Intake, Weighted, lognormal_hours
+from sanfu.ops.synthetic.localise import dates_localise, places_localise
 from sanfu.ops.synthetic.messages import Messages
 from sanfu.ops.synthetic.texts import PublicTexts
 from sanfu.ops.synthetic.timing import Clocks
@@ -93,6 +95,7 @@ class Life:
         self._terms: dict[tuple[int, str], SlaTerms] = {}
         self._categories: dict[int, Category] = {m.category.pk: m.category for m in world.matters}
         self._public = PublicTexts()
+        self._places = {place.id: place for place in world.places}
 
     def case(self, case_id: int, number: str, received: datetime, hold: str | None) -> Draft:
         """One case received at `received`, lived through up to now."""
@@ -335,7 +338,7 @@ class Life:
         """case_create_solved_on_the_spot: taken down and answered by the same person."""
         t = self._at(d, d.last + timedelta(seconds=self.rng.uniform(0.2, 2.0)))
         unit = intake.desk
-        text = self._reply_text(d, final=final)
+        text = self._reply_text(d, final=final, at=t)
         kind = ReplyKind.ON_THE_SPOT.value
         d.assignments.append(AssignmentRow(unit, "lead", t))
         d.v.update(
@@ -431,7 +434,7 @@ class Life:
         v = d.v
         lead = v["lead_unit_id"]
         kind: str = REPLY_KINDS.draw(self.rng)
-        text = self._reply_text(d, final=final)
+        text = self._reply_text(d, final=final, at=t)
         deadline = v.get("reply_deadline")
         v.update(
             reply_kind=kind,
@@ -453,12 +456,30 @@ class Life:
             data=KIND_DATA[kind],
         )
 
-    def _reply_text(self, d: Draft, *, final: bool) -> str:
+    def _reply_text(self, d: Draft, *, final: bool, at: datetime) -> str:
         if not final:
             return self.rng.choice(texts.INTERIM_REPLIES)
         if d.message is None or not d.message.reply:
             d.message = self.rng.choice(self.messages.replied)
-        return d.message.reply
+        return self._localised(d, d.message.reply, at)
+
+    def _localised(self, d: Draft, text: str, at: datetime) -> str:
+        """A message's words as the demo county's: its places, dates up to `at`."""
+        place = self._places.get(d.v.get("location_unit_id", 0))
+        county = self.world.county.name
+        town = self.world.names[place.town] if place is not None else county
+        text = places_localise(text, county=county, town=town)
+        return dates_localise(text, anchor=at.astimezone(LOCAL_ZONE).date())
+
+    def _request_words(self, d: Draft) -> tuple[str, str]:
+        """The request's title and text, told in the county and dated by its receipt."""
+        if d.message is None:  # pragma: no cover - callers bind the message first
+            raise RuntimeError("a case without its message")
+        received: datetime = d.v["received_at"]
+        return (
+            self._localised(d, d.message.title, received)[:TITLE_MAX],
+            self._localised(d, d.message.text, received),
+        )
 
     # --- after the reply -------------------------------------------------------------------
 
@@ -538,7 +559,8 @@ class Life:
         if d.message is None:  # pragma: no cover - a case with a reply has bound its message
             raise RuntimeError("a replied case without its message")
         name = v.get("requester_name", "")
-        title, text, reply = self._public.texts(d.message, v["reply_text"], name)
+        title, text = self._request_words(d)
+        title, text, reply = self._public.texts(title, text, v["reply_text"], name)
         unit, actor = self.world.dispatching(intake.desk)
         # Masking can lengthen a text ("3号" becomes "**号"); the title column has a limit.
         v.update(
@@ -553,8 +575,7 @@ class Life:
         if d.message is None:
             pool = self.messages.other if self.rng.random() < 0.7 else self.messages.replied
             d.message = self.rng.choice(pool)
-        d.v["title"] = d.message.title
-        d.v["text"] = d.message.text
+        d.v["title"], d.v["text"] = self._request_words(d)
 
     def _remember(self, d: Draft, intake: Intake) -> None:
         if d.state in (REJECTED, MERGED) or d.v.get("reopen_count") or d.message is None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from sanfu.cases.models import Rating, ReturnReason
-from sanfu.lib.anonymise import anonymise
-from sanfu.ops.synthetic.messages import Message
+from sanfu.cases.publication import public_texts_draft
 
 REJECTION_REASONS = (
     "该事项已进入司法程序，请通过法律途径解决。",
@@ -42,28 +41,27 @@ COMMENTS = {
 
 
 class PublicTexts:
-    """What case_publish writes: title, text and reply anonymised, the requester's name masked.
+    """What a publisher who accepts the draft publishes (cases.publication): title, text and
+    reply anonymised, the requester's and other people's names masked, office phones kept.
 
-    A message's own masking is kept once computed, since the same messages recur; the name is
-    masked separately, only where it appears.
-    """
+    The same words recur (a message told in the same town, the requester's name absent), so
+    the last few results are kept."""
+
+    KEPT = 4096
 
     def __init__(self) -> None:
-        self._masked: dict[int, tuple[str, str, str]] = {}
+        self._done: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
 
-    def texts(self, message: Message, reply: str, name: str) -> tuple[str, str, str]:
+    def texts(self, title: str, text: str, reply: str, name: str) -> tuple[str, str, str]:
         name = name.strip()
-        if len(name) >= 2 and any(name in part for part in (message.title, message.text, reply)):
-            names = [name]
-            return (
-                anonymise(message.title, names=names),
-                anonymise(message.text, names=names),
-                anonymise(reply, names=names),
-            )
-        if reply != message.reply:
-            return anonymise(message.title), anonymise(message.text), anonymise(reply)
-        masked = self._masked.get(id(message))
-        if masked is None:
-            masked = (anonymise(message.title), anonymise(message.text), anonymise(reply))
-            self._masked[id(message)] = masked
-        return masked
+        if not any(name and name in part for part in (title, text, reply)):
+            name = ""
+        key = (title, text, reply, name)
+        done = self._done.get(key)
+        if done is None:
+            draft = public_texts_draft(title=title, text=text, reply=reply, requester_name=name)
+            done = (draft.title, draft.text, draft.reply)
+            if len(self._done) >= self.KEPT:
+                self._done.clear()
+            self._done[key] = done
+        return done

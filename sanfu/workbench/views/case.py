@@ -58,6 +58,9 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         raise Http404
     view = _view(request, case_id)
     form = actions.make_form(action, view, request.POST)
+    if action in actions.PREVIEWED and request.POST.get("preview"):
+        # Show what would be done, and do nothing.
+        return _render(request, view, bound={action: form}, status=200 if form.is_valid() else 400)
     status = 400
     if form.is_valid():
         try:

@@ -1,5 +1,8 @@
-"""`sanfu routing train|evaluate|crossval|hotspots|review|index|replay`: JSON on stdout, progress on
-stderr, so scripts can read the figures and people can watch the run."""
+"""`sanfu routing train|evaluate|crossval|hotspots|review|review-check|index|replay`: JSON on
+stdout, progress on stderr, so scripts can read the figures and people can watch the run.
+
+`review-check` scores the reply review against the hand-labelled replies shipped in
+routing/data: the sample the rules were tuned on (its output says so) and a held-out one."""
 
 from __future__ import annotations
 
@@ -30,6 +33,14 @@ from sanfu.routing.evaluation import crossval, evaluate
 from sanfu.routing.hotspots import HEAT_FORMULA, board_hotspots, hotspot_json
 from sanfu.routing.models import CaseSignature
 from sanfu.routing.review import reply_review
+from sanfu.routing.review_check import (
+    HELD_OUT_FILE,
+    HELD_OUT_SAMPLE,
+    LABELS_FILE,
+    TUNED_ON_SAMPLE,
+    labelled_replies_read,
+    review_check,
+)
 from sanfu.routing.selectors import replay_pending
 from sanfu.routing.services import cases_index, history_replay
 from sanfu.routing.suggest import forget_router, load_router
@@ -64,6 +75,16 @@ class Command(BaseCommand):
         review = actions.add_parser("review", help="flag weak answers in a CSV of replies")
         review.add_argument("--data", type=Path, required=True)
         review.add_argument("--show", type=int, default=20, help="flagged answers to list")
+        check = actions.add_parser(
+            "review-check",
+            help="each review flag's precision and recall against hand-labelled replies",
+        )
+        check.add_argument(
+            "--data",
+            type=Path,
+            help="labelled replies, .csv or .csv.gz (default: the two samples shipped with the "
+            "code, the one the rules were tuned on and the held-out one)",
+        )
         actions.add_parser("index", help="add cases missing from the similar-cases index")
         actions.add_parser(
             "replay",
@@ -74,7 +95,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         try:
-            result = getattr(self, f"_{action}")(options)
+            result = getattr(self, "_" + action.replace("-", "_"))(options)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=1))
@@ -171,6 +192,36 @@ class Command(BaseCommand):
                 )
         return {"replies": len(rows), "flags": dict(sorted(counts.items())), "examples": shown}
 
+    def _review_check(self, options: dict[str, Any]) -> dict[str, Any]:
+        path: Path | None = options["data"]
+        if path is not None:
+            return self._review_scores(path, note="")
+        result = self._review_scores(LABELS_FILE, note=TUNED_ON_SAMPLE)
+        result["held_out"] = self._review_scores(HELD_OUT_FILE, note=HELD_OUT_SAMPLE)
+        return result
+
+    def _review_scores(self, path: Path, *, note: str) -> dict[str, Any]:
+        with _open(path) as lines:
+            replies = labelled_replies_read(lines)
+        self.progress(f"reviewing {len(replies)} labelled replies in {path.name}")
+        scores = review_check(replies)
+        return {
+            "data": str(path),
+            "replies": len(replies),
+            "note": note,
+            "flags": {
+                flag: {
+                    "labelled": s.labelled,
+                    "deserved": s.positives,
+                    "flagged": s.flagged,
+                    "flagged_and_deserved": s.agreed,
+                    "precision": _ratio(s.precision),
+                    "recall": _ratio(s.recall),
+                }
+                for flag, s in scores.items()
+            },
+        }
+
     def _index(self, options: dict[str, Any]) -> dict[str, Any]:
         missing = (
             Case.objects.exclude(pk__in=CaseSignature.objects.values("case_id"))
@@ -219,6 +270,10 @@ def _open(path: Path) -> Iterator[TextIO]:
         ) from exc
     except UnicodeDecodeError as exc:
         raise CommandError(_("%(file)s is not UTF-8 text.") % {"file": path}) from exc
+
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 def known_labels() -> set[str]:
