@@ -221,27 +221,28 @@ def _live_periods(
     with its counted visits. The tallies hold them too; the definition counts only the first,
     and not yet as overdue."""
     firsts = {period: period_of(period, today).first for period in Period.values}
-    live = [link for link in links if firsts[link.cadence_period] <= window.last]
     result: dict[int, list[tuple[Span, int]]] = {}
-    if not live:
-        return result
-    first = max(window.first, min(firsts[link.cadence_period] for link in live))
     last = scan_last(window)
-    for chunk in range(0, len(live), CHUNK):
-        part = live[chunk : chunk + CHUNK]
-        counts = visits_per_day((link.pk for link in part), first, last)
-        for link in part:
-            found = counts.get(link.pk)
-            if found is None:
-                continue
-            per_period: dict[Span, int] = defaultdict(int)
-            for day, number in found.counted.items():
-                span = period_of(link.cadence_period, day)
-                if span.first >= firsts[link.cadence_period] and span.first in window:
-                    per_period[span] += number
-            result[link.pk] = [
-                (span, number) for span, number in per_period.items() if covers(link, span)
-            ]
+    for period, first in firsts.items():
+        # Each cadence from its own period's first day: today alone for the daily patrols.
+        live = [link for link in links if link.cadence_period == period]
+        if not live or first > window.last:
+            continue
+        for chunk in range(0, len(live), CHUNK):
+            part = live[chunk : chunk + CHUNK]
+            counts = visits_per_day((link.pk for link in part), max(first, window.first), last)
+            for link in part:
+                found = counts.get(link.pk)
+                if found is None:
+                    continue
+                per_period: dict[Span, int] = defaultdict(int)
+                for day, number in found.counted.items():
+                    span = period_of(period, day)
+                    if span.first >= first and span.first in window:
+                        per_period[span] += number
+                result[link.pk] = [
+                    (span, number) for span, number in per_period.items() if covers(link, span)
+                ]
     return result
 
 
