@@ -22,7 +22,7 @@ from django.utils import timezone
 from sanfu.directory.models import Unit, User
 from sanfu.lib.errors import ApplicationError
 from sanfu.outreach.compliance import compliance_for, links_in_window
-from sanfu.outreach.figures import figures_by, figures_total
+from sanfu.outreach.figures import figures_by, figures_sum
 from sanfu.outreach.models import Link
 from sanfu.outreach.periods import parse_window, period_of
 from sanfu.outreach.roster import roster_import
@@ -93,7 +93,7 @@ class Command(BaseCommand):
         return {
             "period": {"first": window.first, "last": window.last},
             "today": today,
-            "figures": figures_total(rows, window).as_dict(),
+            "figures": figures_sum(kinds.values()).as_dict(),
             "by_target_kind": {kind: figures.as_dict() for kind, figures in kinds.items()},
             "overdue": [
                 {
