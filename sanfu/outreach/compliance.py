@@ -10,6 +10,10 @@ The rules, in order:
   counted up to the cadence: five visits in a week due one count one.
 - A period is overdue when its last day has passed and fewer visits were done than due; open
   while it runs; done once enough visits are in.
+
+`compliance_scan` computes this from the visits. Over whole months (a month, a quarter, a year)
+`compliance_for` reads the same sums from the monthly tallies (tallies.py) and counts only the
+running period from visits; a test holds the two equal on random data.
 """
 
 from __future__ import annotations
