@@ -10,10 +10,15 @@ The rules, in order:
   counted up to the cadence: five visits in a week due one count one.
 - A period is overdue when its last day has passed and fewer visits were done than due; open
   while it runs; done once enough visits are in.
+
+`compliance_scan` computes this from the visits. Over whole months (a month, a quarter, a year)
+`compliance_for` reads the same sums from the monthly tallies (tallies.py) and counts only the
+running period from visits; a test holds the two equal on random data.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,12 +26,14 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from sanfu.outreach.models import Link, Period, Visit
+from sanfu.outreach.models import Link, LinkMonth, Period, Visit
 from sanfu.outreach.periods import Span, period_of, periods_starting_in
+
+CHUNK = 2000
 
 
 class State:
@@ -90,12 +97,18 @@ class VisitCounts:
     recorded: dict[date, int] = field(default_factory=dict)
 
 
-def visits_per_day(link_ids: Iterable[int], first: date, last: date) -> dict[int, VisitCounts]:
-    """The links' visits per local day, grouped by the database."""
-    start, end = day_bounds(first, last)
+def visits_per_day(
+    link_ids: Iterable[int], first: date | None, last: date | None
+) -> dict[int, VisitCounts]:
+    """The links' visits per local day from `first` to `last` (None: no bound), grouped by the
+    database."""
+    visits = Visit.objects.filter(link_id__in=list(link_ids))
+    if first is not None:
+        visits = visits.filter(visited_at__gte=day_bounds(first, first)[0])
+    if last is not None:
+        visits = visits.filter(visited_at__lte=day_bounds(last, last)[1])
     rows = (
-        Visit.objects.filter(link_id__in=list(link_ids), visited_at__gte=start, visited_at__lte=end)
-        .annotate(day=TruncDate("visited_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        visits.annotate(day=TruncDate("visited_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
         .values_list("link_id", "day", "outside_term")
         .annotate(n=Count("pk"))
         .order_by()
@@ -113,18 +126,36 @@ def _periods_in(period: str, window: Span, today: date) -> list[Span]:
     return [span for span in periods_starting_in(period, window) if span.first <= today]
 
 
-def compliance_for(
+def scan_last(window: Span) -> date:
+    """The last day of any cadence period that begins in `window`: visits up to it count.
+    (A week that begins on the last Monday of a quarter ends in the next one.)"""
+    last = window.last
+    for period in Period.values:
+        for span in periods_starting_in(period, window):
+            last = max(last, span.last)
+    return last
+
+
+def _state(done: int, due: int, span: Span, today: date) -> str:
+    if done >= due:
+        return State.DONE
+    if span.last < today:
+        return State.OVERDUE
+    return State.OPEN
+
+
+def compliance_scan(
     links: Iterable[Link], window: Span, *, today: date | None = None, detail: bool = False
 ) -> list[LinkCompliance]:
-    """Each link's sums over its periods in `window`, as of `today`; with `detail`, each
-    period's row too (a county-year of daily patrols is millions of them: lists need sums)."""
+    """Each link's sums over its periods in `window`, as of `today`, counted from the visits
+    themselves; with `detail`, each period's row too. This is the definition: the tallies
+    (tallies.py) must give the same sums."""
     today = today or timezone.localdate()
     chosen = list(links)
-    # A period that starts in the window may end after it (a week over a month's end).
-    last = period_of("quarterly", window.last).last
+    last = scan_last(window)
     counts: dict[int, VisitCounts] = {}
-    for chunk in range(0, len(chosen), 2000):
-        part = chosen[chunk : chunk + 2000]
+    for chunk in range(0, len(chosen), CHUNK):
+        part = chosen[chunk : chunk + CHUNK]
         counts.update(visits_per_day((link.pk for link in part), window.first, last))
     spans = {period: _periods_in(period, window, today) for period in Period.values}
     result: list[LinkCompliance] = []
@@ -145,13 +176,115 @@ def compliance_for(
             if not covers(link, span):
                 continue
             done = min(per_period.get(span.first, 0), link.cadence_count)
-            if done >= link.cadence_count:
-                state = State.DONE
-            elif span.last < today:
-                state = State.OVERDUE
-            else:
-                state = State.OPEN
+            state = _state(done, link.cadence_count, span, today)
             row.add(PeriodRow(span, link.cadence_count, done, state), keep=detail)
+        result.append(row)
+    return result
+
+
+def whole_months(window: Span) -> bool:
+    return window.first.day == 1 and period_of("monthly", window.last).last == window.last
+
+
+def compliance_for(
+    links: Iterable[Link], window: Span, *, today: date | None = None, detail: bool = False
+) -> list[LinkCompliance]:
+    """Each link's sums over its periods in `window`, as of `today`; with `detail`, each
+    period's row too (a county-year of daily patrols is millions of them: lists need sums).
+
+    A window of whole months is read from the monthly tallies; a week or a day, or a request
+    for each period's row, from the visits (there are few)."""
+    if detail or not whole_months(window):
+        return compliance_scan(links, window, today=today, detail=detail)
+    return compliance_from_tallies(links, window, today=today or timezone.localdate())
+
+
+def tallies_for(link_ids: list[int], window: Span) -> dict[int, tuple[int, int]]:
+    """Per link: (visits recorded, done) summed over the tallies of the window's months."""
+    sums: dict[int, tuple[int, int]] = {}
+    for chunk in range(0, len(link_ids), CHUNK):
+        rows = (
+            LinkMonth.objects.filter(
+                link_id__in=link_ids[chunk : chunk + CHUNK],
+                month__gte=window.first,
+                month__lte=window.last,
+            )
+            .values_list("link_id")
+            .annotate(recorded=Sum("visits_recorded"), done=Sum("done"))
+            .order_by()
+        )
+        sums.update((link_id, (recorded, done)) for link_id, recorded, done in rows)
+    return sums
+
+
+def _live_periods(
+    links: list[Link], window: Span, today: date
+) -> dict[int, list[tuple[Span, int]]]:
+    """Per link: its covered periods that begin in the window on or after the first day of the
+    period holding today (that period, and any a visit a little in the future opened), each
+    with its counted visits. The tallies hold them too; the definition counts only the first,
+    and not yet as overdue."""
+    firsts = {period: period_of(period, today).first for period in Period.values}
+    result: dict[int, list[tuple[Span, int]]] = {}
+    last = scan_last(window)
+    for period, first in firsts.items():
+        # Each cadence from its own period's first day: today alone for the daily patrols.
+        live = [link for link in links if link.cadence_period == period]
+        if not live or first > window.last:
+            continue
+        for chunk in range(0, len(live), CHUNK):
+            part = live[chunk : chunk + CHUNK]
+            counts = visits_per_day((link.pk for link in part), max(first, window.first), last)
+            for link in part:
+                found = counts.get(link.pk)
+                if found is None:
+                    continue
+                per_period: dict[Span, int] = defaultdict(int)
+                for day, number in found.counted.items():
+                    span = period_of(period, day)
+                    if span.first >= first and span.first in window:
+                        per_period[span] += number
+                result[link.pk] = [
+                    (span, number) for span, number in per_period.items() if covers(link, span)
+                ]
+    return result
+
+
+def compliance_from_tallies(
+    links: Iterable[Link], window: Span, *, today: date
+) -> list[LinkCompliance]:
+    """`compliance_scan` over a window of whole months, from the tallies: the periods that
+    ended before today come from the tallies alone; the running one is counted from visits."""
+    chosen = list(links)
+    sums = tallies_for([link.pk for link in chosen], window)
+    live = _live_periods(chosen, window, today)
+    spans = {period: _periods_in(period, window, today) for period in Period.values}
+    firsts = {period: [span.first for span in found] for period, found in spans.items()}
+    lasts = {period: [span.last for span in found] for period, found in spans.items()}
+    result: list[LinkCompliance] = []
+    for link in chosen:
+        recorded, done = sums.get(link.pk, (0, 0))
+        period = link.cadence_period
+        # The covered periods are a run of the sorted list: those beginning on or after the
+        # link's start and ending on or before its end.
+        low = bisect_left(firsts[period], link.starts_on)
+        high = len(lasts[period])
+        if link.ends_on is not None:
+            high = bisect_right(lasts[period], link.ends_on)
+        covered = max(0, high - low)
+        row = LinkCompliance(link=link, visits=recorded, due=covered * link.cadence_count)
+        # The period holding today is due but not overdue, whatever its visits.
+        current = period_of(period, today)
+        running = 1 if current.first in window and covers(link, current) else 0
+        current_done = 0
+        for span, number in live.get(link.pk, []):
+            capped = min(number, link.cadence_count)
+            done -= capped
+            if span == current:
+                current_done = capped
+        # `done` now holds the periods that ended before today.
+        row.done = done + current_done
+        row.overdue = (covered - running) * link.cadence_count - done
         result.append(row)
     return result
 

@@ -20,7 +20,7 @@ Parts are counts, so they add up across cadres, units and towns; rates are compu
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 
 from django.db.models import Count, Q
@@ -82,6 +82,10 @@ def _visit_parts(links: list[Link], window: Span) -> dict[int, dict[str, int]]:
                 visit__link_id__in=ids[chunk : chunk + 2000],
                 visit__visited_at__gte=start,
                 visit__visited_at__lte=end,
+                # The same bounds on the problem's own indexed copy of the visit's time, so the
+                # database can start from the window's few problems, not the links' visits.
+                found_at__gte=start,
+                found_at__lte=end,
             )
             .values("visit__link_id")
             .annotate(
@@ -126,3 +130,13 @@ def figures_by(
 
 def figures_total(rows: Iterable[LinkCompliance], window: Span) -> Figures:
     return figures_by(rows, window, lambda link: "").get("", Figures())
+
+
+def figures_sum(groups: Iterable[Figures]) -> Figures:
+    """The figures of several groups together: every part is a count, so they add up (a page
+    showing groups and their total asks the database once)."""
+    total = Figures()
+    for figures in groups:
+        for name in fields(Figures):
+            setattr(total, name.name, getattr(total, name.name) + getattr(figures, name.name))
+    return total

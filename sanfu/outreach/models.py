@@ -327,6 +327,36 @@ class Visit(models.Model):
         return f"{self.link.target_label} · {self.visited_at:%Y-%m-%d}"
 
 
+class LinkMonth(models.Model):
+    """A link's visits in one calendar month, kept by `tallies.py` beside every visit so that
+    compliance over months reads these rows instead of the visits (see tallies.py for the
+    definition of each count)."""
+
+    link = models.ForeignKey(
+        Link, verbose_name=_("link"), on_delete=models.CASCADE, related_name="months"
+    )
+    # The month's first day.
+    month = models.DateField(_("month"))
+    visits_recorded = models.PositiveIntegerField(_("visits recorded"), default=0)
+    visits_counted = models.PositiveIntegerField(_("visits counted"), default=0)
+    # Counted visits of the cadence periods beginning this month, each up to the cadence.
+    done = models.PositiveIntegerField(_("visits done"), default=0)
+
+    class Meta:
+        verbose_name = _("link's month")
+        verbose_name_plural = _("links' months")
+        constraints = [
+            models.UniqueConstraint(fields=["link", "month"], name="outreach_link_month_once"),
+            models.CheckConstraint(
+                condition=models.Q(visits_counted__lte=models.F("visits_recorded")),
+                name="outreach_link_month_counted_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.month:%Y-%m}"
+
+
 def _photo_path(instance: VisitPhoto, filename: str) -> str:
     return f"outreach/{instance.visit_id}/{filename}"
 

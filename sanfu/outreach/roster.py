@@ -31,6 +31,7 @@ from sanfu.lib.errors import ApplicationError, ValidationFailed
 from sanfu.lib.treepath import path_ids
 from sanfu.outreach.models import Link, LinkRole, Period
 from sanfu.outreach.services import NewLink, link_create, link_end
+from sanfu.outreach.tallies import tally_rebuild
 
 MAX_ROWS = 20_000
 
@@ -291,7 +292,9 @@ def _apply(actor: User | None, new: NewLink, report: Report) -> None:
         report.ended += 1
         return
     if same is not None and same.ends_on is None and new.ends_on is not None:
-        Link.objects.filter(pk=same.pk, ends_on__isnull=True).update(ends_on=new.ends_on)
+        if Link.objects.filter(pk=same.pk, ends_on__isnull=True).update(ends_on=new.ends_on):
+            # A shorter term covers fewer periods: the link's tallies follow.
+            tally_rebuild(link_ids=[same.pk])
         report.ended += 1
         return
     link_create(actor=actor, new=new)

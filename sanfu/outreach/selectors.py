@@ -8,20 +8,25 @@ The small read API other apps use (grassroots' responsibility lists, the enterpr
 - `visits_for_enterprise(user=, enterprise=, limit=20)` and `visits_for_target(...)`: the latest
   visits, newest first.
 - `compliance_for_unit(user=, unit=, window=)`: each link's due/done/overdue under a unit.
+- `cadres_linked_under(units=, on=None)`: the active staff accounts linked (in their own name)
+  to a target lying under any of the units, on `on` (default today). Not scoped to a viewer:
+  it answers "whom must a warning about these places reach" (projects' emergency warning).
 
-All of them read through `visible_to(user)`; an outsider gets empty lists, and the single-row
-getters raise NotFound (a 404), never PermissionDenied, so existence is not leaked.
+All but `cadres_linked_under` read through `visible_to(user)`; an outsider gets empty lists,
+and the single-row getters raise NotFound (a 404), never PermissionDenied, so existence is
+not leaked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanfu.directory.models import Enterprise, Household, Unit
+from sanfu.directory.models import Enterprise, Household, Unit, User
 from sanfu.directory.querysets import AnyUser
 from sanfu.lib.errors import NotFound
 from sanfu.outreach.compliance import LinkCompliance, compliance_for, links_in_window
@@ -126,3 +131,18 @@ def compliance_for_unit(
 ) -> list[LinkCompliance]:
     links = links_in_window(links_under(user=user, unit=unit), window)
     return compliance_for(links, window, today=today)
+
+
+def cadres_linked_under(*, units: Iterable[Unit], on: date | None = None) -> list[User]:
+    """Active staff with a link in their own name, active on `on`, whose target lies under one of
+    `units`. A unit holding a link (a department linked to a village) is not expanded to its
+    whole staff: its members are reached as that unit's staff, where that matters."""
+    under = Q(pk__in=[])
+    for unit in units:
+        under |= Q(place__path__descendant=unit.path)
+    links = (
+        Link.objects.active_on(on or timezone.localdate())
+        .filter(under, person__isnull=False, person__is_active=True)
+        .values("person_id")
+    )
+    return list(User.objects.filter(pk__in=links).order_by("pk"))

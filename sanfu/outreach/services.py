@@ -45,6 +45,7 @@ from sanfu.outreach.models import (
     VisitPhoto,
     VisitProblem,
 )
+from sanfu.outreach.tallies import tally_rebuild, tally_visit_added
 
 TARGET_UNIT_KINDS = frozenset(
     {UnitKind.TOWN, UnitKind.STREET, UnitKind.VILLAGE, UnitKind.COMMUNITY, UnitKind.GRID}
@@ -201,6 +202,8 @@ def link_end(*, actor: User, link_id: int, ends_on: date) -> Link:
     )
     if not changed:
         raise Conflict(_("This link has already ended."), field="ends_on")
+    # Periods past the end are no longer due, nor counted done: the tallies follow the term.
+    tally_rebuild(link_ids=[link.pk])
     link.refresh_from_db()
     return link
 
@@ -440,6 +443,8 @@ def _visit_create(*, actor: User, new: NewVisit, key: str) -> Visit:
         notes=_clean_text(new.notes, field="notes", label=_("Notes"), limit=NOTE_MAX),
         outside_term=outside,
     )
+    # Compliance reads the monthly tallies: they change with the visit, in its transaction.
+    tally_visit_added(visit)
     for photo, content_type in zip(new.photos, types, strict=True):
         row = VisitPhoto(
             visit=visit, name=photo.name[:200], content_type=content_type, size=len(photo.content)

@@ -25,7 +25,7 @@ from sanfu.lib.forms import show_on_form
 from sanfu.lib.treepath import outermost_paths, path_ids
 from sanfu.outreach import plans, selectors, servicedays
 from sanfu.outreach.compliance import LinkCompliance, compliance_for
-from sanfu.outreach.figures import figures_by, figures_total
+from sanfu.outreach.figures import figures_by, figures_sum
 from sanfu.outreach.forms import (
     DayProblemForm,
     PlanItemForm,
@@ -196,6 +196,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return _compliance_xlsx(rows, window)
     overdue = [row for row in rows if row.is_overdue]
+    by_person = figures_by(rows, window, _link_key)
     context = {
         "unit": unit,
         "homes": homes,
@@ -207,8 +208,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
         "more_rows": max(len(rows) - LIST_MAX, 0),
         "overdue": overdue[:LIST_MAX],
         "more_overdue": max(len(overdue) - LIST_MAX, 0),
-        "total": figures_total(rows, window),
-        "by_person": sorted(figures_by(rows, window, _link_key).items())[:LIST_MAX],
+        "total": figures_sum(by_person.values()),
+        "by_person": sorted(by_person.items())[:LIST_MAX],
     }
     return render(request, "outreach/compliance.html", context)
 

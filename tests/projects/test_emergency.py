@@ -3,16 +3,20 @@ targets are counted up from the board; the portal shows the banner while it is o
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 import time_machine
 
-from sanfu.directory.models import User
+from sanfu.directory.models import StaffRole, User
 from sanfu.notify.models import Notification
+from sanfu.outreach.models import Link, LinkRole, Period
+from sanfu.outreach.services import NewLink, link_create
 from sanfu.projects import services
 from sanfu.projects.models import Kind, Project, Receipt, State
-from tests.conftest import Tree, https_client, login
+from tests.conftest import Tree, https_client, login, make_staff
+from tests.factories import make_enterprise
 from tests.projects.conftest import Crew
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +174,47 @@ def test_a_bad_board_line_is_named(tree: Tree, crew: Crew):
     assert "Line 2" in str(response.context["form"].errors["targets"]) or "第 2" in str(
         response.context["form"].errors["targets"]
     )
+
+
+def _link(person: User, target: object, *, starts_on: date, period: str = Period.WEEKLY) -> Link:
+    return link_create(
+        actor=None,
+        new=NewLink(
+            person=person,
+            target=target,  # type: ignore[arg-type]
+            role=LinkRole.LINKAGE,
+            starts_on=starts_on,
+            cadence_count=1,
+            cadence_period=period,
+        ),
+    )
+
+
+@time_machine.travel("2026-08-10 08:00 +0800", tick=False)
+def test_the_warning_reaches_the_cadres_linked_to_the_affected_places(
+    tree: Tree, crew: Crew, django_capture_on_commit_callbacks: Any
+):
+    enterprise = make_enterprise(town=tree.town_a, village=tree.village_a)
+    # The department's envoy serves an enterprise in village A; the outsider (town B staff)
+    # is linked to grid A; a cadre of town B serves only town B; an ended link no longer counts.
+    _link(crew.envoy, enterprise, starts_on=date(2026, 1, 1))
+    _link(crew.outsider, tree.grid_a, starts_on=date(2026, 1, 1), period=Period.DAILY)
+    elsewhere = make_staff("town-b-cadre", tree.town_b, StaffRole.TOWN_STAFF)
+    _link(elsewhere, tree.town_b, starts_on=date(2026, 1, 1))
+    former = make_staff("former", tree.department, StaffRole.DEPARTMENT_HANDLER)
+    ended = _link(former, tree.village_a, starts_on=date(2026, 1, 1))
+    Link.objects.filter(pk=ended.pk).update(ends_on=date(2026, 7, 31))
+    with django_capture_on_commit_callbacks(execute=True):
+        project = open_incident(tree, crew)
+    recipients = set(
+        Receipt.objects.filter(warning__project=project).values_list("user__username", flat=True)
+    )
+    assert recipients == {"town-a", "cadre", "grid-a", "envoy", "town-b"}
+    assert Notification.objects.filter(recipient=crew.envoy, kind="projects_warning").exists()
+    assert not Notification.objects.filter(recipient=elsewhere, kind="projects_warning").exists()
+    # Each linked cadre must acknowledge like the units' staff: the board lists them until then.
+    login(crew.envoy).post(f"/projects/{project.pk}/acknowledge/")
+    board = login(crew.leader).get(f"/projects/{project.pk}/board/live/")
+    pending = {str(user) for user in board.context["board"].pending}
+    assert "envoy" not in pending
+    assert "town-b" in pending

@@ -215,6 +215,9 @@ class Case(models.Model):
                 condition=models.Q(state__in=["assigned", "in_progress"]),
             ),
             models.Index(fields=["location_unit", "received_at"], name="case_place_received"),
+            # A place's open cases and those answered since a date (a village's problem list):
+            # both arms of the list's query are ranges of this index.
+            models.Index(fields=["location_unit", "state", "replied_at"], name="case_place_state"),
             # The dates of the figures' other families, for recomputing a day's aggregates
             # and for the cases behind a dashboard number.
             models.Index(fields=["replied_at"], name="case_replied"),

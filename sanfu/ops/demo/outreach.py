@@ -41,6 +41,7 @@ from sanfu.outreach.models import (
     VisitProblem,
 )
 from sanfu.outreach.periods import period_of
+from sanfu.outreach.tallies import tally_rebuild
 
 COUNTY_CODE = "YX"
 BATCH = 5000
@@ -88,6 +89,8 @@ def outreach_demo_create(
         say(f"outreach: {len(links)} links")
         visits = _visits(links, rng, days=days, today=today, say=say)
         say(f"outreach: {visits} visits")
+        # The visits went in around the visit service: count them into the monthly tallies.
+        say(f"outreach: {tally_rebuild(link_ids=[link.pk for link in links])} monthly tallies")
     return _summary(county, created=True)
 
 

@@ -16,6 +16,7 @@ from sanfu.cases.services.intake import county_of
 from sanfu.directory.models import Membership, Unit, UnitKind, User
 from sanfu.lib.errors import NotFound, ValidationFailed
 from sanfu.notify.services import notify_staff, render_message
+from sanfu.outreach.selectors import cadres_linked_under
 from sanfu.projects import events
 from sanfu.projects.models import (
     TITLE_MAX,
@@ -148,16 +149,19 @@ def incident_open(
 def warning_recipients(project: Project) -> list[User]:
     """Everyone an emergency's warning must reach.
 
-    Now: the staff of the affected units and every unit under them (villages, grids).
-    When the `outreach` app lands, the cadres linked (包联) to the affected villages and grids
-    are added here, from its selector — this is the one place to add them.
+    The staff of the affected units and every unit under them (villages, grids), and the
+    cadres linked through outreach (包联, 首席服务官, 蹲点…) to a village, grid, household or
+    enterprise under them, wherever those cadres work.
     """
     places = Unit.objects.filter(pk__in=project.place_links.values("unit_id"))
     under = Q(pk__in=[])
     for place in places:
         under |= Q(unit__path__descendant=place.path)
     staff = Membership.objects.filter(under, user__is_active=True)
-    return list(User.objects.filter(pk__in=staff.values("user_id")).order_by("pk"))
+    found = {user.pk: user for user in User.objects.filter(pk__in=staff.values("user_id"))}
+    for cadre in cadres_linked_under(units=places):
+        found.setdefault(cadre.pk, cadre)
+    return [found[pk] for pk in sorted(found)]
 
 
 def _send_warning(

@@ -5,11 +5,14 @@
 - ``compliance [--period P] [--unit CODE]``: figures and overdue links for a window (default
   the current month) under a unit (default the whole county).
 - ``sweep``: remind cadres before their cadence periods end.
+- ``tally``: rebuild every link's monthly tallies from the visits (once after upgrading to the
+  tallies, or after visits were written around the services); safe to run again.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +22,12 @@ from django.utils import timezone
 from sanfu.directory.models import Unit, User
 from sanfu.lib.errors import ApplicationError
 from sanfu.outreach.compliance import compliance_for, links_in_window
-from sanfu.outreach.figures import figures_by, figures_total
+from sanfu.outreach.figures import figures_by, figures_sum
 from sanfu.outreach.models import Link
 from sanfu.outreach.periods import parse_window, period_of
 from sanfu.outreach.roster import roster_import
 from sanfu.outreach.sweep import outreach_sweep
+from sanfu.outreach.tallies import tally_rebuild
 
 
 class Command(BaseCommand):
@@ -41,6 +45,7 @@ class Command(BaseCommand):
         compliance.add_argument("--period", default="", help="2026-11, 2026-Q4, 2026-W48, 2026")
         compliance.add_argument("--unit", default="", help="unit code (default: everything)")
         commands.add_parser("sweep", help="remind cadres before their periods end")
+        commands.add_parser("tally", help="rebuild the monthly visit tallies from the visits")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -88,7 +93,7 @@ class Command(BaseCommand):
         return {
             "period": {"first": window.first, "last": window.last},
             "today": today,
-            "figures": figures_total(rows, window).as_dict(),
+            "figures": figures_sum(kinds.values()).as_dict(),
             "by_target_kind": {kind: figures.as_dict() for kind, figures in kinds.items()},
             "overdue": [
                 {
@@ -106,3 +111,8 @@ class Command(BaseCommand):
 
     def _sweep(self, options: dict[str, Any]) -> dict[str, object]:
         return dict(outreach_sweep())
+
+    def _tally(self, options: dict[str, Any]) -> dict[str, object]:
+        started = time.perf_counter()
+        rows = tally_rebuild()
+        return {"tallies": rows, "seconds": round(time.perf_counter() - started, 1)}

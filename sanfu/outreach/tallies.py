@@ -1,0 +1,134 @@
+"""Per-link, per-month tallies of visits (`LinkMonth`), so a county-year of compliance reads
+some ten thousand small rows instead of millions of visits.
+
+A row holds, for one link and one calendar month (local dates):
+
+- `visits_recorded`: the link's visits dated in the month, outside-term ones included;
+- `visits_counted`: of those, the ones that count (not outside the link's term);
+- `done`: over the link's cadence periods that *begin* in the month and that the link covers
+  whole, the counted visits of each period up to the cadence (compliance.py's "done"; a week
+  that begins on 30 March belongs to March, even for its visits in April).
+
+Who keeps them:
+- `tally_visit_added(visit)`, called by the visit service in the visit's transaction, under a
+  lock on the link row, so two visits of one link at once cannot both take the last place
+  under the cadence;
+- `tally_rebuild(link_ids=…)` for a link whose term changed (the link services call it) and,
+  with no argument, for everything: `sanfu outreach tally`, run once after upgrading and
+  whenever visits were written around the services (bulk seeding). It is safe to run twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sanfu.outreach.compliance import covers, day_bounds, visits_per_day
+from sanfu.outreach.models import Link, LinkMonth, Visit
+from sanfu.outreach.periods import period_of
+
+CHUNK = 2000
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def tally_visit_added(visit: Visit) -> None:
+    """Count a visit just stored into its link's tallies (inside the visit's transaction)."""
+    link = Link.objects.select_for_update().get(pk=visit.link_id)
+    day = timezone.localdate(visit.visited_at)
+    counted = 0 if visit.outside_term else 1
+    done = 0
+    if counted:
+        span = period_of(link.cadence_period, day)
+        if covers(link, span):
+            start, end = day_bounds(span.first, span.last)
+            # This visit included: it was stored before the tally, in the same transaction.
+            in_period = Visit.objects.filter(
+                link_id=link.pk, visited_at__gte=start, visited_at__lte=end, outside_term=False
+            ).count()
+            done = 1 if in_period <= link.cadence_count else 0
+            if done and month_of(span.first) != month_of(day):
+                _add(link.pk, month_of(span.first), recorded=0, counted=0, done=1)
+                done = 0
+    _add(link.pk, month_of(day), recorded=1, counted=counted, done=done)
+
+
+def _add(link_id: int, month: date, *, recorded: int, counted: int, done: int) -> None:
+    row, created = LinkMonth.objects.get_or_create(
+        link_id=link_id,
+        month=month,
+        defaults={"visits_recorded": recorded, "visits_counted": counted, "done": done},
+    )
+    if not created:
+        LinkMonth.objects.filter(pk=row.pk).update(
+            visits_recorded=F("visits_recorded") + recorded,
+            visits_counted=F("visits_counted") + counted,
+            done=F("done") + done,
+        )
+
+
+@dataclass
+class _Row:
+    recorded: int = 0
+    counted: int = 0
+    done: int = 0
+
+
+def tallies_from_visits(links: Iterable[Link]) -> dict[tuple[int, date], _Row]:
+    """The tallies of `links` computed from their visits (the definition the kept rows must
+    equal)."""
+    chosen = list(links)
+    rows: dict[tuple[int, date], _Row] = defaultdict(_Row)
+    for chunk in range(0, len(chosen), CHUNK):
+        part = chosen[chunk : chunk + CHUNK]
+        counts = visits_per_day((link.pk for link in part), None, None)
+        for link in part:
+            found = counts.get(link.pk)
+            if found is None:
+                continue
+            per_period: dict[date, int] = defaultdict(int)
+            for day, number in found.recorded.items():
+                rows[link.pk, month_of(day)].recorded += number
+            for day, number in found.counted.items():
+                rows[link.pk, month_of(day)].counted += number
+                per_period[period_of(link.cadence_period, day).first] += number
+            for first, number in per_period.items():
+                if covers(link, period_of(link.cadence_period, first)):
+                    rows[link.pk, month_of(first)].done += min(number, link.cadence_count)
+    return rows
+
+
+@transaction.atomic
+def tally_rebuild(*, link_ids: Iterable[int] | None = None) -> int:
+    """Rewrite the tallies of the given links (default: every link) from their visits; returns
+    the number of rows written. Locks the links' rows, so no visit is counted meanwhile."""
+    links = Link.objects.order_by("pk")
+    if link_ids is not None:
+        links = links.filter(pk__in=list(link_ids))
+    chosen = list(links.select_for_update())
+    ids = [link.pk for link in chosen]
+    written = 0
+    for chunk in range(0, len(chosen), CHUNK):
+        part = chosen[chunk : chunk + CHUNK]
+        LinkMonth.objects.filter(link_id__in=ids[chunk : chunk + CHUNK]).delete()
+        fresh = [
+            LinkMonth(
+                link_id=link_id,
+                month=month,
+                visits_recorded=row.recorded,
+                visits_counted=row.counted,
+                done=row.done,
+            )
+            for (link_id, month), row in sorted(tallies_from_visits(part).items())
+        ]
+        LinkMonth.objects.bulk_create(fresh, batch_size=CHUNK)
+        written += len(fresh)
+    return written

@@ -1,0 +1,161 @@
+"""The monthly tallies: kept beside every visit, rebuilt by `sanfu outreach tally`, and giving
+compliance the very sums the visits give; and the week that crosses a quarter's end."""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from datetime import date, datetime, time, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from sanfu.directory.models import User
+from sanfu.outreach.compliance import compliance_for, compliance_from_tallies, compliance_scan
+from sanfu.outreach.models import Link, LinkMonth, LinkRole, Period
+from sanfu.outreach.periods import parse_window
+from sanfu.outreach.services import NewLink, NewVisit, link_create, link_end, visit_record
+from sanfu.outreach.tallies import tallies_from_visits
+from tests.cases.conftest import People
+from tests.conftest import Tree, make_staff
+from tests.factories import make_enterprise
+from tests.outreach.conftest import NOW, SHANGHAI, Outreach
+
+pytestmark = pytest.mark.django_db
+
+WINDOWS = ["2025", "2026", "2027", "2026-Q3", "2026-Q4", "2026-09", "2026-10", "2026-11", "2026-12"]
+
+
+def _visit(user: User, link_id: int, at: datetime) -> None:
+    visit_record(
+        actor=user, new=NewVisit(link_id=link_id, client_key=uuid.uuid4().hex, visited_at=at)
+    )
+
+
+def _sums(rows: list) -> list[tuple[int, int, int, int, int]]:  # type: ignore[type-arg]
+    return sorted((row.link.pk, row.due, row.done, row.overdue, row.visits) for row in rows)
+
+
+def _kept() -> dict[tuple[int, date], tuple[int, int, int]]:
+    return {
+        (row.link_id, row.month): (row.visits_recorded, row.visits_counted, row.done)
+        for row in LinkMonth.objects.all()
+    }
+
+
+def _rebuilt() -> dict[tuple[int, date], tuple[int, int, int]]:
+    return {
+        key: (row.recorded, row.counted, row.done)
+        for key, row in tallies_from_visits(Link.objects.all()).items()
+    }
+
+
+def _random_roster(tree: Tree, people: People, rng: random.Random) -> list[Link]:
+    targets: list[object] = [make_enterprise(town=tree.town_a, village=tree.village_a)]
+    targets += [make_enterprise(town=tree.town_a, village=tree.village_a), tree.village_a]
+    links = []
+    for target in targets:
+        for role in LinkRole.values:
+            starts_on = date(2026, 6, 1) + timedelta(days=rng.randrange(200))
+            ends_on = None
+            if rng.random() < 0.3:
+                ends_on = starts_on + timedelta(days=rng.randrange(5, 120))
+            links.append(
+                link_create(
+                    actor=None,
+                    new=NewLink(
+                        person=people.cadre,
+                        target=target,  # type: ignore[arg-type]
+                        role=role,
+                        starts_on=starts_on,
+                        ends_on=ends_on,
+                        cadence_count=rng.choice([1, 1, 2, 3]),
+                        cadence_period=rng.choice(Period.values),
+                    ),
+                )
+            )
+    return links
+
+
+def test_tallies_give_the_sums_the_visits_give_on_random_data(
+    tree: Tree, people: People, outreach: Outreach
+):
+    rng = random.Random(20261204)
+    links = [*_random_roster(tree, people, rng), outreach.enterprise_link, outreach.grid_link]
+    for link in links:
+        person = people.grid_worker if link == outreach.grid_link else people.cadre
+        # Some before the term and after its end (kept, flagged), several in one period.
+        first = link.starts_on - timedelta(days=20)
+        for _ in range(rng.randrange(5, 25)):
+            day = first + timedelta(days=rng.randrange((NOW.date() - first).days + 1))
+            at = datetime.combine(day, time(rng.randrange(24), rng.randrange(60)), SHANGHAI)
+            _visit(person, link.pk, min(at, NOW))
+    # A link that ends later, through the service: its tallies follow the shorter term.
+    ending = next(link for link in links if link.ends_on is None and link != outreach.grid_link)
+    link_end(
+        actor=make_staff("roster-keeper", tree.county, "administrator"),
+        link_id=ending.pk,
+        ends_on=max(ending.starts_on, date(2026, 11, 20)),
+    )
+    assert _kept() == _rebuilt()
+    every = list(Link.objects.all())
+    for today in (date(2026, 10, 31), date(2026, 11, 15), NOW.date(), date(2027, 1, 10)):
+        for text in WINDOWS:
+            window = parse_window(text)
+            expected = _sums(compliance_scan(every, window, today=today))
+            assert _sums(compliance_from_tallies(every, window, today=today)) == expected, (
+                text,
+                today,
+            )
+            assert _sums(compliance_for(every, window, today=today)) == expected
+
+
+def test_the_tally_command_rebuilds_what_was_lost(outreach: Outreach, people: People):
+    for day in (2, 3, 9):
+        _visit(
+            people.cadre, outreach.enterprise_link.pk, datetime(2026, 11, day, 9, tzinfo=SHANGHAI)
+        )
+    kept = _kept()
+    assert kept[outreach.enterprise_link.pk, date(2026, 11, 1)] == (3, 3, 2)
+    LinkMonth.objects.all().delete()
+    out = StringIO()
+    call_command("outreach", "tally", stdout=out)
+    assert json.loads(out.getvalue())["tallies"] == 1
+    assert _kept() == kept
+    call_command("outreach", "tally", stdout=StringIO())
+    assert _kept() == kept
+
+
+def test_a_week_crossing_a_quarter_end_counts_in_the_quarter_it_begins(
+    tree: Tree, people: People, outreach: Outreach
+):
+    enterprise = make_enterprise(town=tree.town_a, village=tree.village_a)
+    link = link_create(
+        actor=None,
+        new=NewLink(
+            person=people.cadre,
+            target=enterprise,
+            role=LinkRole.LINKAGE,
+            starts_on=date(2026, 9, 1),
+            cadence_count=1,
+            cadence_period=Period.WEEKLY,
+        ),
+    )
+    # Friday 2 October lies in the week of Monday 28 September, which begins in Q3.
+    _visit(people.cadre, link.pk, datetime(2026, 10, 2, 15, tzinfo=SHANGHAI))
+
+    def figures(period: str) -> dict[str, int]:
+        out = StringIO()
+        call_command("outreach", "compliance", "--period", period, stdout=out)
+        rows = json.loads(out.getvalue())
+        return {key: rows["figures"][key] for key in ("visits_due", "visits_done", "visits")}
+
+    # Q3: the weeks of 7, 14, 21 and 28 September (that of 31 August began before the link).
+    assert figures("2026-Q3") == {"visits_due": 4, "visits_done": 1, "visits": 0}
+    assert figures("2026-09") == {"visits_due": 4, "visits_done": 1, "visits": 0}
+    # The visit happened in October, and it is counted there as a visit, not as done.
+    october = [row for row in compliance_for([link], parse_window("2026-10")) if row.link == link]
+    assert (october[0].done, october[0].visits) == (0, 1)
+    assert [(r.due, r.done) for r in compliance_for([link], parse_window("2026-W40"))] == [(1, 1)]
