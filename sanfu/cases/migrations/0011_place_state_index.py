@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0009_fact_date_indexes"),
+        ("cases", "0010_description_up_to_20000_characters"),
         ("directory", "0003_login_throttle"),
     ]
 
