@@ -24,6 +24,7 @@ from sanfu.enterprise.matching import policies_for_enterprise
 from sanfu.enterprise.models import Booking, BookingState, Offer, Provider
 from sanfu.enterprise.services import menu
 from sanfu.enterprise.views import staff
+from sanfu.lib.addresses import client_address
 from sanfu.lib.errors import ApplicationError, NotFound
 from sanfu.lib.forms import show_on_form
 
@@ -48,7 +49,7 @@ def contact_login(request: HttpRequest) -> HttpResponse:
     sent = False
     if phone_form.is_bound and phone_form.is_valid():
         try:
-            menu.code_send(phone=phone_form.cleaned_data["phone"])
+            menu.code_send(phone=phone_form.cleaned_data["phone"], address=client_address(request))
         except ApplicationError as error:
             show_on_form(phone_form, error)
         else:

@@ -9,7 +9,6 @@ per hour and are marked in the results.
 from __future__ import annotations
 
 import re
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,13 +17,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from sanfu.directory.models import TOWN_KINDS, Unit, UnitKind, User
 from sanfu.frontdoor.models import (
     Answer,
-    PhoneCode,
     Question,
     QuestionKind,
     Response,
@@ -38,12 +36,9 @@ from sanfu.frontdoor.models.surveys import (
     SurveyPurpose,
 )
 from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from sanfu.notify.codes import Checked, check_code, issue_code
 
 PHONE = re.compile(r"1[3-9]\d{9}")
-CODE_TTL = timedelta(minutes=10)
-CODE_GAP = timedelta(seconds=60)
-CODES_PER_HOUR = 5
-CODE_ATTEMPTS = 5
 ANONYMOUS_PER_HOUR = 3
 SCALE = range(1, 6)
 CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE})
@@ -242,53 +237,34 @@ def _already_answered(survey: Survey, phone: str) -> None:
         )
 
 
+def _code_purpose(survey: Survey) -> str:
+    # A code proves the phone for one survey only.
+    return f"survey:{survey.pk}"
+
+
 @transaction.atomic
-def code_send(*, survey: Survey, phone: str) -> None:
-    """Text a one-time code to `phone`, at most one a minute and five an hour."""
+def code_send(*, survey: Survey, phone: str, address: str = "") -> None:
+    """Text a one-time code to `phone` (sanfu.notify.codes: its limits per phone and address)."""
     if not is_open(survey):
         raise ValidationFailed(_("This survey is not open."), field="survey")
     phone = phone_clean(phone)
     _already_answered(survey, phone)
-    now = _now()
-    recent = PhoneCode.objects.filter(
-        survey=survey, phone=phone, sent_at__gte=now - timedelta(hours=1)
+    issue_code(
+        _code_purpose(survey),
+        phone,
+        address=address,
+        message="survey_code",
+        context={"title": survey.title_zh},
     )
-    if recent.filter(sent_at__gte=now - CODE_GAP).exists():
-        raise ValidationFailed(_("A code was sent less than a minute ago."), field="phone")
-    if recent.count() >= CODES_PER_HOUR:
-        raise ValidationFailed(_("Too many codes for this phone; try in an hour."), field="phone")
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    PhoneCode.objects.create(
-        survey=survey,
-        phone=phone,
-        code_hash=_digest(str(survey.pk), phone, code),
-        sent_at=now,
-        expires_at=now + CODE_TTL,
-    )
-    from sanfu.notify.transports import sms_backend
-
-    text = _("Your code for the survey “%(title)s” is %(code)s (valid 10 minutes).") % {
-        "title": survey.title_zh,
-        "code": code,
-    }
-    transaction.on_commit(lambda: sms_backend().send(phone, text))
 
 
 def _code_check(survey: Survey, phone: str, code: str) -> None:
-    now = _now()
-    pending = (
-        PhoneCode.objects.select_for_update()
-        .filter(survey=survey, phone=phone, used=False, expires_at__gt=now)
-        .order_by("-sent_at")
-        .first()
-    )
-    if pending is None or pending.attempts >= CODE_ATTEMPTS:
-        raise ValidationFailed(_("Ask for a code first (or a new one)."), field="code")
-    expected = _digest(str(survey.pk), phone, code.strip())
-    if not constant_time_compare(pending.code_hash, expected):
-        PhoneCode.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1)
+    """Spend the code; must run outside a transaction a refusal rolls back (see check_code)."""
+    checked = check_code(_code_purpose(survey), phone, code)
+    if checked is Checked.WRONG:
         raise ValidationFailed(_("The code is not right."), field="code")
-    PhoneCode.objects.filter(pk=pending.pk).update(used=True)
+    if not checked:
+        raise ValidationFailed(_("Ask for a code first (or a new one)."), field="code")
 
 
 # --- answering -----------------------------------------------------------------------------
@@ -332,7 +308,6 @@ def _answer_rows(question: Question, values: list[str], key: str) -> list[Answer
     return [Answer(question=question, choice=n) for n in numbers]
 
 
-@transaction.atomic
 def response_submit(
     *,
     survey_id: int,
@@ -343,7 +318,11 @@ def response_submit(
     anonymous: bool = False,
     sender: str = "",
 ) -> Response:
-    """Record one person's answers: verified by a phone code, or anonymous where allowed."""
+    """Record one person's answers: verified by a phone code, or anonymous where allowed.
+
+    Not atomic as a whole: a wrong code's try is counted in its own statement and must stay
+    counted when the answer is refused. The answers are written in one transaction at the end.
+    """
     survey = survey_get_public(survey_id=survey_id)
     if not is_open(survey):
         raise ValidationFailed(_("This survey is not open."), field="survey")
@@ -359,6 +338,15 @@ def response_submit(
         phone = phone_clean(phone)
         _already_answered(survey, phone)
         _code_check(survey, phone, code)
+    return _response_create(
+        survey=survey, town=town, rows=rows, phone=phone, anonymous=anonymous, sender=sender
+    )
+
+
+@transaction.atomic
+def _response_create(
+    *, survey: Survey, town: Unit, rows: list[Answer], phone: str, anonymous: bool, sender: str
+) -> Response:
     try:
         with transaction.atomic():
             response = Response.objects.create(

@@ -3,22 +3,26 @@
 Generic over what the code is for (`purpose`: tracking a case, a staff login's second factor):
 
     issue_code(purpose="track", phone=phone, address=client_address(request))
-    check_code(purpose="track", phone=phone, code=typed)  # True once, for the latest code
+    check_code(purpose="track", phone=phone, code=typed)  # truthy once, for the latest code
 
-A code has six digits, lives CODE_MINUTES, allows CODE_TRIES wrong guesses, and is stored only
-as a keyed hash of (purpose, phone, code). A new code for the same purpose and phone retires
-the older ones. Asking is limited per phone (a phone must not be flooded with texts, whatever
-the purpose) and per client address (one machine must not flood many phones). The wrong-guess
-count is taken in one conditional UPDATE, so guesses sent in parallel get no more tries.
+A code has six digits, lives CODE_MINUTES (a caller may shorten it), allows CODE_TRIES wrong
+guesses, and is stored only as a keyed hash of (purpose, phone, code). A new code for the same
+purpose and phone retires the older ones. Asking is limited per phone (a phone must not be
+flooded with texts, whatever the purpose) and per client address (one machine must not flood
+many phones). The wrong-guess count is taken in one conditional UPDATE, so guesses sent in
+parallel get no more tries.
 """
 
 from __future__ import annotations
 
+import enum
 import math
 import secrets
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -42,6 +46,18 @@ KEEP_ROWS = timedelta(days=1)
 class TooManyCodes(ApplicationError):
     code = "throttled"
     status = 429
+
+
+class Checked(enum.Enum):
+    """What `check_code` found; only ACCEPTED is truthy, so `if check_code(...)` reads well."""
+
+    ACCEPTED = "accepted"
+    WRONG = "wrong"  # a live code, not this one: the try is counted
+    SPENT = "spent"  # a live code whose tries are used up: ask for a new one
+    MISSING = "missing"  # none asked for, expired, used or replaced by a newer one
+
+    def __bool__(self) -> bool:
+        return self is Checked.ACCEPTED
 
 
 @dataclass(frozen=True)
@@ -81,13 +97,24 @@ def _refuse_if_throttled(*, phone: str, address: str, now: datetime) -> None:
 
 
 @transaction.atomic
-def issue_code(purpose: str, phone: str, *, address: str = "", deliver: bool = True) -> IssuedCode:
+def issue_code(
+    purpose: str,
+    phone: str,
+    *,
+    address: str = "",
+    deliver: bool = True,
+    minutes: int = CODE_MINUTES,
+    message: str = "one_time_code",
+    context: Mapping[str, Any] | None = None,
+) -> IssuedCode:
     """Make a new code for (`purpose`, `phone`) and text it after commit; TooManyCodes if the
     phone or the address has asked too often.
 
     `deliver=False` records the request without sending anything: a caller that must not tell
     whether a phone is known (tracking a case) asks for every phone alike, so the limits and
-    answers are the same either way.
+    answers are the same either way. `minutes` may be shorter than CODE_MINUTES for a code
+    that opens more (a login). The text is the template `notify/<message>.txt`, given `code`,
+    `minutes` and `context` (a survey's title, say).
     """
     now = timezone.now()
     OneTimeCode.objects.filter(created_at__lt=now - KEEP_ROWS).delete()
@@ -103,11 +130,11 @@ def issue_code(purpose: str, phone: str, *, address: str = "", deliver: bool = T
         code_hash=_hash(purpose, phone, code),
         address=address[:64],
         created_at=now,
-        expires_at=now + timedelta(minutes=CODE_MINUTES),
+        expires_at=now + timedelta(minutes=minutes),
     )
     if deliver:
         notify_phone(
-            phone, render_message("one_time_code", {"code": code, "minutes": CODE_MINUTES})
+            phone, render_message(message, {**(context or {}), "code": code, "minutes": minutes})
         )
     return IssuedCode(phone=phone, expires_at=row.expires_at)
 
@@ -117,7 +144,7 @@ def _digits(code: str) -> str:
     return "".join(unicodedata.normalize("NFKC", code).split())
 
 
-def check_code(purpose: str, phone: str, code: str) -> bool:
+def check_code(purpose: str, phone: str, code: str) -> Checked:
     """Whether `code` is the live code for (`purpose`, `phone`); a right code works once.
 
     The try is counted in its own UPDATE: call this where a refusal does not roll back the
@@ -132,15 +159,17 @@ def check_code(purpose: str, phone: str, code: str) -> bool:
         .first()
     )
     if live is None:
-        return False
+        return Checked.MISSING
     # The try is taken before the code is compared, in one statement that refuses the sixth.
     if not OneTimeCode.objects.filter(
         pk=live.pk, used_at__isnull=True, tries__lt=CODE_TRIES
     ).update(tries=F("tries") + 1):
-        return False
+        return Checked.SPENT
     typed = _digits(code)
     if len(typed) != CODE_DIGITS or not typed.isascii() or not typed.isdigit():
-        return False
+        return Checked.WRONG
     if not constant_time_compare(live.code_hash, _hash(purpose, phone, typed)):
-        return False
-    return bool(OneTimeCode.objects.filter(pk=live.pk, used_at__isnull=True).update(used_at=now))
+        return Checked.WRONG
+    if not OneTimeCode.objects.filter(pk=live.pk, used_at__isnull=True).update(used_at=now):
+        return Checked.MISSING  # another request used it a moment ago
+    return Checked.ACCEPTED

@@ -157,14 +157,22 @@ def test_a_second_answer_from_the_same_phone_is_refused_politely(
     assert Response.objects.count() == 1
 
 
-def test_a_wrong_code_is_refused(
+def test_a_wrong_code_is_refused_and_five_spend_the_code(
     survey: Survey, tree: Tree, sms: type[RecordingSms], django_capture_on_commit_callbacks: Capture
 ) -> None:
+    # Each wrong try must stay counted though the answer is refused: after them the right
+    # code no longer works, so six digits cannot be guessed a million tries at a time.
     client = https_client()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/surveys/{survey.pk}/", {"action": "code", "phone": PHONE})
-    wrong = "000000" if last_code(PHONE) != "000000" else "111111"
-    assert _answer(client, survey, tree, phone=PHONE, code=wrong).status_code == 400
+    code = last_code(PHONE)
+    assert f"问卷“{survey.title_zh}”的验证码" in sms.sent[-1][1]
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(8):
+        assert _answer(client, survey, tree, phone=PHONE, code=wrong).status_code == 400
+    refused = _answer(client, survey, tree, phone=PHONE, code=code)
+    assert refused.status_code == 400
+    assert "重新获取" in refused.content.decode() or "new one" in refused.content.decode()
     assert not Response.objects.exists()
 
 

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.test import TestCase
 
-from sanfu.notify.codes import TooManyCodes, check_code, issue_code
+from sanfu.notify.codes import Checked, TooManyCodes, check_code, issue_code
 from sanfu.notify.models import OneTimeCode
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +178,29 @@ def test_what_is_not_six_digits_is_a_wrong_try(sms):
         for typed in ("abcdef", "12345", "1234567", "١٢٣٤٥٦"):  # the last: Arabic-Indic digits
             assert not check_code("track", PHONE, typed)
         assert check_code("track", PHONE, code)  # four tries spent, the fifth is right
+
+
+def test_the_check_says_why_a_code_was_refused(sms):
+    assert check_code("track", PHONE, "123456") is Checked.MISSING
+    with time_machine.travel(START, tick=False):
+        issue()
+        code = sent_code(sms)
+        wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+        for _ in range(5):
+            assert check_code("track", PHONE, wrong) is Checked.WRONG
+        assert check_code("track", PHONE, code) is Checked.SPENT
+    with time_machine.travel(START + timedelta(minutes=2), tick=False):
+        issue()
+        code = sent_code(sms)
+        assert check_code("track", PHONE, code) is Checked.ACCEPTED
+        assert check_code("track", PHONE, code) is Checked.MISSING
+
+
+def test_a_caller_may_give_a_code_a_shorter_life(sms):
+    with time_machine.travel(START, tick=False), TestCase.captureOnCommitCallbacks(execute=True):
+        issued = issue_code("login", PHONE, minutes=5)
+    assert issued.expires_at == START + timedelta(minutes=5)
+    assert "5分钟" in sms[-1][1]
+    code = sent_code(sms)
+    with time_machine.travel(START + timedelta(minutes=5, seconds=1), tick=False):
+        assert not check_code("login", PHONE, code)

@@ -4,7 +4,6 @@ from sanfu.enterprise.models.menu import (
     BookingState,
     Offer,
     OfferCategory,
-    OneTimeCode,
     Provider,
     ProviderKind,
 )
@@ -53,7 +52,6 @@ __all__ = [
     "MatchState",
     "Offer",
     "OfferCategory",
-    "OneTimeCode",
     "Policy",
     "PolicyMatch",
     "Project",

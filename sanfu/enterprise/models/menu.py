@@ -117,22 +117,3 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer_id} · {self.enterprise_id}"
-
-
-class OneTimeCode(models.Model):
-    """A login code sent by SMS; only its hash is kept. Limited in time and attempts."""
-
-    phone = models.CharField(_("phone"), max_length=20, db_index=True)
-    code_hash = models.CharField(_("code hash"), max_length=64)
-    created_at = models.DateTimeField(_("created at"))
-    expires_at = models.DateTimeField(_("expires at"))
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("one-time code")
-        verbose_name_plural = _("one-time codes")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.phone

@@ -3,15 +3,9 @@ deadline and rated; and the enterprise contact's login by a one-time code sent b
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,23 +16,21 @@ from sanfu.enterprise.models import (
     BookingState,
     Offer,
     OfferCategory,
-    OneTimeCode,
     Provider,
     ProviderKind,
 )
 from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sanfu.lib.phones import phone_clean, phone_require
+from sanfu.notify.codes import Checked, check_code, issue_code
 
 # The one-year loan prime rate (LPR) the legal ceiling is counted from, in per cent; the
 # courts protect at most four times it for private lending (最高人民法院, 2020). Banks' offers
 # are held to the same ceiling here. Change it when the LPR moves.
 LPR_ONE_YEAR = Decimal("3.00")
 RATE_CEILING = LPR_ONE_YEAR * 4
-CODE_LENGTH = 6
+# A contact's login code lives half as long as notify.codes' default: it opens a session.
 CODE_MINUTES = 5
-CODE_ATTEMPTS = 5
-# Codes one phone may ask for within an hour: enough for a typo, not for a flood of texts.
-CODES_PER_HOUR = 5
+CODE_PURPOSE = "enterprise_contact"
 
 
 def _require_county_staff(actor: User) -> None:
@@ -183,54 +175,33 @@ def booking_rate(*, enterprise: Enterprise, booking_id: int, rating: int) -> Boo
 # --- one-time codes --------------------------------------------------------------------------
 
 
-def _hash(phone: str, code: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
-
-
 def contact_enterprise(phone: str) -> Enterprise | None:
     return Enterprise.objects.filter(contact_phone=phone).order_by("pk").first()
 
 
 @transaction.atomic
-def code_send(*, phone: str, at: datetime | None = None) -> None:
-    """Text a login code to an enterprise's registered contact phone. An unknown phone gets
-    the same answer and no text, so the page does not tell who is registered."""
+def code_send(*, phone: str, address: str = "") -> None:
+    """Text a login code to an enterprise's registered contact phone (sanfu.notify.codes: its
+    limits per phone and address). An unknown phone gets the same answer and limits and no
+    text, so the page does not tell who is registered."""
     phone = phone_require(phone)
     if not phone:
         raise ValidationFailed(_("This field is required."), field="phone")
-    at = at or timezone.now()
-    if OneTimeCode.objects.filter(phone=phone, created_at__gte=at - timedelta(hours=1)).count() >= (
-        CODES_PER_HOUR
-    ):
-        raise ValidationFailed(_("Too many codes asked for; try again in an hour."), field="phone")
-    if contact_enterprise(phone) is None:
-        return
-    code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
-    OneTimeCode.objects.create(
-        phone=phone,
-        code_hash=_hash(phone, code),
-        created_at=at,
-        expires_at=at + timedelta(minutes=CODE_MINUTES),
+    issue_code(
+        CODE_PURPOSE,
+        phone,
+        address=address,
+        deliver=contact_enterprise(phone) is not None,
+        minutes=CODE_MINUTES,
+        message="contact_login_code",
     )
-    text = _("Your Sanfu login code is %(code)s, valid for %(minutes)d minutes.") % {
-        "code": code,
-        "minutes": CODE_MINUTES,
-    }
-
-    def send() -> None:
-        from sanfu.notify.transports import sms_backend
-
-        sms_backend().send(phone, text)
-
-    transaction.on_commit(send)
 
 
-def code_verify(*, phone: str, code: str, at: datetime | None = None) -> Enterprise:
+def code_verify(*, phone: str, code: str) -> Enterprise:
     """The enterprise the phone is the contact of, when `code` is its latest live code.
 
-    Each try counts against the code, right or wrong, in its own committed UPDATE, so a
-    refused try is not rolled back; after CODE_ATTEMPTS tries the code is dead.
+    Not atomic: each try is counted against the code in its own statement (check_code), so a
+    refused try is not rolled back; after notify.codes.CODE_TRIES tries the code is dead.
     """
     refused = ValidationFailed(_("The code is wrong or has expired."), field="code")
     try:
@@ -239,22 +210,10 @@ def code_verify(*, phone: str, code: str, at: datetime | None = None) -> Enterpr
         raise refused from None
     if not phone:
         raise refused
-    at = at or timezone.now()
-    latest = (
-        OneTimeCode.objects.filter(phone=phone, used_at__isnull=True, expires_at__gt=at)
-        .order_by("-created_at")
-        .first()
-    )
-    if latest is None:
-        raise refused
-    counted = OneTimeCode.objects.filter(pk=latest.pk, attempts__lt=CODE_ATTEMPTS).update(
-        attempts=F("attempts") + 1
-    )
-    if not counted:
+    checked = check_code(CODE_PURPOSE, phone, code)
+    if checked is Checked.SPENT:
         raise ValidationFailed(_("Too many wrong tries; ask for a new code."), field="code")
-    if not hmac.compare_digest(latest.code_hash, _hash(phone, code.strip())):
-        raise refused
-    if not OneTimeCode.objects.filter(pk=latest.pk, used_at__isnull=True).update(used_at=at):
+    if not checked:
         raise refused
     enterprise = contact_enterprise(phone)
     if enterprise is None:

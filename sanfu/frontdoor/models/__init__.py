@@ -10,7 +10,6 @@ from sanfu.frontdoor.models.reports import (
 )
 from sanfu.frontdoor.models.surveys import (
     Answer,
-    PhoneCode,
     Question,
     QuestionKind,
     Response,
@@ -23,7 +22,6 @@ __all__ = [
     "Clearing",
     "ModuleMapping",
     "Outcome",
-    "PhoneCode",
     "Question",
     "QuestionKind",
     "Report",

@@ -203,25 +203,3 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id} · {self.question_id}"
-
-
-class PhoneCode(models.Model):
-    """A one-time code sent to a phone to verify it for one survey (stored hashed)."""
-
-    survey = models.ForeignKey(
-        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="+"
-    )
-    phone = models.CharField(_("phone"), max_length=20)
-    code_hash = models.CharField(_("code hash"), max_length=64)
-    sent_at = models.DateTimeField(_("sent at"))
-    expires_at = models.DateTimeField(_("expires at"))
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    used = models.BooleanField(_("used"), default=False)
-
-    class Meta:
-        verbose_name = _("phone code")
-        verbose_name_plural = _("phone codes")
-        indexes = [models.Index(fields=["survey", "phone", "sent_at"], name="phonecode_lookup")]
-
-    def __str__(self) -> str:
-        return f"{self.survey_id} · {self.pk}"

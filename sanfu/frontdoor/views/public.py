@@ -59,7 +59,11 @@ def survey_answer(request: HttpRequest, survey_id: int) -> HttpResponse:
         anonymous = request.POST.get("anonymous") == "1"
         try:
             if action == "code":
-                surveys.code_send(survey=survey, phone=request.POST.get("phone", ""))
+                surveys.code_send(
+                    survey=survey,
+                    phone=request.POST.get("phone", ""),
+                    address=client_address(request),
+                )
                 sent = True
             else:
                 surveys.response_submit(
