@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from sanfu.cases.models import Case, CaseState, Category
 from sanfu.lib.errors import ApplicationError
 from sanfu.routing import storage
+from sanfu.routing.category_check import PACKAGED_CHECK, category_check, labelled_read
 from sanfu.routing.datasets import (
     FIELD_LIMIT,
     ROUTING_LABELS,
@@ -64,6 +65,17 @@ class Command(BaseCommand):
         review = actions.add_parser("review", help="flag weak answers in a CSV of replies")
         review.add_argument("--data", type=Path, required=True)
         review.add_argument("--show", type=int, default=20, help="flagged answers to list")
+        check = actions.add_parser(
+            "category-check",
+            help="top-1 and top-3 accuracy of the suggested matter on hand-labelled requests",
+        )
+        check.add_argument(
+            "--data", type=Path, default=PACKAGED_CHECK, help="CSV (or .csv.gz): text,category"
+        )
+        check.add_argument("--misses", type=int, default=0, help="misses to list")
+        check.add_argument(
+            "--no-model", action="store_true", help="leave the trained model out (words only)"
+        )
         actions.add_parser("index", help="add cases missing from the similar-cases index")
         actions.add_parser(
             "replay",
@@ -74,7 +86,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         try:
-            result = getattr(self, f"_{action}")(options)
+            result = getattr(self, f"_{action.replace('-', '_')}")(options)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=1))
@@ -130,6 +142,12 @@ class Command(BaseCommand):
         examples = _read_examples(options["data"]).examples
         self.progress(f"segmenting {len(examples)} messages")
         return crossval(training_set(examples), folds, progress=self.progress)
+
+    def _category_check(self, options: dict[str, Any]) -> dict[str, Any]:
+        rows = labelled_read(options["data"])
+        router = None if options["no_model"] else load_router()
+        self.progress(f"suggesting for {len(rows)} requests")
+        return category_check(rows, router=router, misses=max(0, options["misses"]))
 
     # --- hot spots, replies, index -------------------------------------------------------
 
