@@ -41,6 +41,7 @@ _VAGUE = frozenset({"其他", "其他污染", "其他补贴", "其他野生资�
 MODEL_WEIGHT = 1.5
 # A shared two-character word with a matter's name: weaker evidence than a synonym.
 BIGRAM_WEIGHT = 0.5
+RELATIVE_FLOOR = 0.25
 _HAN_OR_WORD = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+")
 
 
@@ -157,12 +158,19 @@ def leaves_suggested(
         fields = {
             p.label: p.probability for p in router.predict(title, text, top=len(router.labels))
         }
-    scored: list[tuple[float, str, Category]] = []
+    evidence = {}
     for leaf in catalogue().leaves:
         score = _evidence(leaf, head, body, body_bigrams)
         if score > 0:
-            score += MODEL_WEIGHT * fields.get(leaf.field, 0.0)
-            scored.append((-score, leaf.category.code, leaf.category))
+            evidence[leaf] = score
+    # A matter that shares only a stray two-character word (危险 in 危险化学品污染) is not
+    # offered beside one the text names outright.
+    floor = RELATIVE_FLOOR * max(evidence.values(), default=0.0)
+    scored = [
+        (-(score + MODEL_WEIGHT * fields.get(leaf.field, 0.0)), leaf.category.code, leaf.category)
+        for leaf, score in evidence.items()
+        if score >= floor
+    ]
     scored.sort(key=lambda row: row[:2])
     return [row[2] for row in scored[:limit]]
 
