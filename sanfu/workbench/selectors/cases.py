@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -164,6 +165,9 @@ def transfer_targets(*, user: User, case: Case) -> QuerySet[Unit]:
     ).exclude(pk=base.pk)
 
 
+logger = logging.getLogger(__name__)
+
+
 @dataclass
 class CaseView:
     case: Case
@@ -226,7 +230,7 @@ def _dispatch_suggestion(case: Case, targets: QuerySet[Unit]) -> tuple[Unit | No
     3. else, for a case without a category, the routing suggestion's unit if allowed;
     4. else the catalogue's unit for the place alone.
     """
-    routed = suggestions_for_case(case=case).lead_unit
+    routed = _routed_unit(case)
     allowed = routed is not None and targets.filter(pk=routed.unit.pk).exists()
     if routed is not None and allowed and routed.source == Source.RULE:
         return routed.unit, "routing"
@@ -236,12 +240,22 @@ def _dispatch_suggestion(case: Case, targets: QuerySet[Unit]) -> tuple[Unit | No
     return unit, "catalogue" if unit is not None else ""
 
 
+def _routed_unit(case: Case) -> UnitSuggestion | None:
+    """The routing suggestion's lead unit; None when routing fails, which must never stop a
+    dispatcher (the catalogue still answers)."""
+    try:
+        return suggestions_for_case(case=case).lead_unit
+    except Exception:
+        logger.exception("routing: no lead unit suggested for case %s", case.pk)
+        return None
+
+
 def dispatch_lead_unit(*, user: User, case: Case) -> UnitSuggestion | None:
     """For the routing box: the unit the dispatch form starts on, None for one who may not
     dispatch (they see the routing suggestion as it was recorded)."""
     if "dispatch" not in case_actions(user=user, case=case):
         return None
-    routed = suggestions_for_case(case=case).lead_unit
+    routed = _routed_unit(case)
     unit, by = _dispatch_suggestion(case, dispatch_targets(user=user, case=case))
     if unit is None:
         return None
