@@ -42,6 +42,8 @@ MODEL_WEIGHT = 1.5
 # A shared two-character word with a matter's name: weaker evidence than a synonym.
 BIGRAM_WEIGHT = 0.5
 RELATIVE_FLOOR = 0.25
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+SHORT_CHINESE = 3
 _HAN_OR_WORD = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+")
 
 
@@ -138,7 +140,14 @@ def category_search(query: str, *, limit: int = SEARCH_LIMIT) -> list[Category]:
     if not query.strip():
         return []
     found = catalogue()
-    hits = [found.by_pk[entry.pk].category for entry in found.index.search(query, limit=limit)]
+    entries = found.index.search(query, limit=limit)
+    typed = clean(query).replace(" ", "")
+    if _HAN.fullmatch(typed) and len(typed) <= SHORT_CHINESE:
+        # A typo allowance of one character turns 供水 into anything with 供 (刑讯逼供): for a
+        # short Chinese word, matters that hold the whole word are all worth offering.
+        whole = [e for e in entries if any(typed in word for word in (e.name, *e.keywords))]
+        entries = whole or entries
+    hits = [found.by_pk[entry.pk].category for entry in entries]
     if len(clean(query)) >= SENTENCE_CHARS and len(hits) < limit:
         for category in leaves_suggested(title="", text=query, limit=limit):
             if category not in hits:
