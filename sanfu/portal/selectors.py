@@ -3,11 +3,8 @@ the published results. Nothing here reveals personal data or an unpublished case
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from itertools import pairwise
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -51,24 +48,11 @@ def matters() -> QuerySet[Category]:
 
 
 def categories_matching(query: str) -> list[Category]:
-    """Matters whose name, or whose broader category's name, contains what was typed."""
-    query = query.strip()
-    if not query:
-        return []
-    found = matters().filter(
-        Q(name__icontains=query)
-        | Q(parent__name__icontains=query)
-        | Q(parent__parent__name__icontains=query)
-    )
-    return list(found.order_by("code")[:CATEGORY_RESULTS])
+    """Matters for what was typed into the search box: words inside names, colloquial words
+    (路灯, 供水, 欠薪), pinyin and initials (`ludeng`, `ld`); the routing app's one search."""
+    from sanfu.routing.categories import category_search
 
-
-_HAN_OR_WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]+")
-
-
-def _bigrams(text: str) -> set[str]:
-    tokens = _HAN_OR_WORD.findall(text)
-    return {a + b for a, b in pairwise(tokens)}
+    return category_search(query, limit=CATEGORY_RESULTS)
 
 
 def fields_suggested(*, title: str, text: str) -> list[str]:
@@ -97,26 +81,15 @@ def _field_name(category: Category) -> str:
     return node.name
 
 
-def categories_suggested(text: str, *, fields: Sequence[str] = ()) -> list[Category]:
-    """Matters whose names share the most two-character words with the request's text; among
-    equals, those in the fields the routing app suggests (`fields_suggested`) first.
+def categories_suggested(*, title: str, text: str) -> list[Category]:
+    """The matters the request's words point to (路灯 → 城市公共设施), the routing model's
+    fields ordering equals. A guess for the requester, who can always pick another."""
+    from sanfu.routing.categories import leaves_suggested
+    from sanfu.routing.suggest import load_router
 
-    A guess for the requester, who can always pick another.
-    """
-    words = _bigrams(text)
-    if not words:
+    if len(f"{title}{text}".strip()) < 2:
         return []
-    rank = {name: index for index, name in enumerate(fields)}
-    scored: list[tuple[int, int, str, Category]] = []
-    for category in matters():
-        score = len(words & _bigrams(category.name))
-        if score:
-            field = (
-                category.parent.parent.name if category.parent and category.parent.parent else ""
-            )
-            scored.append((-score, rank.get(field, len(rank)), category.code, category))
-    scored.sort(key=lambda row: row[:3])
-    return [row[3] for row in scored[:CATEGORY_RESULTS]]
+    return leaves_suggested(title=title, text=text, limit=CATEGORY_RESULTS, router=load_router())
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def _category_choices(
     found = (
         selectors.categories_matching(query)
         if query.strip()
-        else selectors.categories_suggested(f"{title} {text}", fields=fields)
+        else selectors.categories_suggested(title=title, text=text)
     )
     if chosen.isdigit() and all(str(c.pk) != chosen for c in found):
         found = list(selectors.matters().filter(pk=int(chosen))) + found

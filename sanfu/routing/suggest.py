@@ -2,8 +2,9 @@
 
 The dispatcher always decides. What is suggested:
 1. categories, up to three, best first: every active rule whose keywords all appear (most
-   keywords first, so the more specific rule wins), then the model's first-level categories
-   with calibrated confidence, skipping a field a rule already named;
+   keywords first, so the more specific rule wins), then the matters the text names in
+   residents' words (`categories.leaves_suggested`), then the model's first-level categories
+   with calibrated confidence, skipping a field already named;
 2. the lead unit: the first matching rule's unit if it names one, otherwise the catalogue's
    unit for the top category and the place (`cases.catalogue.suggest_lead_unit`).
 
@@ -22,6 +23,7 @@ from sanfu.cases.catalogue import suggest_lead_unit
 from sanfu.cases.models import Category
 from sanfu.directory.models import Unit
 from sanfu.routing import storage
+from sanfu.routing.categories import leaves_suggested
 from sanfu.routing.model import Router
 from sanfu.routing.models import Rule, Source
 from sanfu.routing.names import place_segmenter
@@ -124,6 +126,16 @@ def suggest(
             CategorySuggestion(rule.category.name, rule.category, 1.0, Source.RULE, rule)
         )
         fields.add(field_of(rule.category))
+    # Then the matters the text names in residents' words (路灯 → 城市公共设施), finer than
+    # the model's fields, which fill what is left.
+    if len(categories) < TOP:
+        for leaf in leaves_suggested(title=title, text=text, limit=TOP, router=router):
+            if len(categories) == TOP:
+                break
+            if any(c.category == leaf for c in categories):
+                continue
+            categories.append(CategorySuggestion(leaf.name, leaf, None, Source.CATALOGUE))
+            fields.add(field_of(leaf))
     version = ""
     if router is not None and len(categories) < TOP:
         version = router.version

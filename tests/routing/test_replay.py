@@ -67,7 +67,8 @@ def test_replay_records_suggestions_and_choices_and_the_accuracy_page_shows_them
     assert (top.label, top.source, top.chosen) == ("城乡建设", Source.MODEL, True)
     assert top.at == agreed.received_at
     wrong = Suggestion.objects.get(case=disagreed, kind=SuggestionKind.CATEGORY, rank=1)
-    assert (wrong.label, wrong.chosen) == ("劳动和社会保障", False)
+    # The text names the matter itself (拖欠工资), which comes before the model's field.
+    assert (wrong.label, wrong.source, wrong.chosen) == ("拖欠工资", Source.CATALOGUE, False)
     choice = Choice.objects.get(case=disagreed)
     assert (choice.category, choice.lead_unit, choice.at) == (
         catalogue.roads,

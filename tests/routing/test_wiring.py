@@ -38,7 +38,7 @@ def portal_form(tree: Tree, **overrides: Any) -> dict[str, Any]:
         "requester_name": "王建国",
         "requester_phone": "13812345678",
         "title": "小区路灯不亮",
-        "text": "小区道路破损，路灯不亮，井盖丢失，晚上出行危险。",
+        "text": "小区路面破损，路灯不亮，井盖丢失，晚上出行危险。",
         "category": "",
         "town": str(tree.town_a.pk),
         "village": str(tree.village_a.pk),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -26,6 +27,9 @@ from sanfu.directory.models import Membership, Unit, UnitKind, User
 from sanfu.lib.anonymise import anonymise
 from sanfu.lib.errors import PermissionDenied
 from sanfu.lib.masking import mask_id, mask_name, mask_phone
+from sanfu.routing.models import Source
+from sanfu.routing.selectors import suggestions_for_case
+from sanfu.routing.suggest import UnitSuggestion
 
 
 def handling_chain(case: Case) -> list[Unit]:
@@ -161,6 +165,9 @@ def transfer_targets(*, user: User, case: Case) -> QuerySet[Unit]:
     ).exclude(pk=base.pk)
 
 
+logger = logging.getLogger(__name__)
+
+
 @dataclass
 class CaseView:
     case: Case
@@ -176,6 +183,8 @@ class CaseView:
     dispatch_targets: QuerySet[Unit]
     transfer_targets: QuerySet[Unit]
     suggested_unit: Unit | None = None
+    # "routing" when the unit is the one the case page's routing box names, else "catalogue".
+    suggested_by: str = ""
     merged: list[Case] = field(default_factory=list)
 
 
@@ -185,9 +194,10 @@ def case_view(*, user: User, case_id: int, reveal: bool = False) -> CaseView:
     case = case_get_for_user(user=user, case_id=case_id)
     chain = in_handling_chain(user=user, case=case)
     actions = case_actions(user=user, case=case)
-    suggested = None
+    targets = dispatch_targets(user=user, case=case)
+    suggested, suggested_by = None, ""
     if "dispatch" in actions:
-        suggested = suggest_lead_unit(category=case.category, location_unit=case.location_unit)
+        suggested, suggested_by = _dispatch_suggestion(case, targets)
     shown = reveal and chain
     return CaseView(
         case=case,
@@ -201,13 +211,57 @@ def case_view(*, user: User, case_id: int, reveal: bool = False) -> CaseView:
         # Outside the handling chain even the description loses phone and ID numbers.
         text=case.text if chain else anonymise(case.text, names=[case.requester_name]),
         may_reveal=chain and not shown,
-        dispatch_targets=dispatch_targets(user=user, case=case),
+        dispatch_targets=targets,
         transfer_targets=(
             transfer_targets(user=user, case=case) if "transfer" in actions else Unit.objects.none()
         ),
         suggested_unit=suggested,
+        suggested_by=suggested_by,
         merged=list(case.merged_cases.only("id", "number", "title")),
     )
+
+
+def _dispatch_suggestion(case: Case, targets: QuerySet[Unit]) -> tuple[Unit | None, str]:
+    """The lead unit the dispatch form starts on, and the routing box shows to a dispatcher
+    (`dispatch_lead_unit`), so the two never name different units:
+
+    1. a routing rule's unit, when the dispatcher may choose it (an administrator's decision);
+    2. else the catalogue's unit for the case's own category and place;
+    3. else, for a case without a category, the routing suggestion's unit if allowed;
+    4. else the catalogue's unit for the place alone.
+    """
+    routed = _routed_unit(case)
+    allowed = routed is not None and targets.filter(pk=routed.unit.pk).exists()
+    if routed is not None and allowed and routed.source == Source.RULE:
+        return routed.unit, "routing"
+    if case.category is None and routed is not None and allowed:
+        return routed.unit, "routing"
+    unit = suggest_lead_unit(category=case.category, location_unit=case.location_unit)
+    return unit, "catalogue" if unit is not None else ""
+
+
+def _routed_unit(case: Case) -> UnitSuggestion | None:
+    """The routing suggestion's lead unit; None when routing fails, which must never stop a
+    dispatcher (the catalogue still answers)."""
+    try:
+        return suggestions_for_case(case=case).lead_unit
+    except Exception:
+        logger.exception("routing: no lead unit suggested for case %s", case.pk)
+        return None
+
+
+def dispatch_lead_unit(*, user: User, case: Case) -> UnitSuggestion | None:
+    """For the routing box: the unit the dispatch form starts on, None for one who may not
+    dispatch (they see the routing suggestion as it was recorded)."""
+    if "dispatch" not in case_actions(user=user, case=case):
+        return None
+    routed = _routed_unit(case)
+    unit, by = _dispatch_suggestion(case, dispatch_targets(user=user, case=case))
+    if unit is None:
+        return None
+    if by == "routing" and routed is not None:
+        return routed
+    return UnitSuggestion(unit, Source.CATALOGUE)
 
 
 def master_for_user(*, user: User, number: str) -> Case | None:

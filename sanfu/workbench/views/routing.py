@@ -7,6 +7,7 @@ the person may not see is a 404, as on the case page.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -31,7 +32,7 @@ from sanfu.routing.selectors import (
     suggestions_for_case,
 )
 from sanfu.routing.suggest import load_router
-from sanfu.workbench.selectors.cases import case_actions
+from sanfu.workbench.selectors.cases import case_actions, dispatch_lead_unit
 from sanfu.workbench.views.common import staff
 
 HOTSPOT_DAYS = (7, 30, 90)
@@ -55,9 +56,14 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
     user = staff(request)
     case = _case(user, case_id)
     actions = case_actions(user=user, case=case)
+    suggestions = suggestions_for_case(case=case)
+    dispatching = dispatch_lead_unit(user=user, case=case)
+    if dispatching is not None:
+        # The unit the dispatch form starts on, so the box and the form agree.
+        suggestions = replace(suggestions, lead_unit=dispatching)
     context = {
         "case": case,
-        "suggestions": suggestions_for_case(case=case),
+        "suggestions": suggestions,
         "similar": similar_to_case(user=user, case=case),
         "may_merge": "merge" in actions,
         "flags": case_reply_review(case) if case.reply_text else [],

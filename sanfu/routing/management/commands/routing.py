@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from sanfu.cases.models import Case, CaseState, Category
 from sanfu.lib.errors import ApplicationError
 from sanfu.routing import storage
+from sanfu.routing.category_check import PACKAGED_CHECK, category_check, labelled_read
 from sanfu.routing.datasets import (
     FIELD_LIMIT,
     ROUTING_LABELS,
@@ -84,6 +85,17 @@ class Command(BaseCommand):
             type=Path,
             help="labelled replies, .csv or .csv.gz (default: the two samples shipped with the "
             "code, the one the rules were tuned on and the held-out one)",
+        )
+        category = actions.add_parser(
+            "category-check",
+            help="top-1 and top-3 accuracy of the suggested matter on hand-labelled requests",
+        )
+        category.add_argument(
+            "--data", type=Path, default=PACKAGED_CHECK, help="CSV (or .csv.gz): text,category"
+        )
+        category.add_argument("--misses", type=int, default=0, help="misses to list")
+        category.add_argument(
+            "--no-model", action="store_true", help="leave the trained model out (words only)"
         )
         actions.add_parser("index", help="add cases missing from the similar-cases index")
         actions.add_parser(
@@ -151,6 +163,12 @@ class Command(BaseCommand):
         examples = _read_examples(options["data"]).examples
         self.progress(f"segmenting {len(examples)} messages")
         return crossval(training_set(examples), folds, progress=self.progress)
+
+    def _category_check(self, options: dict[str, Any]) -> dict[str, Any]:
+        rows = labelled_read(options["data"])
+        router = None if options["no_model"] else load_router()
+        self.progress(f"suggesting for {len(rows)} requests")
+        return category_check(rows, router=router, misses=max(0, options["misses"]))
 
     # --- hot spots, replies, index -------------------------------------------------------
 
