@@ -121,10 +121,13 @@ _CLIPPED_TABLES = """() => [...document.querySelectorAll(".table-scroll")]
   .filter(e => e.scrollWidth > e.clientWidth + 1)
   .map(e => `${e.querySelector("table")?.dataset.testid} ${e.scrollWidth} > ${e.clientWidth}`)"""
 LAPTOP = 1366
+# A time as a machine writes it (2026-12-04T14:41:41Z): people read times in local time.
+RAW_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 
 
 def file_name(width: int, who: str, url: str) -> str:
-    slug = re.sub(r"\W+", "-", url).strip("-") or "home"
+    # Ids differ from run to run; the names stay the same, so a rerun overwrites its pictures.
+    slug = re.sub(r"\W+", "-", re.sub(r"/\d+/", "/n/", url)).strip("-") or "home"
     return f"{width}--{who}--{slug}.png"
 
 
@@ -135,7 +138,7 @@ def visit_all(
     users: dict[str, User],
     pages: dict[str, list[str]],
 ) -> tuple[list[str], list[str]]:
-    """Visit every page; return the pages too wide for the screen and the errors met."""
+    """Visit every page; return what is wrong (too wide, raw times) and the errors met."""
     page: Page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -156,6 +159,8 @@ def visit_all(
         assert status < 500, (visit, status)
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(folder / file_name(width, visit.who, visit.url)), full_page=True)
+        if raw := RAW_TIME.findall(page.inner_text("body")):
+            too_wide.append(f"{visit.who} {visit.url}: raw times {raw[:3]}")
         scroll = page.evaluate("document.documentElement.scrollWidth")
         if scroll > width + 1:
             too_wide.append(
