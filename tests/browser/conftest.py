@@ -131,6 +131,16 @@ def open_page(browser: Browser, plain_http: None, live_server: Any) -> Iterator[
     assert errors == [], errors
 
 
+# Where the page-width test put its screenshots, said at the end of the run (output is captured).
+SCREENSHOTS = pytest.StashKey[Path]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    folder = config.stash.get(SCREENSHOTS, None)
+    if folder is not None:
+        terminalreporter.write_line(f"screenshots of every page at 360 and 1366 px: {folder}")
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     """Where screenshots go: $SANFU_TEST_ARTIFACTS, else var/artifacts."""

@@ -12,8 +12,10 @@
       var trend = window.echarts.init(trendEl);
       trend.setOption({
         tooltip: { trigger: "axis" },
-        legend: { top: 0 },
-        grid: { left: 40, right: 40, top: 36, bottom: 28 },
+        // One scrolling line of legend, and the plot below it: on a phone the four names would
+        // wrap onto a second line and sit on top of the bars.
+        legend: { top: 0, type: "scroll" },
+        grid: { left: 4, right: 4, top: 40, bottom: 4, containLabel: true },
         xAxis: { type: "category", data: data.months },
         yAxis: [{ type: "value", minInterval: 1 }, { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } }],
         series: [

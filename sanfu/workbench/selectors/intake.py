@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from sanfu.cases.models import Channel
 from sanfu.cases.services.intake import PLACE_KINDS
-from sanfu.directory.models import VILLAGE_KINDS, Membership, Unit, UnitKind, User
+from sanfu.directory.models import VILLAGE_KINDS, Membership, StaffRole, Unit, UnitKind, User
+
+# How each role mostly takes cases down: the grid worker on patrol, the village cadre on a
+# visit; everybody else (the dispatch centre first) by the hotline, the list's first choice.
+_CHANNEL_BY_ROLE = {StaffRole.GRID_WORKER: Channel.PATROL, StaffRole.VILLAGE_CADRE: Channel.VISIT}
 
 
 def intake_places(*, user: User) -> QuerySet[Unit]:
@@ -21,3 +26,19 @@ def intake_places(*, user: User) -> QuerySet[Unit]:
     if grids:
         return visible.filter(~Q(kind=UnitKind.GRID) | grids).order_by("path")
     return visible.exclude(kind=UnitKind.GRID).order_by("path")
+
+
+def intake_initial(*, user: User, places: QuerySet[Unit]) -> dict[str, object]:
+    """What the form starts with: the person's own place when they hold a role at exactly one
+    of the places offered (a grid worker's grid, a cadre's village), and their usual channel."""
+    initial: dict[str, object] = {}
+    held = Membership.objects.filter(user=user, unit__in=places)
+    units = set(held.values_list("unit", flat=True))
+    if len(units) == 1:
+        initial["location_unit"] = units.pop()
+    channels = {
+        _CHANNEL_BY_ROLE.get(StaffRole(m.role)) for m in Membership.objects.filter(user=user)
+    }
+    if len(channels) == 1 and None not in channels:
+        initial["channel"] = channels.pop()
+    return initial

@@ -14,7 +14,7 @@ from sanfu.cases.services import NewCase, Requester
 from sanfu.lib.errors import ApplicationError
 from sanfu.lib.forms import show_on_form
 from sanfu.workbench.forms import IntakeForm
-from sanfu.workbench.selectors.intake import intake_places
+from sanfu.workbench.selectors.intake import intake_initial, intake_places
 from sanfu.workbench.views.common import staff
 
 
@@ -41,7 +41,9 @@ def _new_case(form: IntakeForm) -> NewCase:
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
     user = staff(request)
-    form = IntakeForm(request.POST or None, places=intake_places(user=user))
+    places = intake_places(user=user)
+    initial = intake_initial(user=user, places=places)
+    form = IntakeForm(request.POST or None, places=places, initial=initial)
     if request.method == "POST" and form.is_valid():
         new = _new_case(form)
         try:

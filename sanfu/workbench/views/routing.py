@@ -8,7 +8,7 @@ the person may not see is a 404, as on the case page.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -171,5 +171,16 @@ def accuracy(request: HttpRequest) -> HttpResponse:
             (None, routing_accuracy(user=user)),
         ],
         "model": router.info if router is not None else None,
+        "trained_at": _moment(router.info.get("trained_at")) if router is not None else None,
     }
     return render(request, "workbench/routing/accuracy.html", context)
+
+
+def _moment(value: object) -> datetime | None:
+    """The model file's UTC stamp ("2026-12-04T14:41:41Z") as a moment the page shows in local
+    time, like every other time; None when the file has none or an unreadable one."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else None
