@@ -174,6 +174,8 @@ STORAGES = {
 # Behind a TLS-terminating proxy in production. The demo on a laptop turns this off.
 HTTPS = env_bool("SANFU_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe the health check over plain http on the private side.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
@@ -192,6 +194,8 @@ CASE_REPLY_DUE_SOON_HOURS = env_int("SANFU_REPLY_DUE_SOON_HOURS", 24, minimum=1)
 CASE_AUTO_CLOSE_DAYS = env_int("SANFU_AUTO_CLOSE_DAYS", 7, minimum=1)
 CASE_MAX_REOPENS = env_int("SANFU_MAX_REOPENS", 2)
 CASE_SWEEP_INTERVAL_SECONDS = env_int("SANFU_SWEEP_INTERVAL", 60, minimum=1)
+# The health check fails when the oldest due background task has waited longer than this.
+QUEUE_MAX_AGE_SECONDS = env_int("SANFU_QUEUE_MAX_AGE_SECONDS", 300, minimum=1)
 
 # The web server (`sanfu serve`) and the demo.
 SERVE_WORKERS = env_int("SANFU_WORKERS", 2, minimum=1)

@@ -1,15 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from sanfu.directory.forms import ThrottledAuthenticationForm
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    # For load balancers and the serve smoke test: the process answers, nothing more.
-    return HttpResponse("ok", content_type="text/plain")
-
+from sanfu.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),

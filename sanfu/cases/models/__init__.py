@@ -23,6 +23,7 @@ from sanfu.cases.models.case import (
 )
 from sanfu.cases.models.catalogue import Category, Priority, Sla
 from sanfu.cases.models.facts import CaseRating, CaseReply
+from sanfu.cases.models.queue import MAX_ATTEMPTS, BackgroundTask, TaskState
 from sanfu.cases.models.timeline import CaseEvent, EventKind
 from sanfu.cases.models.work import Decision, Extension, SupervisionOrder
 
@@ -30,6 +31,7 @@ __all__ = [
     "FINAL_STATES",
     "HANDLING_STATES",
     "LOCAL_CHANNELS",
+    "MAX_ATTEMPTS",
     "OPEN_STATES",
     "REASON_MAX",
     "TEXT_MAX",
@@ -38,6 +40,7 @@ __all__ = [
     "Assignment",
     "AssignmentRole",
     "Attachment",
+    "BackgroundTask",
     "CalendarDay",
     "CalendarYear",
     "Case",
@@ -61,4 +64,5 @@ __all__ = [
     "ReturnReason",
     "Sla",
     "SupervisionOrder",
+    "TaskState",
 ]

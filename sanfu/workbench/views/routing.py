@@ -28,6 +28,7 @@ from sanfu.routing.selectors import (
     similar_cases,
     similar_to_case,
     suggestions_for,
+    suggestion_pending,
     suggestions_for_case,
 )
 from sanfu.routing.suggest import load_router
@@ -55,9 +56,12 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
     user = staff(request)
     case = _case(user, case_id)
     actions = case_actions(user=user, case=case)
+    # Until the worker has run, say so rather than compute a suggestion in this request.
+    pending = suggestion_pending(case=case)
     context = {
         "case": case,
-        "suggestions": suggestions_for_case(case=case),
+        "suggestion_pending": pending,
+        "suggestions": None if pending else suggestions_for_case(case=case),
         "similar": similar_to_case(user=user, case=case),
         "may_merge": "merge" in actions,
         "flags": case_reply_review(case) if case.reply_text else [],
