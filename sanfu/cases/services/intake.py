@@ -9,8 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,18 +85,19 @@ def county_of(unit: Unit) -> Unit:
 def next_case_number(county: Unit, at: datetime) -> str:
     """`<county code><yyyymmdd>-<nnnnn>`, counted per county and local day without races.
 
-    The UPDATE takes the counter row's lock until the transaction ends, so two intakes at
-    once get consecutive numbers; the first case of a day creates the row.
+    One statement: an INSERT … ON CONFLICT DO UPDATE … RETURNING on the counter row (both
+    PostgreSQL and SQLite have it). It takes the row's lock until the transaction ends, so two
+    intakes at once get consecutive numbers; the first case of a day creates the row.
     """
     day = timezone.localdate(at)
-    counters = CaseCounter.objects.filter(county=county, day=day)
-    if not counters.update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                CaseCounter.objects.create(county=county, day=day, last=1)
-        except IntegrityError:
-            counters.update(last=F("last") + 1)
-    last = counters.values_list("last", flat=True).get()
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (county_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - fixed names
+            f"ON CONFLICT (county_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [county.pk, day],
+        )
+        (last,) = cursor.fetchone()
     return f"{county.code}{day:%Y%m%d}-{last:05d}"
 
 
