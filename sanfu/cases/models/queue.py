@@ -12,7 +12,7 @@ MAX_ATTEMPTS = 8
 
 
 class TaskState(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
