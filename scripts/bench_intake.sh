@@ -10,6 +10,8 @@
 #   scripts/bench_intake.sh /tmp/wt-main            # before: main; after: this checkout
 #   scripts/bench_intake.sh BEFORE_DIR AFTER_DIR
 #   REQUESTS=3000 ONE=400 KEEP=1 …                  # sizes; KEEP=1 keeps the work directory
+#   WORKER=0 …                                      # no worker during the run (a burst: the
+#                                                   # queue grows and is drained after)
 #
 # Both checkouts run with this checkout's .venv (their dependencies must agree). The database
 # is seeded once, by BEFORE_DIR's code, then each copy is migrated by its own checkout.
@@ -63,7 +65,7 @@ print(' '.join(c.code for c in snapshot().services()[::5][:100]))")
   port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   sanfu_in "$dir" "$data" serve --host 127.0.0.1 --port "$port" >"$data/serve.log" 2>&1 &
   server=$!
-  if [ -f "$dir/sanfu/cases/queue.py" ]; then
+  if [ -f "$dir/sanfu/cases/queue.py" ] && [ "${WORKER:-1}" = 1 ]; then
     sanfu_in "$dir" "$data" queue work >"$data/queue.log" 2>&1 &
     worker=$!
     renice -n 10 -p "$worker" >/dev/null
@@ -81,7 +83,7 @@ print(' '.join(c.code for c in snapshot().services()[::5][:100]))")
   "${bench[@]}" "${form[@]}" --clients 16 --requests "$REQUESTS"
   kill "$server" ${worker:+"$worker"} 2>/dev/null || true
   wait "$server" ${worker:+"$worker"} 2>/dev/null || true
-  if [ -n "$worker" ]; then
+  if [ -f "$dir/sanfu/cases/queue.py" ]; then
     # What the worker left undone at the end (it catches up within seconds).
     sanfu_in "$dir" "$data" queue status | sed "s/^/bench_intake: $name queue after the run: /" >&2
   fi
