@@ -3,7 +3,8 @@
 A request calls `enqueue(kind, payload)` inside its own transaction: the task exists exactly
 when the request's writes do. A worker (`sanfu queue work`, and every `sanfu sweep` pass) claims
 due tasks with a lease, runs the handler registered for their kind, and marks them done in the
-handler's own transaction — so a task's effects and its "done" are kept together or not at all.
+same transaction as the handler's writes — so a task's effects and its "done" are kept together
+or not at all.
 
 Faults: a handler that raises is retried with backoff (30 s, doubling, at most 2 h) up to
 `MAX_ATTEMPTS`, then the task is `failed` and stays, with its error, on the operators' page until
@@ -34,7 +35,12 @@ from sanfu.cases.models import MAX_ATTEMPTS, BackgroundTask, TaskState
 logger = logging.getLogger(__name__)
 
 Payload = dict[str, Any]
-Handler = Callable[[Payload], None]
+Write = Callable[[], None]
+# A handler reads and computes outside any transaction, then returns the writes to make (or
+# None). The writes run in one transaction with the task's "done": on SQLite a transaction
+# holds the database's only write lock, and a niced worker segmenting text inside one would
+# keep every intake waiting.
+Handler = Callable[[Payload], Write | None]
 
 LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(seconds=30)
@@ -53,8 +59,8 @@ class LeaseLost(Exception):
 def handler_register(kind: str, handler: Handler) -> None:
     """Register (or, under the same kind, replace: ready() may run twice) a task's handler.
 
-    A handler raises to fail the attempt; it must not swallow database errors, or a task that
-    did nothing would be marked done.
+    A handler raises to fail the attempt (so do its writes); neither may swallow database
+    errors, or a task that did nothing would be marked done.
     """
     _handlers[kind] = handler
 
@@ -161,10 +167,12 @@ def run_task(task: BackgroundTask) -> str:
     """Run one claimed task: "done", "retry", "failed", or "lost" (its lease was taken over)."""
     handler = _handlers.get(task.kind)
     try:
+        if handler is None:
+            raise LookupError(f"No handler is registered for the task kind {task.kind!r}.")
+        write = handler(task.payload)
         with transaction.atomic():
-            if handler is None:
-                raise LookupError(f"No handler is registered for the task kind {task.kind!r}.")
-            handler(task.payload)
+            if write is not None:
+                write()
             now = timezone.now()
             finished = BackgroundTask.objects.filter(
                 pk=task.pk, state=TaskState.RUNNING, attempts=task.attempts

@@ -39,29 +39,39 @@ def case_routed(case: Case, lead_unit: Unit, actor: User | None, at: datetime) -
     queue.enqueue(ROUTED, payload, subject=queue.subject_of("case", case.pk))
 
 
-def run_received(payload: dict[str, Any]) -> None:
+def run_received(payload: dict[str, Any]) -> queue.Write | None:
+    """Segment and suggest outside the transaction; then index and record in it."""
+    from sanfu.routing.names import place_segmenter
     from sanfu.routing.selectors import suggestions_for
     from sanfu.routing.services import case_index, suggestion_record
+    from sanfu.routing.similar import case_terms
 
     case = Case.objects.select_related("location_unit").filter(pk=payload["case"]).first()
     if case is None:  # removed since (a test database, a purge): nothing to do
-        return
-    case_index(case=case)
+        return None
+    terms = case_terms(case, place_segmenter())
     suggestions = suggestions_for(title=case.title, text=case.text, place=case.location_unit)
-    suggestion_record(case=case, suggestions=suggestions, at=case.received_at)
+
+    def write() -> None:
+        case_index(case=case, terms=terms)
+        suggestion_record(case=case, suggestions=suggestions, at=case.received_at)
+
+    return write
 
 
-def run_routed(payload: dict[str, Any]) -> None:
+def run_routed(payload: dict[str, Any]) -> queue.Write | None:
     from sanfu.routing.services import choice_record
 
     case = Case.objects.filter(pk=payload["case"]).first()
     if case is None:
-        return
+        return None
     category_id, actor_id = payload["category"], payload["actor"]
-    choice_record(
-        case=case,
-        category=Category.objects.filter(pk=category_id).first() if category_id else None,
-        lead_unit=Unit.objects.filter(pk=payload["lead_unit"]).first(),
-        actor=User.objects.filter(pk=actor_id).first() if actor_id else None,
-        at=datetime.fromisoformat(payload["at"]),
-    )
+    category = Category.objects.filter(pk=category_id).first() if category_id else None
+    lead_unit = Unit.objects.filter(pk=payload["lead_unit"]).first()
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    at = datetime.fromisoformat(payload["at"])
+
+    def write() -> None:
+        choice_record(case=case, category=category, lead_unit=lead_unit, actor=actor, at=at)
+
+    return write

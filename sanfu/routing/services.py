@@ -148,9 +148,14 @@ def history_replay(
     return Replayed(done, suggested)
 
 
-def case_index(*, case: Case, segmenter: Segmenter | None = None) -> bool:
-    """Add (or refresh) the case in the similar-cases index (True); raises if it cannot."""
-    terms = case_terms(case, segmenter or place_segmenter())
+def case_index(
+    *, case: Case, segmenter: Segmenter | None = None, terms: dict[int, float] | None = None
+) -> bool:
+    """Add (or refresh) the case in the similar-cases index (True); raises if it cannot.
+
+    `terms`, computed before (outside the transaction), spares segmenting in it."""
+    if terms is None:
+        terms = case_terms(case, segmenter or place_segmenter())
     with transaction.atomic():
         CaseTerm.objects.filter(case=case).delete()
         signature, rows = index_rows(case, terms)

@@ -25,20 +25,28 @@ pytestmark = pytest.mark.django_db
 RAN: list[dict[str, Any]] = []
 
 
-def _record(payload: dict[str, Any]) -> None:
+def _record(payload: dict[str, Any]) -> queue.Write:
     RAN.append(payload)
-    # A write of its own, to show a task's effects are kept with its "done".
-    User.objects.create_user(username=f"task-{payload['n']}-{len(RAN)}", password=None)
+    name = f"task-{payload['n']}-{len(RAN)}"
+
+    def write() -> None:
+        # A write of its own, to show a task's effects are kept with its "done".
+        User.objects.create_user(username=name, password=None)
+
+    return write
 
 
 def _broken(payload: dict[str, Any]) -> None:
     raise RuntimeError("the model exploded")
 
 
-def _database_error(payload: dict[str, Any]) -> None:
-    # What the old routing wrapper logged away and called done: now it fails the attempt.
-    User.objects.create_user(username="twice", password=None)
-    User.objects.create_user(username="twice", password=None)
+def _database_error(payload: dict[str, Any]) -> queue.Write:
+    def write() -> None:
+        # What the old routing wrapper logged away and called done: now it fails the attempt.
+        User.objects.create_user(username="twice", password=None)
+        User.objects.create_user(username="twice", password=None)
+
+    return write
 
 
 @pytest.fixture(autouse=True)
@@ -67,9 +75,13 @@ def test_a_task_runs_once_and_is_kept_as_done_with_its_writes() -> None:
 
 
 def test_a_task_enqueued_in_a_transaction_that_rolls_back_never_exists() -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
-        queue.enqueue("test.record", {"n": 1})
-        raise RuntimeError("the request failed")
+    def request() -> None:
+        with transaction.atomic():
+            queue.enqueue("test.record", {"n": 1})
+            raise RuntimeError("the request failed")
+
+    with pytest.raises(RuntimeError):
+        request()
     assert not BackgroundTask.objects.exists()
 
 
@@ -126,7 +138,8 @@ def test_a_worker_killed_mid_task_leaves_it_to_be_taken_again_after_the_lease() 
         assert queue.claim() == []
         clock.shift(timedelta(seconds=2))
         (again,) = queue.claim()
-        assert again.pk == dead.pk and again.attempts == 2
+        assert again.pk == dead.pk
+        assert again.attempts == 2
         assert queue.run_task(again) == "done"
         # Were the first worker only slow, its late finish is undone, not kept twice.
         assert queue.run_task(dead) == "lost"
