@@ -12,6 +12,8 @@
 #   REQUESTS=3000 ONE=400 KEEP=1 …                  # sizes; KEEP=1 keeps the work directory
 #   WORKER=0 …                                      # no worker during the run (a burst: the
 #                                                   # queue grows and is drained after)
+#   scripts/with-postgres.sh scripts/bench_intake.sh /tmp/wt-main   # on PostgreSQL: seeded
+#                                                   # once, each side on a copy (a template)
 #
 # Both checkouts run with this checkout's .venv (their dependencies must agree). The database
 # is seeded once, by BEFORE_DIR's code, then each copy is migrated by its own checkout.
@@ -28,30 +30,48 @@ export SANFU_HTTPS=false SANFU_LOG_LEVEL=WARNING
 # Raised, not switched off: their counting is part of what is measured.
 export SANFU_API_RATE_PER_KEY=1000000/60 SANFU_API_RATE_PER_ADDRESS=1000000/60
 
+PG_URL=""
+case "${DATABASE_URL:-}" in postgres*) PG_URL="$DATABASE_URL" ;; esac
+
+db_url() {  # db_url DATA_DIR NAME: the database of one side (or of the seed)
+  if [ -n "$PG_URL" ]; then echo "${PG_URL%/*}/$2"; else echo "sqlite:///$1/sanfu.sqlite3"; fi
+}
+
 sanfu_in() {  # sanfu_in DIR DATA_DIR ARGS…: the `sanfu` command of that checkout's code
   local dir=$1 data=$2
   shift 2
-  (cd "$dir" && SANFU_DATA_DIR="$data" DATABASE_URL="sqlite:///$data/sanfu.sqlite3" \
+  (cd "$dir" && SANFU_DATA_DIR="$data" DATABASE_URL="$(db_url "$data" "bench_$(basename "$data")")" \
     "$PY" -m sanfu "$@")
+}
+
+pg_copy() {  # pg_copy FROM TO: a fresh database TO from the template FROM
+  "$PY" - "$PG_URL" "$1" "$2" <<'PY'
+import sys, psycopg
+url, source, target = sys.argv[1:]
+with psycopg.connect(url, autocommit=True) as conn:
+    conn.execute(f'DROP DATABASE IF EXISTS "{target}"')
+    conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+PY
 }
 
 seed="$work/seed"
 if [ ! -f "$seed/seeded" ]; then
   mkdir -p "$seed"
+  if [ -n "$PG_URL" ]; then pg_copy "${PG_URL##*/}" bench_seed; fi
   echo "bench_intake: seeding the demo county with $before" >&2
   sanfu_in "$before" "$seed" migrate --no-input --verbosity 0
   sanfu_in "$before" "$seed" seed demo --password "bench-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(9))')" >/dev/null
   sanfu_in "$before" "$seed" catalogue load >/dev/null
   sanfu_in "$before" "$seed" calendar load >/dev/null
   # The router the demo trains: the suggestion it computes is part of intake's work.
-  (cd "$before" && SANFU_DATA_DIR="$seed" DATABASE_URL="sqlite:///$seed/sanfu.sqlite3" \
-    "$PY" -m sanfu routing train --data sanfu/routing/data/routing_train.csv.gz >/dev/null)
+  sanfu_in "$before" "$seed" routing train --data "$before/sanfu/routing/data/routing_train.csv.gz" >/dev/null
   touch "$seed/seeded"
 fi
 
 run_side() {  # run_side NAME DIR: one JSON line per measure
   local name=$1 dir=$2 data="$work/$1" port server worker="" key places services
   rm -rf "$data" && cp -r "$seed" "$data"
+  if [ -n "$PG_URL" ]; then pg_copy bench_seed "bench_$name"; fi
   sanfu_in "$dir" "$data" migrate --no-input --verbosity 0
   sanfu_in "$dir" "$data" collectstatic --no-input --verbosity 0
   key=$(sanfu_in "$dir" "$data" open311 key create "bench-$name" 2>/dev/null)
