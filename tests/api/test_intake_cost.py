@@ -21,10 +21,10 @@ from tests.conftest import Tree
 pytestmark = pytest.mark.django_db
 
 # Found with CaptureQueriesContext: 35 before the queue (routing ran after commit, in the
-# request), 17 now — the key, the rate counters (one upsert and one read for both buckets), the
+# request), 16 now — the key, the rate counters (one upsert and one read for both buckets), the
 # place, the number in one statement, the case, its event, its task and the Open311 extras,
 # with their transactions' BEGIN, savepoint and COMMIT.
-MAX_QUERIES = 17
+MAX_QUERIES = 16
 
 
 def test_a_post_writes_the_case_its_event_and_one_task_and_nothing_of_routing(
