@@ -4,33 +4,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_fact_date_indexes'),
+        ("cases", "0009_fact_date_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BackgroundTask',
+            name="BackgroundTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=64, verbose_name='kind')),
-                ('subject', models.CharField(blank=True, max_length=100, verbose_name='subject')),
-                ('payload', models.JSONField(blank=True, default=dict, verbose_name='payload')),
-                ('state', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=8, verbose_name='state')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('run_after', models.DateTimeField(verbose_name='run after')),
-                ('leased_until', models.DateTimeField(blank=True, null=True, verbose_name='leased until')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('updated_at', models.DateTimeField(verbose_name='updated at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64, verbose_name="kind")),
+                ("subject", models.CharField(blank=True, max_length=100, verbose_name="subject")),
+                ("payload", models.JSONField(blank=True, default=dict, verbose_name="payload")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="state",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("run_after", models.DateTimeField(verbose_name="run after")),
+                (
+                    "leased_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="leased until"),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                ("updated_at", models.DateTimeField(verbose_name="updated at")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
             ],
             options={
-                'verbose_name': 'background task',
-                'verbose_name_plural': 'background tasks',
-                'indexes': [models.Index(condition=models.Q(('state', 'pending')), fields=['run_after'], name='task_pending_due'), models.Index(condition=models.Q(('state', 'running')), fields=['leased_until'], name='task_running_lease'), models.Index(condition=models.Q(('state__in', ['pending', 'running'])), fields=['subject'], name='task_open_subject'), models.Index(condition=models.Q(('state', 'failed')), fields=['updated_at'], name='task_failed'), models.Index(condition=models.Q(('state', 'done')), fields=['finished_at'], name='task_done')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'running', 'done', 'failed'])), name='task_state_valid'), models.CheckConstraint(condition=models.Q(('attempts__gte', 0), ('attempts__lte', 8)), name='task_attempts_in_range'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'running'), _negated=True), ('leased_until__isnull', False), _connector='OR'), name='task_running_has_lease')],
+                "verbose_name": "background task",
+                "verbose_name_plural": "background tasks",
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("state", "pending")),
+                        fields=["run_after"],
+                        name="task_pending_due",
+                    ),
+                    models.Index(
+                        condition=models.Q(("state", "running")),
+                        fields=["leased_until"],
+                        name="task_running_lease",
+                    ),
+                    models.Index(
+                        condition=models.Q(("state__in", ["pending", "running"])),
+                        fields=["subject"],
+                        name="task_open_subject",
+                    ),
+                    models.Index(
+                        condition=models.Q(("state", "failed")),
+                        fields=["updated_at"],
+                        name="task_failed",
+                    ),
+                    models.Index(
+                        condition=models.Q(("state", "done")),
+                        fields=["finished_at"],
+                        name="task_done",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["pending", "running", "done", "failed"])),
+                        name="task_state_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("attempts__gte", 0), ("attempts__lte", 8)),
+                        name="task_attempts_in_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "running"), _negated=True),
+                            ("leased_until__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="task_running_has_lease",
+                    ),
+                ],
             },
         ),
     ]

@@ -27,8 +27,8 @@ from sanfu.routing.selectors import (
     routing_accuracy,
     similar_cases,
     similar_to_case,
-    suggestions_for,
     suggestion_pending,
+    suggestions_for,
     suggestions_for_case,
 )
 from sanfu.routing.suggest import load_router
