@@ -40,8 +40,9 @@ db_url() {  # db_url DATA_DIR NAME: the database of one side (or of the seed)
 sanfu_in() {  # sanfu_in DIR DATA_DIR ARGS…: the `sanfu` command of that checkout's code
   local dir=$1 data=$2
   shift 2
+  # exec: the PID the caller holds is the command's own, so stopping it stops the command.
   (cd "$dir" && SANFU_DATA_DIR="$data" DATABASE_URL="$(db_url "$data" "bench_$(basename "$data")")" \
-    "$PY" -m sanfu "$@")
+    exec "$PY" -m sanfu "$@")
 }
 
 pg_copy() {  # pg_copy FROM TO: a fresh database TO from the template FROM
@@ -101,12 +102,25 @@ print(' '.join(c.code for c in snapshot().services()[::5][:100]))")
   echo "bench_intake: $name ($(git -C "$dir" rev-parse --short HEAD)), load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   "${bench[@]}" "${form[@]}" --clients 1 --requests "$ONE"
   "${bench[@]}" "${form[@]}" --clients 16 --requests "$REQUESTS"
-  kill "$server" ${worker:+"$worker"} 2>/dev/null || true
-  wait "$server" ${worker:+"$worker"} 2>/dev/null || true
+  stop "$server" ${worker:+"$worker"}
   if [ -f "$dir/sanfu/cases/queue.py" ]; then
     # What the worker left undone at the end (it catches up within seconds).
     sanfu_in "$dir" "$data" queue status | sed "s/^/bench_intake: $name queue after the run: /" >&2
   fi
+}
+
+stop() {  # stop PID…: TERM, then QUIT (gunicorn's quick shutdown), then KILL what is left
+  local signal pid
+  for signal in TERM QUIT KILL; do
+    for pid in "$@"; do kill -"$signal" "$pid" 2>/dev/null || true; done
+    for _ in $(seq 10); do
+      alive=0
+      for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+      [ "$alive" = 0 ] && break 2
+      sleep 1
+    done
+  done
+  wait "$@" 2>/dev/null || true
 }
 
 results="$work/results.jsonl"
