@@ -40,9 +40,16 @@ db_url() {  # db_url DATA_DIR NAME: the database of one side (or of the seed)
 sanfu_in() {  # sanfu_in DIR DATA_DIR ARGS…: the `sanfu` command of that checkout's code
   local dir=$1 data=$2
   shift 2
-  # exec: the PID the caller holds is the command's own, so stopping it stops the command.
   (cd "$dir" && SANFU_DATA_DIR="$data" DATABASE_URL="$(db_url "$data" "bench_$(basename "$data")")" \
-    exec "$PY" -m sanfu "$@")
+    "$PY" -m sanfu "$@")
+}
+
+sanfu_bg() {  # sanfu_bg DIR DATA_DIR ARGS… &: the same, as the background job's own process
+  local dir=$1 data=$2
+  shift 2
+  # exec (no subshell of its own): $! is then the command's PID, so stopping it stops it.
+  SANFU_DATA_DIR="$data" DATABASE_URL="$(db_url "$data" "bench_$(basename "$data")")" \
+    exec env -C "$dir" "$PY" -m sanfu "$@"
 }
 
 pg_copy() {  # pg_copy FROM TO: a fresh database TO from the template FROM
@@ -84,10 +91,10 @@ print(' '.join(Unit.objects.filter(kind__in=['village', 'community', 'grid'], is
 from sanfu.api.open311.services import snapshot
 print(' '.join(c.code for c in snapshot().services()[::5][:100]))")
   port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  sanfu_in "$dir" "$data" serve --host 127.0.0.1 --port "$port" >"$data/serve.log" 2>&1 &
+  sanfu_bg "$dir" "$data" serve --host 127.0.0.1 --port "$port" >"$data/serve.log" 2>&1 &
   server=$!
   if [ -f "$dir/sanfu/cases/queue.py" ] && [ "${WORKER:-1}" = 1 ]; then
-    sanfu_in "$dir" "$data" queue work >"$data/queue.log" 2>&1 &
+    sanfu_bg "$dir" "$data" queue work >"$data/queue.log" 2>&1 &
     worker=$!
     renice -n 10 -p "$worker" >/dev/null
   fi
