@@ -177,6 +177,8 @@ STORAGES = {
 # Behind a TLS-terminating proxy in production. The demo on a laptop turns this off.
 HTTPS = env_bool("SANFU_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe the health check over plain http on the private side.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
@@ -197,6 +199,8 @@ CASE_MAX_REOPENS = env_int("SANFU_MAX_REOPENS", 2)
 # Time limits in hours (sign for within N hours) count only these hours of each working day.
 CASE_WORKING_HOURS = env_daily_span("SANFU_WORKING_HOURS", "08:30-17:30")
 CASE_SWEEP_INTERVAL_SECONDS = env_int("SANFU_SWEEP_INTERVAL", 60, minimum=1)
+# The health check fails when the oldest due background task has waited longer than this.
+QUEUE_MAX_AGE_SECONDS = env_int("SANFU_QUEUE_MAX_AGE_SECONDS", 300, minimum=1)
 
 # The web server (`sanfu serve`) and the demo.
 SERVE_WORKERS = env_int("SANFU_WORKERS", 2, minimum=1)

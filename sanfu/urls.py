@@ -1,15 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from sanfu.health import healthz
 from sanfu.workbench.views.login import StaffLogin, admin_login, second_factor
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    # For load balancers and the serve smoke test: the process answers, nothing more.
-    return HttpResponse("ok", content_type="text/plain")
-
 
 urlpatterns = [
     # The admin logs in through the staff log-in, which asks for the second factor.

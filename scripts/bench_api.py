@@ -124,6 +124,7 @@ def percentile(sorted_values: list[float], share: float) -> float:
 def summary(args: argparse.Namespace, tally: Tally, elapsed: float) -> dict[str, object]:
     latencies = sorted(tally.latencies)
     return {
+        **({"label": args.label} if args.label else {}),
         "scenario": args.scenario,
         "clients": args.clients,
         "requests": len(latencies),
@@ -150,6 +151,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--address-ids", nargs="*", default=[])
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument("--idempotency", action="store_true", help="send an Idempotency-Key")
+    parser.add_argument("--label", default="", help="a name to print with the figures")
     args = parser.parse_args(argv)
     if args.scenario == "post" and not args.api_key:
         parser.error("--api-key is required for the post scenario")

@@ -58,5 +58,9 @@ fi
 # The sweep keeps deadlines, urges and auto-closing current while the demo runs.
 "$sanfu" sweep > "$SANFU_DATA_DIR/sweep.log" 2>&1 &
 sweeper=$!
-trap 'kill "$sweeper" 2>/dev/null' EXIT
+# The background queue (routing suggestions, the similar-cases index) drains beside the server,
+# niced so the requests it took work from come first.
+nice -n 10 "$sanfu" queue work > "$SANFU_DATA_DIR/queue.log" 2>&1 &
+worker=$!
+trap 'kill "$sweeper" "$worker" 2>/dev/null' EXIT
 "$sanfu" serve "$@"

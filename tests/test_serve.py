@@ -47,7 +47,8 @@ def test_serve_answers_in_chinese_and_serves_static_files(tmp_path: Path):
                 assert server.poll() is None, "the server exited"
                 assert time.monotonic() < deadline, "the server did not answer in 60 s"
                 time.sleep(0.3)
-        assert (status, body) == (200, "ok")
+        assert status == 200
+        assert json.loads(body)["status"] == "ok"
         assert "gunicorn" in headers.get("Server", "")
 
         status, _headers, page = fetch(f"{base}/")

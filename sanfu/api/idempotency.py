@@ -1,10 +1,15 @@
 """`Idempotency-Key` on POSTs: a retry with the same key gets the first answer, nothing new.
 
-The key is claimed in its own committed row before the request runs, so a second request with
-the same key, even one arriving while the first still runs, sees the claim. The answer is
-written to that row in the same transaction as the request's own writes: either both are
-kept or neither, and a retry after a crash runs the request again rather than finding half of
-it done. Keys are scoped per caller (an API key's client, a staff member).
+The record is written once, with the answer, in the same transaction as the request's own
+writes: either both are kept or neither, and a retry after a crash runs the request again
+rather than finding half of it done. A retry arriving while the first request still runs
+meets the first's uncommitted row in the unique index: PostgreSQL makes it wait for the first
+to commit (SQLite runs one writer at a time anyway), its own work is rolled back, and it gets
+the first's answer. Keys are scoped per caller (an API key's client, a staff member).
+
+(Until issue 21 the key was claimed first in a committed row of its own and the answer written
+to it after: a transaction and a write more per request. A claim left by that version, with no
+answer yet, still makes a retry wait, and is taken over once stale.)
 """
 
 from __future__ import annotations
@@ -67,52 +72,49 @@ def fingerprint(request: HttpRequest) -> str:
 
 @dataclass(frozen=True)
 class Claim:
-    """Either a fresh claim to run the request under, or the stored answer to replay."""
+    """Either the key to run the request under (nothing is written yet), or the stored answer
+    to replay."""
 
-    record: IdempotencyRecord | None = None
+    scope: str
+    key: str
+    print_: str
     replay: IdempotencyRecord | None = None
 
 
 def idempotency_claim(*, scope: str, key: str, print_: str) -> Claim:
+    """A read, no write: the stored answer for this key, if there is one."""
     now = timezone.now()
     if secrets.randbelow(100) == 0:
         # Now and then, forget answers past their time (a cheap indexed delete).
         expired = now - timedelta(hours=idempotency_hours())
         IdempotencyRecord.objects.filter(created_at__lt=expired).delete()
-    for _attempt in range(2):
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    scope=scope, key=key, fingerprint=print_, created_at=now
-                )
-            return Claim(record=record)
-        except IntegrityError:
-            claim = _existing(scope=scope, key=key, print_=print_, now=now)
-            if claim is not None:
-                return claim
-    raise KeyInUse(_("A request with this Idempotency-Key is still running; retry shortly."))
-
-
-def _existing(*, scope: str, key: str, print_: str, now: datetime) -> Claim | None:
-    """The claim found in the way; None when it expired and was removed (try again)."""
     found = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
     if found is None:
-        return None
+        return Claim(scope, key, print_)
     if found.created_at < now - timedelta(hours=idempotency_hours()):
         IdempotencyRecord.objects.filter(pk=found.pk, created_at=found.created_at).delete()
-        return None
+        return Claim(scope, key, print_)
+    return _existing(found, scope=scope, key=key, print_=print_, now=now)
+
+
+def _existing(
+    found: IdempotencyRecord, *, scope: str, key: str, print_: str, now: datetime
+) -> Claim:
     if found.fingerprint != print_:
         raise KeyReused(
             _("This Idempotency-Key was used before with a different request."), field=HEADER
         )
     if found.status:
-        return Claim(replay=found)
+        return Claim(scope, key, print_, replay=found)
+    # A claim without an answer, left by the version before (see the module's docstring).
     stale = found.created_at < now - STALE_CLAIM
-    if stale and IdempotencyRecord.objects.filter(
-        pk=found.pk, status=0, created_at=found.created_at
-    ).update(created_at=now):
-        found.created_at = now
-        return Claim(record=found)
+    if (
+        stale
+        and IdempotencyRecord.objects.filter(
+            pk=found.pk, status=0, created_at=found.created_at
+        ).delete()[0]
+    ):
+        return Claim(scope, key, print_)
     raise KeyInUse(_("A request with this Idempotency-Key is still running; retry shortly."))
 
 
@@ -132,35 +134,46 @@ class _Failed(Exception):
         self.response = response
 
 
-def run_once(claim: Claim, run: Callable[[], HttpResponseBase]) -> HttpResponseBase:
-    """Run the request under its claim and keep the answer with the request's writes.
+class _Taken(Exception):
+    """Another request with the same key committed first: this one's writes roll back."""
 
-    Server errors are not kept: the claim is dropped so a retry runs the request again.
+
+def run_once(claim: Claim, run: Callable[[], HttpResponseBase]) -> HttpResponseBase:
+    """Run the request and keep its answer under the key, with the request's writes.
+
+    Server errors are not kept, so a retry runs the request again.
     """
-    record = claim.record
-    if record is None:
-        raise ValueError("run_once needs a claim to run under, not a replay")
     try:
         with transaction.atomic():
             response = run()
             if response.status_code >= 500:
                 raise _Failed(response)
             body = response.content if isinstance(response, HttpResponse) else b""
-            IdempotencyRecord.objects.filter(pk=record.pk).update(
-                status=response.status_code,
-                content_type=response.get("Content-Type", ""),
-                body=body,
-            )
+            try:
+                with transaction.atomic():
+                    IdempotencyRecord.objects.create(
+                        scope=claim.scope,
+                        key=claim.key,
+                        fingerprint=claim.print_,
+                        status=response.status_code,
+                        content_type=response.get("Content-Type", ""),
+                        body=body,
+                        created_at=timezone.now(),
+                    )
+            except IntegrityError:
+                raise _Taken from None
     except _Failed as failed:
-        IdempotencyRecord.objects.filter(pk=record.pk, status=0).delete()
         return failed.response
-    except BaseException:
-        IdempotencyRecord.objects.filter(pk=record.pk, status=0).delete()
-        raise
+    except _Taken:
+        first = idempotency_claim(scope=claim.scope, key=claim.key, print_=claim.print_)
+        if first.replay is None:  # pragma: no cover - the first answer expired in between
+            raise KeyInUse(
+                _("A request with this Idempotency-Key is still running; retry shortly.")
+            ) from None
+        return replay_response(first.replay)
     return response
 
 
 def release(claim: Claim) -> None:
-    """Give the claim up without an answer (the request was refused before it ran)."""
-    if claim.record is not None:
-        IdempotencyRecord.objects.filter(pk=claim.record.pk, status=0).delete()
+    """Give the key up without an answer (the request was refused before it ran): nothing was
+    written for it, so there is nothing to undo."""

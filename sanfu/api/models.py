@@ -76,7 +76,8 @@ class StaffToken(models.Model):
 class IdempotencyRecord(models.Model):
     """The first answer to a POST sent with an Idempotency-Key, replayed to its retries.
 
-    `status` is 0 while the first request is still running; its retries are told to wait.
+    Written once, with the answer, in the request's own transaction (`api.idempotency`).
+    `status` 0 is a claim left by the version before, with no answer yet.
     """
 
     scope = models.CharField(max_length=80)

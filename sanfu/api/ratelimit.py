@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 import time
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Q
 
 from sanfu.api.conf import Rate
 from sanfu.api.models import RateCounter
@@ -23,51 +23,68 @@ from sanfu.lib.addresses import client_address
 __all__ = ["client_address", "rate_limit_hit", "rate_limits_hit"]
 
 
-def _count(bucket: str, window: int) -> None:
-    counters = RateCounter.objects.filter(bucket=bucket, window=window)
-    if counters.update(count=F("count") + 1):
-        return
-    try:
-        with transaction.atomic():
-            RateCounter.objects.create(bucket=bucket, window=window, count=1)
-    except IntegrityError:  # another process created it a moment ago
-        counters.update(count=F("count") + 1)
-        return
-    # The first request of a window clears the bucket's windows that no longer matter.
-    RateCounter.objects.filter(bucket=bucket, window__lt=window - 1).delete()
+def _counted(windows: dict[str, int]) -> dict[str, int]:
+    """Count one request in each bucket's window, in one statement; each window's new count.
+
+    INSERT … ON CONFLICT DO UPDATE … RETURNING (PostgreSQL and SQLite alike), in bucket order
+    so that two requests counting the same buckets take their row locks in the same order.
+    """
+    quote = connection.ops.quote_name
+    table = quote(RateCounter._meta.db_table)
+    bucket, window, count = quote("bucket"), quote("window"), quote("count")
+    rows = sorted(windows.items())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({bucket}, {window}, {count}) "  # noqa: S608 - fixed names
+            f"VALUES {', '.join(['(%s, %s, 1)'] * len(rows))} "
+            f"ON CONFLICT ({bucket}, {window}) DO UPDATE SET {count} = {table}.{count} + 1 "
+            f"RETURNING {bucket}, {count}",
+            [value for row in rows for value in row],
+        )
+        return dict(cursor.fetchall())
+
+
+def _previous(windows: dict[str, int]) -> dict[str, int]:
+    """The count of the window before each bucket's current one (0 when it has none)."""
+    wanted = Q(pk__in=[])
+    for bucket, window in windows.items():
+        wanted |= Q(bucket=bucket, window=window - 1)
+    return dict(RateCounter.objects.filter(wanted).values_list("bucket", "count"))
 
 
 def rate_limits_hit(limits: list[tuple[str, Rate]], *, now: float | None = None) -> int | None:
     """Count one request against each (bucket, rate): None if all allow it, else seconds to wait.
 
-    Refused requests count too, so a client that ignores the answer stays refused.
+    Refused requests count too, so a client that ignores the answer stays refused. Two
+    statements for all the buckets: the counting, and a read of the windows before.
     """
     now = time.time() if now is None else now
+    rates = {bucket: rate for bucket, rate in limits if rate.count}
+    if not rates:
+        return None
+    windows = {bucket: int(now // rate.seconds) for bucket, rate in rates.items()}
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        waits = [rate_limit_hit(bucket=bucket, rate=rate, now=now) for bucket, rate in limits]
-    return max((wait for wait in waits if wait is not None), default=None)
+        current = _counted(windows)
+        previous = _previous(windows)
+        for bucket, count in current.items():
+            if count == 1:
+                # The first request of a window clears the bucket's windows that no longer matter.
+                RateCounter.objects.filter(bucket=bucket, window__lt=windows[bucket] - 1).delete()
+    waits = []
+    for bucket, rate in rates.items():
+        elapsed = now - windows[bucket] * rate.seconds
+        counted, before = current[bucket], previous.get(bucket, 0)
+        if before * (1 - elapsed / rate.seconds) + counted > rate.count:
+            waits.append(_wait(rate, elapsed=elapsed, current=counted, previous=before))
+    return max(waits, default=None)
 
 
 def rate_limit_hit(*, bucket: str, rate: Rate, now: float | None = None) -> int | None:
     """Count one request against `bucket`: None if it is allowed, else seconds to wait."""
-    if rate.count == 0:
-        return None
-    now = time.time() if now is None else now
-    window = int(now // rate.seconds)
-    _count(bucket, window)
-    counts = dict(
-        RateCounter.objects.filter(bucket=bucket, window__in=[window - 1, window]).values_list(
-            "window", "count"
-        )
-    )
-    current, previous = counts.get(window, 1), counts.get(window - 1, 0)
-    elapsed = now - window * rate.seconds
-    if previous * (1 - elapsed / rate.seconds) + current <= rate.count:
-        return None
-    return _wait(rate, elapsed=elapsed, current=current, previous=previous)
+    return rate_limits_hit([(bucket, rate)], now=now)
 
 
 def _wait(rate: Rate, *, elapsed: float, current: int, previous: int) -> int:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from sanfu.cases import queue
 from sanfu.cases.models import (
+    BackgroundTask,
     CalendarDay,
     CalendarYear,
     Case,
@@ -18,6 +20,7 @@ from sanfu.cases.models import (
     Category,
     PersonalDataAccess,
     Sla,
+    TaskState,
 )
 from sanfu.directory.querysets import scope_paths
 
@@ -149,6 +152,58 @@ class PersonalDataAccessAdmin(admin.ModelAdmin[PersonalDataAccess]):
         for path in paths:
             in_scope |= Q(case__county__path__descendant=path)
         return reads.filter(in_scope)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# --- background queue ---
+# The operators' page: tasks that failed or wait for a retry, with their error, and a retry.
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("failed", _("Failed")), ("retrying", _("Waiting for a retry"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "failed":
+            return queryset.filter(state=TaskState.FAILED)
+        if self.value() == "retrying":
+            return queryset.filter(state=TaskState.PENDING, attempts__gt=0)
+        return queryset
+
+
+@admin.register(BackgroundTask)
+class BackgroundTaskAdmin(admin.ModelAdmin[BackgroundTask]):
+    list_display = ["id", "kind", "subject", "state", "attempts", "run_after", "error"]
+    list_filter = [AttentionFilter, "state", "kind"]
+    search_fields = ["=id", "kind", "subject"]
+    ordering = ["-updated_at"]
+    actions = ["retry"]
+
+    @admin.display(description=_("last error"))
+    def error(self, obj: BackgroundTask) -> str:
+        lines = obj.last_error.strip().splitlines()
+        return lines[-1][:200] if lines else ""
+
+    @admin.action(description=_("Retry the selected failed tasks"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[BackgroundTask]) -> None:
+        count = queue.task_retry(task_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request, _("%(count)d tasks will run again.") % {"count": count}, messages.SUCCESS
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in BackgroundTask._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,7 +3,8 @@
 A lower app (cases) must not import a higher one (routing, the new domain apps); it declares a
 `Hook` for what happened and calls it, and each higher app subscribes in its AppConfig.ready().
 Subscribers run in the caller's transaction, in the order they subscribed; one that has slow or
-fallible work to do defers it with `transaction.on_commit(..., robust=True)`, as routing does.
+fallible work to do puts a task on the background queue (`sanfu.cases.queue.enqueue`, in the
+same transaction), as routing does, rather than doing it in the request.
 """
 
 from __future__ import annotations

@@ -8,8 +8,10 @@ class RoutingConfig(AppConfig):
     verbose_name = _("Smart routing")
 
     def ready(self) -> None:
-        from sanfu.cases import announce
+        from sanfu.cases import announce, queue
         from sanfu.routing import hooks
 
         announce.case_received.subscribe("routing", hooks.case_received)
         announce.case_routed.subscribe("routing", hooks.case_routed)
+        queue.handler_register(hooks.RECEIVED, hooks.run_received)
+        queue.handler_register(hooks.ROUTED, hooks.run_routed)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from sanfu.cases import queue
 from sanfu.cases.models import Case, CaseState, Category
 from sanfu.directory.models import Unit
 from sanfu.directory.querysets import AnyUser
@@ -269,6 +270,13 @@ def _field_names() -> dict[int, str]:
 
 def _share(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
+
+
+def suggestion_pending(*, case: Case) -> bool:
+    """Whether the case's suggestion is still waiting for the background worker."""
+    from sanfu.routing.hooks import RECEIVED
+
+    return queue.task_pending(queue.subject_of("case", case.pk), kind=RECEIVED)
 
 
 def suggestions_for_case(*, case: Case) -> Suggestions:

@@ -1,20 +1,19 @@
 """Writes of the routing app: recording suggestions and choices, indexing cases, rules.
 
-The case loop calls `case_index` and `suggestion_record` at intake and `choice_record` at
-dispatch. Each runs in a savepoint and logs instead of raising on a database error, so a
-routing problem can never stop a citizen's request from being taken in or dispatched.
+The case loop's announcements reach `case_index` and `suggestion_record` (intake) and
+`choice_record` (dispatch) through tasks on the background queue (`routing.hooks`), never in
+the request. They raise on a database error: inside a task, an error must fail the attempt so
+that it is retried, not be logged away and the task marked done.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,10 +38,8 @@ from sanfu.routing.similar import case_terms, index_rows
 from sanfu.routing.suggest import Suggestions, field_of, suggest
 from sanfu.routing.text import Segmenter, clean, is_meaningful
 
-logger = logging.getLogger(__name__)
 # Administrators separate keywords with spaces, commas or enumeration commas.
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
-T = TypeVar("T")
 
 
 def suggestion_record(
@@ -77,7 +74,13 @@ def suggestion_record(
                 at=at,
             )
         )
-    return _guarded(lambda: Suggestion.objects.bulk_create(rows), "suggestions", case) or []
+    with transaction.atomic():
+        created = Suggestion.objects.bulk_create(rows)
+        # The desk may have decided before the worker got here: mark what it followed, as
+        # `choice_record` would have had the suggestions been there first.
+        for choice in Choice.objects.filter(case=case).order_by("at", "pk"):
+            _mark_chosen(choice)
+    return created
 
 
 def choice_record(
@@ -87,29 +90,32 @@ def choice_record(
     lead_unit: Unit | None,
     actor: User | None = None,
     at: datetime | None = None,
-) -> Choice | None:
+) -> Choice:
     """Keep the dispatcher's decision and mark which suggestions it followed."""
     at = at or timezone.now()
-
-    def write() -> Choice:
+    with transaction.atomic():
         choice = Choice.objects.create(
             case=case, category=category, lead_unit=lead_unit, actor=actor, at=at
         )
-        pending = Suggestion.objects.filter(case=case, chosen__isnull=True)
-        # Fields are compared: a rule may suggest a matter, the model a first-level field.
-        field = field_of(category) if category is not None else None
-        for row in pending.filter(kind=SuggestionKind.CATEGORY).select_related("category"):
-            named = field_of(row.category) if row.category is not None else row.label
-            row.chosen = field is not None and named == field
-            row.save(update_fields=["chosen"])
-        pending.filter(kind=SuggestionKind.LEAD_UNIT).update(chosen=False)
-        if lead_unit is not None:
-            Suggestion.objects.filter(
-                case=case, kind=SuggestionKind.LEAD_UNIT, unit=lead_unit, at__lte=at
-            ).update(chosen=True)
-        return choice
+        _mark_chosen(choice)
+    return choice
 
-    return _guarded(write, "choice", case)
+
+def _mark_chosen(choice: Choice) -> None:
+    """Mark which of the case's still unmarked suggestions the choice followed."""
+    case, category, lead_unit = choice.case, choice.category, choice.lead_unit
+    pending = Suggestion.objects.filter(case=case, chosen__isnull=True)
+    # Fields are compared: a rule may suggest a matter, the model a first-level field.
+    field = field_of(category) if category is not None else None
+    for row in pending.filter(kind=SuggestionKind.CATEGORY).select_related("category"):
+        named = field_of(row.category) if row.category is not None else row.label
+        row.chosen = field is not None and named == field
+        row.save(update_fields=["chosen"])
+    pending.filter(kind=SuggestionKind.LEAD_UNIT).update(chosen=False)
+    if lead_unit is not None:
+        Suggestion.objects.filter(
+            case=case, kind=SuggestionKind.LEAD_UNIT, unit=lead_unit, at__lte=choice.at
+        ).update(chosen=True)
 
 
 @dataclass(frozen=True)
@@ -142,18 +148,20 @@ def history_replay(
     return Replayed(done, suggested)
 
 
-def case_index(*, case: Case, segmenter: Segmenter | None = None) -> bool:
-    """Add (or refresh) the case in the similar-cases index; False if it could not be."""
-    terms = case_terms(case, segmenter or place_segmenter())
+def case_index(
+    *, case: Case, segmenter: Segmenter | None = None, terms: dict[int, float] | None = None
+) -> bool:
+    """Add (or refresh) the case in the similar-cases index (True); raises if it cannot.
 
-    def write() -> bool:
+    `terms`, computed before (outside the transaction), spares segmenting in it."""
+    if terms is None:
+        terms = case_terms(case, segmenter or place_segmenter())
+    with transaction.atomic():
         CaseTerm.objects.filter(case=case).delete()
         signature, rows = index_rows(case, terms)
         CaseSignature.objects.update_or_create(case=case, defaults={"terms": signature.terms})
         CaseTerm.objects.bulk_create(rows)
-        return True
-
-    return bool(_guarded(write, "index", case))
+    return True
 
 
 def cases_index(
@@ -199,15 +207,6 @@ def _index_batch(batch: Sequence[Case], memo: dict[tuple[str, str], dict[int, fl
         CaseSignature.objects.bulk_create(signatures)
         CaseTerm.objects.bulk_create(terms, batch_size=5000)
     return len(batch)
-
-
-def _guarded(write: Callable[[], T], what: str, case: Case) -> T | None:
-    try:
-        with transaction.atomic():
-            return write()
-    except DatabaseError:
-        logger.exception("routing: could not record %s for case %s", what, case.pk)
-        return None
 
 
 def keywords_normalise(keywords: str) -> str:

@@ -96,3 +96,15 @@ def test_simultaneous_intake_gets_distinct_consecutive_numbers(tree: Tree, catal
     numbers = sorted(r.number for r in results if isinstance(r, Case))
     assert len(numbers) == 8
     assert [int(n.rsplit("-", 1)[1]) for n in numbers] == list(range(1, 9))
+
+
+def test_intakes_at_once_get_consecutive_numbers_each_with_its_event(
+    tree: Tree, catalogue: Catalogue
+):
+    # The first of the day creates the counter row while the others wait on its key.
+    results = at_once([partial(web_case, tree, catalogue) for _ in range(6)])
+    assert all(isinstance(r, Case) for r in results)
+    numbers = sorted(Case.objects.values_list("number", flat=True))
+    assert [n[-5:] for n in numbers] == [f"{i:05d}" for i in range(1, 7)]
+    for case in Case.objects.all():
+        assert case.events.filter(kind="received").count() == 1

@@ -4,11 +4,14 @@ duplicates — scoped like the workbench, odd input answered, never a server err
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from sanfu.api.open311.services import forget_snapshot
+from sanfu.cases import queue
 from sanfu.cases.models import Case, Channel
 from sanfu.cases.services import Requester
 from sanfu.routing import services
@@ -18,6 +21,14 @@ from tests.cases.conftest import Catalogue, People, web_case
 from tests.conftest import Tree
 
 pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def drained() -> Iterator[None]:
+    """The request, then the background worker (`sanfu queue work` beside the server)."""
+    yield
+    queue.work()
+
 
 LAMP = {"title": "上坪村口路灯不亮", "text": "上坪村村口的三盏路灯已经坏了两周，晚上出行很危险。"}
 
@@ -117,7 +128,7 @@ def test_a_case_posted_through_the_api_is_indexed(
         "text": LAMP["text"],
         "location_unit": tree.village_a.pk,
     }
-    with django_capture_on_commit_callbacks(execute=True):
+    with drained():
         response = staff(people.dispatcher).post(
             "/api/cases", json.dumps(body), content_type="application/json"
         )

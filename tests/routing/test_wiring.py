@@ -4,12 +4,16 @@ transfer and on-the-spot answer records the choice — and a routing failure nev
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
-from sanfu.cases.models import Case, CaseState, Category, Channel
+from sanfu.cases import queue
+from sanfu.cases.models import BackgroundTask, Case, CaseState, Category, Channel, TaskState
 from sanfu.routing.model import Router
 from sanfu.routing.models import CaseSignature, CaseTerm, Choice, Source, Suggestion, SuggestionKind
 from sanfu.routing.selectors import routing_accuracy
@@ -20,6 +24,13 @@ from tests.cases.conftest import Catalogue, People
 from tests.conftest import HttpsClient, Tree, https_client, login
 
 pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def drained() -> Iterator[None]:
+    """The request, then the background worker (`sanfu queue work` beside the server)."""
+    yield
+    queue.work()
 
 
 @pytest.fixture
@@ -51,7 +62,7 @@ def portal_form(tree: Tree, **overrides: Any) -> dict[str, Any]:
 def test_a_portal_request_is_indexed_and_its_suggestions_recorded(
     tree: Tree, trained: Router, django_capture_on_commit_callbacks: Any
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with drained():
         response = https_client().post("/submit/", portal_form(tree))
     assert response.status_code == 302, response.content.decode()[:2000]
     case = Case.objects.get()
@@ -73,11 +84,11 @@ def test_dispatch_then_transfer_record_the_choices_and_accuracy_follows(
     trained: Router,
     django_capture_on_commit_callbacks: Any,
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with drained():
         https_client().post("/submit/", portal_form(tree))
     case = Case.objects.get()
     client = login(people.dispatcher)
-    with django_capture_on_commit_callbacks(execute=True):
+    with drained():
         response = client.post(
             f"/workbench/cases/{case.pk}/do/dispatch/",
             {
@@ -99,7 +110,7 @@ def test_dispatch_then_transfer_record_the_choices_and_accuracy_follows(
     # The outsider's figure counts none of town A's cases.
     assert routing_accuracy(user=people.outsider).cases == 0
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with drained():
         response = client.post(
             f"/workbench/cases/{case.pk}/do/transfer/",
             {"lead_unit": tree.town_a.pk, "note": "村里处理不了，转镇里"},
@@ -133,7 +144,7 @@ def test_a_case_solved_on_the_spot_records_its_choice(
         "solved": "on",
         "reply": "已组织村民当场填平坑洼，并安排专人巡查，如有问题请联系村委会。",
     }
-    with django_capture_on_commit_callbacks(execute=True):
+    with drained():
         response = login(people.cadre).post("/workbench/intake/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     case = Case.objects.get()
@@ -151,7 +162,7 @@ def test_an_open311_post_is_indexed_like_any_other_intake(
 
     forget_snapshot()
     _client, key = api_client_create(name="云溪通 app")
-    with django_capture_on_commit_callbacks(execute=True):
+    with drained():
         response = o311.post(HttpsClient(), "json", open311_form(tree, catalogue, key))
     assert response.status_code == 201, response.content.decode()
     case = Case.objects.get()
@@ -160,26 +171,23 @@ def test_an_open311_post_is_indexed_like_any_other_intake(
     assert Suggestion.objects.filter(case=case, kind=SuggestionKind.LEAD_UNIT).exists()
 
 
-def test_a_routing_failure_never_stops_a_request(
+def test_a_routing_failure_never_stops_a_request_and_is_retried_not_dropped(
     tree: Tree,
     catalogue: Catalogue,
     people: People,
     data_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
-    django_capture_on_commit_callbacks: Any,
-    caplog: pytest.LogCaptureFixture,
 ):
     def broken(**kwargs: object) -> object:
         raise RuntimeError("model exploded")
 
     monkeypatch.setattr("sanfu.routing.selectors.suggestions_for", broken)
     monkeypatch.setattr("sanfu.routing.services.choice_record", broken)
-    with django_capture_on_commit_callbacks(execute=True):
+    with drained():
         response = https_client().post("/submit/", portal_form(tree))
     assert response.status_code == 302
     case = Case.objects.get()
-    assert "not indexed or suggested for" in caplog.text
-    with django_capture_on_commit_callbacks(execute=True):
+    with drained():
         response = login(people.dispatcher).post(
             f"/workbench/cases/{case.pk}/do/dispatch/",
             {
@@ -191,4 +199,39 @@ def test_a_routing_failure_never_stops_a_request(
         )
     assert response.status_code == 302
     assert Case.objects.get().state == CaseState.ASSIGNED
-    assert "choice for case" in caplog.text
+    # Both tasks wait for their retry with the error, the index's writes undone with the rest.
+    tasks = BackgroundTask.objects.order_by("pk")
+    assert [(t.kind, t.state, t.attempts) for t in tasks] == [
+        ("routing.case_received", TaskState.PENDING, 1),
+        ("routing.case_routed", TaskState.PENDING, 1),
+    ]
+    assert all("model exploded" in t.last_error for t in tasks)
+    assert not CaseSignature.objects.exists()
+    # Once the fault is gone, the retries do the work, in either order.
+    monkeypatch.undo()
+    BackgroundTask.objects.update(run_after=timezone.now())
+    queue.work()
+    assert BackgroundTask.objects.filter(state=TaskState.DONE).count() == 2
+    assert CaseSignature.objects.filter(case=case).exists()
+    assert Choice.objects.filter(case=case).exists()
+
+
+def test_a_choice_recorded_before_the_suggestion_still_marks_what_it_followed(
+    tree: Tree, catalogue: Catalogue, people: People, trained: Router
+):
+    https_client().post("/submit/", portal_form(tree))
+    case = Case.objects.get()
+    login(people.dispatcher).post(
+        f"/workbench/cases/{case.pk}/do/dispatch/",
+        {"lead_unit": tree.village_a.pk, "category": catalogue.roads.pk, "priority": "normal"},
+    )
+    # The dispatch's task runs first (the intake's was delayed, say by a retry).
+    BackgroundTask.objects.filter(kind="routing.case_received").update(
+        run_after=timezone.now() + timedelta(minutes=1)
+    )
+    queue.work()
+    assert Choice.objects.filter(case=case).exists()
+    BackgroundTask.objects.update(run_after=timezone.now())
+    queue.work()
+    accuracy = routing_accuracy(user=people.dispatcher)
+    assert (accuracy.cases, accuracy.category_top1, accuracy.lead_unit) == (1, 1.0, 1.0)

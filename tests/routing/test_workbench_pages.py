@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from sanfu.cases import queue
 from sanfu.cases import services as cases
 from sanfu.cases.models import Case, CaseState, ReplyKind
 from sanfu.cases.services import Requester
@@ -55,8 +56,13 @@ def test_the_panel_shows_the_suggestion_and_a_duplicate_merged_in_one_click(
     second = lamp(tree, catalogue, 2)
     client = login(people.dispatcher)
     html = page(client, f"/workbench/cases/{second.pk}/routing/")
-    # Computed live (the case came in without the after-commit hook): the rule's category
-    # and unit.
+    # Until the background worker has run, the panel says the suggestion is pending.
+    assert 'data-testid="suggestion-pending"' in html
+    assert "data-suggested-category" not in html
+    queue.work()
+    html = page(client, f"/workbench/cases/{second.pk}/routing/")
+    # Recorded by the worker: the rule's category and unit.
+    assert 'data-testid="suggestion-pending"' not in html
     assert f'data-suggested-category="{catalogue.roads.pk}"' in html
     assert f'data-suggested-unit="{tree.town_a.pk}"' in html
     assert f'data-case="{first.pk}"' in html

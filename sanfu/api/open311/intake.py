@@ -236,6 +236,7 @@ def open311_request_create(
         longitude=submission.longitude,
         category=category,
         confidential=answers.get(CONFIDENTIAL) == "true",
+        county=county,
     )
     try:
         case = case_create(new=new)

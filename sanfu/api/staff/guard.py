@@ -35,7 +35,10 @@ def idempotency_guard(run: Run) -> Run:
             return staff_response(error)
         if claim.replay is not None:
             return idempotency.replay_response(claim.replay)
-        return idempotency.run_once(claim, lambda: run(request, *args, **kwargs))
+        try:
+            return idempotency.run_once(claim, lambda: run(request, *args, **kwargs))
+        except ApplicationError as error:  # the key taken meanwhile by a different request
+            return staff_response(error)
 
     guarded.idempotent = True  # type: ignore[attr-defined]
     return guarded

@@ -24,6 +24,7 @@ from sanfu.cases.models.case import (
 )
 from sanfu.cases.models.catalogue import Category, Priority, Sla
 from sanfu.cases.models.facts import CaseRating, CaseReply
+from sanfu.cases.models.queue import MAX_ATTEMPTS, BackgroundTask, TaskState
 from sanfu.cases.models.timeline import CaseEvent, EventKind
 from sanfu.cases.models.work import Decision, Extension, SupervisionOrder
 
@@ -32,6 +33,7 @@ __all__ = [
     "FINAL_STATES",
     "HANDLING_STATES",
     "LOCAL_CHANNELS",
+    "MAX_ATTEMPTS",
     "OPEN_STATES",
     "REASON_MAX",
     "TEXT_MAX",
@@ -40,6 +42,7 @@ __all__ = [
     "Assignment",
     "AssignmentRole",
     "Attachment",
+    "BackgroundTask",
     "CalendarDay",
     "CalendarYear",
     "Case",
@@ -63,4 +66,5 @@ __all__ = [
     "ReturnReason",
     "Sla",
     "SupervisionOrder",
+    "TaskState",
 ]

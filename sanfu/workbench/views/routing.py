@@ -28,6 +28,7 @@ from sanfu.routing.selectors import (
     routing_accuracy,
     similar_cases,
     similar_to_case,
+    suggestion_pending,
     suggestions_for,
     suggestions_for_case,
 )
@@ -56,13 +57,16 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
     user = staff(request)
     case = _case(user, case_id)
     actions = case_actions(user=user, case=case)
-    suggestions = suggestions_for_case(case=case)
+    # Until the worker has run, say so rather than compute a suggestion in this request.
+    pending = suggestion_pending(case=case)
+    suggestions = None if pending else suggestions_for_case(case=case)
     dispatching = dispatch_lead_unit(user=user, case=case)
-    if dispatching is not None:
+    if suggestions is not None and dispatching is not None:
         # The unit the dispatch form starts on, so the box and the form agree.
         suggestions = replace(suggestions, lead_unit=dispatching)
     context = {
         "case": case,
+        "suggestion_pending": pending,
         "suggestions": suggestions,
         "similar": similar_to_case(user=user, case=case),
         "may_merge": "merge" in actions,

@@ -1,0 +1,278 @@
+"""The durable background queue: work that can wait, taken out of the request path.
+
+A request calls `enqueue(kind, payload)` inside its own transaction: the task exists exactly
+when the request's writes do. A worker (`sanfu queue work`, and every `sanfu sweep` pass) claims
+due tasks with a lease, runs the handler registered for their kind, and marks them done in the
+same transaction as the handler's writes — so a task's effects and its "done" are kept together
+or not at all.
+
+Faults: a handler that raises is retried with backoff (30 s, doubling, at most 2 h) up to
+`MAX_ATTEMPTS`, then the task is `failed` and stays, with its error, on the operators' page until
+someone retries it; nothing is dropped. A worker killed mid-task leaves the task `running` with a
+lease that ends after `LEASE`, and the next claim takes it again. Claims are one statement
+(`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises writers), so several workers at once
+never run one task twice at the same time.
+
+Layers: the cases app knows no handler. A higher app registers one for its kind in its
+AppConfig.ready() (`handler_register`), as routing does for the case announcements it receives.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from sanfu.cases.models import MAX_ATTEMPTS, BackgroundTask, TaskState
+
+logger = logging.getLogger(__name__)
+
+Payload = dict[str, Any]
+Write = Callable[[], None]
+# A handler reads and computes outside any transaction, then returns the writes to make (or
+# None). The writes run in one transaction with the task's "done": on SQLite a transaction
+# holds the database's only write lock, and a niced worker segmenting text inside one would
+# keep every intake waiting.
+Handler = Callable[[Payload], Write | None]
+
+LEASE = timedelta(minutes=5)
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=2)
+ERROR_MAX = 4000
+# Done tasks are kept a while (for the figures and for looking into a complaint), then removed.
+KEEP_DONE = timedelta(days=2)
+
+_handlers: dict[str, Handler] = {}
+
+
+class LeaseLost(Exception):
+    """The task's lease ended and another worker took it: this run's writes are undone."""
+
+
+def handler_register(kind: str, handler: Handler) -> None:
+    """Register (or, under the same kind, replace: ready() may run twice) a task's handler.
+
+    A handler raises to fail the attempt (so do its writes); neither may swallow database
+    errors, or a task that did nothing would be marked done.
+    """
+    _handlers[kind] = handler
+
+
+def subject_of(model: str, pk: int) -> str:
+    return f"{model}:{pk}"
+
+
+def enqueue(
+    kind: str, payload: Payload, *, subject: str = "", delay: timedelta | None = None
+) -> int:
+    """Add a task in the caller's transaction (it is kept only if the caller's writes are)."""
+    at = timezone.now()
+    task = BackgroundTask.objects.create(
+        kind=kind,
+        subject=subject,
+        payload=payload,
+        run_after=at + delay if delay else at,
+        created_at=at,
+        updated_at=at,
+    )
+    return task.pk
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait before the retry that follows attempt number `attempts` (1 after the first)."""
+    wait: timedelta = FIRST_RETRY * 2 ** max(0, attempts - 1)
+    return min(wait, LONGEST_RETRY)
+
+
+def task_pending(subject: str, *, kind: str) -> bool:
+    """Whether a `kind` task on `subject` is still waiting or running (a page says "pending")."""
+    return BackgroundTask.objects.filter(
+        subject=subject, kind=kind, state__in=[TaskState.PENDING, TaskState.RUNNING]
+    ).exists()
+
+
+# --- the worker ---------------------------------------------------------------------------
+
+
+def _claim_sql(limit: int) -> str:
+    table = connection.ops.quote_name(BackgroundTask._meta.db_table)
+    due = (
+        "((state = %s AND run_after <= %s) OR (state = %s AND leased_until < %s AND attempts < %s))"
+    )
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    # The condition is repeated outside the sub-select: a row another worker claimed between
+    # the two is not claimed again (PostgreSQL skips rows locked by others; SQLite runs one
+    # writer at a time).
+    return (
+        f"UPDATE {table} SET state = %s, attempts = attempts + 1, leased_until = %s, "  # noqa: S608 - fixed fragments
+        f"updated_at = %s WHERE id IN (SELECT id FROM {table} WHERE {due} ORDER BY id "
+        f"LIMIT {int(limit)}{lock}) AND {due} RETURNING id"
+    )
+
+
+def _expire_last_attempts(now: datetime) -> int:
+    """A worker died during a task's last attempt: the task fails, with that as its error."""
+    return BackgroundTask.objects.filter(
+        state=TaskState.RUNNING, leased_until__lt=now, attempts__gte=MAX_ATTEMPTS
+    ).update(
+        state=TaskState.FAILED,
+        leased_until=None,
+        updated_at=now,
+        last_error="The worker stopped during the last attempt (its lease ended).",
+    )
+
+
+def claim(*, limit: int = 50, now: datetime | None = None) -> list[BackgroundTask]:
+    """Lease up to `limit` due tasks (pending and due, or running with an ended lease)."""
+    now = now or timezone.now()
+    due: list[Any] = [TaskState.PENDING, now, TaskState.RUNNING, now, MAX_ATTEMPTS]
+    with transaction.atomic():
+        _expire_last_attempts(now)
+        with connection.cursor() as cursor:
+            cursor.execute(_claim_sql(limit), [TaskState.RUNNING, now + LEASE, now, *due, *due])
+            ids = [row[0] for row in cursor.fetchall()]
+    return list(BackgroundTask.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def _error_text(error: BaseException) -> str:
+    text = "".join(traceback.format_exception(error))
+    # The end of a traceback says most: the exception and the frames nearest to it.
+    return text if len(text) <= ERROR_MAX else "…" + text[-(ERROR_MAX - 1) :]
+
+
+def _attempt_failed(task: BackgroundTask, error: BaseException, now: datetime) -> str:
+    last = task.attempts >= MAX_ATTEMPTS
+    changed = BackgroundTask.objects.filter(
+        pk=task.pk, state=TaskState.RUNNING, attempts=task.attempts
+    ).update(
+        state=TaskState.FAILED if last else TaskState.PENDING,
+        run_after=task.run_after if last else now + backoff(task.attempts),
+        leased_until=None,
+        updated_at=now,
+        last_error=_error_text(error),
+    )
+    if not changed:  # another worker took the task over meanwhile: its run counts
+        return "lost"
+    return "failed" if last else "retry"
+
+
+def run_task(task: BackgroundTask) -> str:
+    """Run one claimed task: "done", "retry", "failed", or "lost" (its lease was taken over)."""
+    handler = _handlers.get(task.kind)
+    try:
+        if handler is None:
+            raise LookupError(f"No handler is registered for the task kind {task.kind!r}.")
+        write = handler(task.payload)
+        with transaction.atomic():
+            if write is not None:
+                write()
+            now = timezone.now()
+            finished = BackgroundTask.objects.filter(
+                pk=task.pk, state=TaskState.RUNNING, attempts=task.attempts
+            ).update(
+                state=TaskState.DONE,
+                leased_until=None,
+                finished_at=now,
+                updated_at=now,
+                last_error="",
+            )
+            if not finished:
+                raise LeaseLost(task.pk)
+    except LeaseLost:
+        logger.warning("queue: task %s ran past its lease; its writes were undone", task.pk)
+        return "lost"
+    except Exception as error:
+        logger.warning("queue: task %s (%s) failed: %s", task.pk, task.kind, error)
+        return _attempt_failed(task, error, timezone.now())
+    return "done"
+
+
+@dataclass
+class WorkResult:
+    claimed: int = 0
+    done: int = 0
+    retry: int = 0
+    failed: int = 0
+    lost: int = 0
+    purged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def work(*, batch: int = 50, max_tasks: int = 1000, max_seconds: float = 30.0) -> WorkResult:
+    """Drain due tasks, a batch at a time, until none is due or a bound is reached."""
+    result = WorkResult()
+    started = timezone.now()
+    while result.claimed < max_tasks:
+        tasks = claim(limit=min(batch, max_tasks - result.claimed))
+        if not tasks:
+            break
+        result.claimed += len(tasks)
+        for task in tasks:
+            outcome = run_task(task)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+        if (timezone.now() - started).total_seconds() > max_seconds:
+            break
+    result.purged = purge_done()
+    return result
+
+
+def purge_done(*, now: datetime | None = None) -> int:
+    before = (now or timezone.now()) - KEEP_DONE
+    count, _by_model = BackgroundTask.objects.filter(
+        state=TaskState.DONE, finished_at__lt=before
+    ).delete()
+    return count
+
+
+# --- for operators ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    pending: int
+    retrying: int
+    running: int
+    failed: int
+    oldest_pending_seconds: float
+
+    def as_dict(self) -> dict[str, float | int]:
+        return asdict(self)
+
+
+def queue_status(*, now: datetime | None = None) -> QueueStatus:
+    """Depth by state and the age of the oldest due task (what the health check watches)."""
+    now = now or timezone.now()
+    pending = Q(state=TaskState.PENDING)
+    figures = BackgroundTask.objects.exclude(state=TaskState.DONE).aggregate(
+        pending=Count("pk", filter=pending & Q(attempts=0)),
+        retrying=Count("pk", filter=pending & Q(attempts__gt=0)),
+        running=Count("pk", filter=Q(state=TaskState.RUNNING)),
+        failed=Count("pk", filter=Q(state=TaskState.FAILED)),
+        oldest=Min("run_after", filter=pending & Q(run_after__lte=now)),
+    )
+    oldest = figures["oldest"]
+    return QueueStatus(
+        pending=figures["pending"],
+        retrying=figures["retrying"],
+        running=figures["running"],
+        failed=figures["failed"],
+        oldest_pending_seconds=round((now - oldest).total_seconds(), 1) if oldest else 0.0,
+    )
+
+
+def task_retry(*, task_ids: list[int] | None = None) -> int:
+    """Give failed tasks (these, or all) a fresh set of attempts, due now."""
+    now = timezone.now()
+    failed = BackgroundTask.objects.filter(state=TaskState.FAILED)
+    if task_ids is not None:
+        failed = failed.filter(pk__in=task_ids)
+    return failed.update(state=TaskState.PENDING, attempts=0, run_after=now, updated_at=now)
