@@ -34,6 +34,15 @@ def _logged_in(client: Client) -> bool:
     return client.get("/workbench/").status_code == 200
 
 
+def _code_step(user: User, sms: list[tuple[str, str]]) -> tuple[Client, str]:
+    """A browser past the password step of `user` (given a phone), and the code texted."""
+    user.phone = PHONE
+    user.save()
+    client = https_client()
+    _password_step(client, user)
+    return client, sent_code(sms, PHONE)
+
+
 @pytest.fixture
 def required(settings: object) -> None:
     settings.SANFU_SECOND_FACTOR_REQUIRED = True  # type: ignore[attr-defined]
@@ -63,11 +72,7 @@ def test_an_administrator_logs_in_only_with_the_texted_code(
 def test_a_guesser_with_the_password_gets_five_tries_then_not_even_the_right_code_works(
     administrator: User, required: None, sms: list[tuple[str, str]]
 ) -> None:
-    administrator.phone = PHONE
-    administrator.save()
-    client = https_client()
-    _password_step(client, administrator)
-    code = sent_code(sms, PHONE)
+    client, code = _code_step(administrator, sms)
     guesses = [f"{(int(code) + n) % 1_000_000:06d}" for n in range(1, 6)]
     for guess in guesses:
         client.post("/accounts/second-factor/", {"code": guess})
@@ -78,11 +83,7 @@ def test_a_guesser_with_the_password_gets_five_tries_then_not_even_the_right_cod
 def test_the_code_step_expires_and_another_browser_has_none(
     administrator: User, required: None, sms: list[tuple[str, str]]
 ) -> None:
-    administrator.phone = PHONE
-    administrator.save()
-    client = https_client()
-    _password_step(client, administrator)
-    code = sent_code(sms, PHONE)
+    client, code = _code_step(administrator, sms)
     outsider = https_client()  # never gave the password: no code step to answer
     refused = outsider.post("/accounts/second-factor/", {"code": code})
     assert refused.status_code == 302
