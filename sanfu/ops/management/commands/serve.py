@@ -48,6 +48,7 @@ class Command(BaseCommand):
     def _print_banner(self, base: str) -> None:
         self.stdout.write(f"sanfu: serving on {base}/")
         self.stdout.write(f"  public home:  {base}/")
+        self.stdout.write(f"  workbench:    {base}/workbench/")
         self.stdout.write(f"  staff admin:  {base}/admin/")
         logins = demo_logins()
         if logins:
