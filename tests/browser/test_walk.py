@@ -45,9 +45,15 @@ class Walk:
         return page
 
     def check(self, page: Page, step: str) -> None:
-        """The page fits the screen (nothing to scroll sideways) and is kept as a screenshot."""
+        """The page fits the screen (nothing to scroll sideways), no two elements share an id,
+        and the page is kept as a screenshot."""
         fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         assert fits, (step, page.url, overflowing(page))
+        doubled = page.evaluate(
+            """() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+                 return ids.filter((id, i) => ids.indexOf(id) !== i); }"""
+        )
+        assert doubled == [], (step, page.url, doubled)  # a label must reach its own field
         self._shot(page, step)
 
 
@@ -121,7 +127,11 @@ def reply(page: Page, text: str) -> None:
     submit_action(page, "reply")
 
 
-@pytest.mark.parametrize("width", [360, 1366], ids=["360px", "1366px"])
+@pytest.mark.parametrize(
+    ("width", "route"),
+    [(360, "take_on"), (1366, "take_on"), (360, "county")],
+    ids=["360px", "1366px", "360px-town-escalates-to-county"],
+)
 @override_settings(SANFU_SMS_BACKEND="sanfu.notify.transports.MemorySmsBackend")
 def test_the_whole_walk(
     open_page: Opener,
@@ -130,6 +140,7 @@ def test_the_whole_walk(
     catalogue: Catalogue,
     people: People,
     width: int,
+    route: str,
 ) -> None:
     MemorySmsBackend.outbox.clear()
     walk = Walk(open_page, shot, width)
@@ -164,18 +175,38 @@ def test_the_whole_walk(
     expect(cadre.locator(".messages")).to_contain_text("已上报")
     walk.check(cadre, "06-workbench-village-escalated")
 
-    # 4. The town keeps it (本级自办) and answers.
+    # 4. The town keeps it (本级自办) and answers, or escalates it on to the county, whose
+    #    dispatcher sends it to the department that answers.
     town = walk.open()
     log_in(town, people.town_staff, next_url=case_url)
     expect(town.get_by_test_id("timeline")).to_contain_text("老街是镇管道路，村里修不了")
-    open_action(town, "take_on")
-    expect(town.locator("details[data-action=take_on] summary")).to_have_text("本级自办")
-    town.locator("#id_take_on_note").fill("镇里统一修复")
-    submit_action(town, "take_on")
-    expect(town.get_by_test_id("timeline")).to_contain_text("本级自办")
-    walk.check(town, "07-workbench-town-taken-on")
-    reply(town, FIRST_REPLY)
-    walk.check(town, "08-workbench-town-replied")
+    if route == "take_on":
+        open_action(town, "take_on")
+        expect(town.locator("details[data-action=take_on] summary")).to_have_text("本级自办")
+        town.locator("#id_take_on_note").fill("镇里统一修复")
+        submit_action(town, "take_on")
+        expect(town.get_by_test_id("timeline")).to_contain_text("本级自办")
+        walk.check(town, "07-workbench-town-taken-on")
+        answerer, answering_unit, taken_on = town, tree.town_a, "本级自办"
+    else:
+        open_action(town, "escalate")
+        town.locator("details[data-action=escalate] textarea").fill("需县住建局统一修复路面")
+        submit_action(town, "escalate")
+        expect(town.locator(".messages")).to_contain_text("已上报")
+        walk.check(town, "07-workbench-town-escalated")
+        dispatcher.goto(case_url)
+        expect(dispatcher.get_by_test_id("timeline")).to_contain_text("需县住建局统一修复路面")
+        open_action(dispatcher, "dispatch")
+        dispatcher.locator("#id_dispatch_lead_unit").select_option(
+            label="县住房和城乡建设局 · 部门"
+        )
+        submit_action(dispatcher, "dispatch")
+        answerer = walk.open()
+        log_in(answerer, people.handler, next_url=case_url)
+        sign(answerer)
+        answering_unit, taken_on = tree.department, "已上报"
+    reply(answerer, FIRST_REPLY)
+    walk.check(answerer, "08-workbench-replied")
 
     # 5. The resident finds the case by number, phone and code, and rates 不满意: 重办.
     track(walk, resident, number)
@@ -190,14 +221,14 @@ def test_the_whole_walk(
     timeline = resident.get_by_test_id("timeline")
     expect(timeline).to_contain_text("已评价：不满意")
     expect(timeline).to_contain_text(f"重办，答复期限 {deadline}")
-    expect(timeline).to_contain_text("本级自办")
+    expect(timeline).to_contain_text(taken_on)
     walk.check(resident, "10-portal-reopened")
 
-    # 6. The town signs for the reopened case and answers again.
-    town.goto(case_url)
-    expect(town.get_by_test_id("timeline")).to_contain_text(f"重办，答复期限 {deadline}")
-    sign(town)
-    reply(town, SECOND_REPLY)
+    # 6. The unit that answered signs for the reopened case and answers again.
+    answerer.goto(case_url)
+    expect(answerer.get_by_test_id("timeline")).to_contain_text(f"重办，答复期限 {deadline}")
+    sign(answerer)
+    reply(answerer, SECOND_REPLY)
 
     # 7. The resident opens the short link of the texted receipt, rates 满意: the case is closed.
     resident.goto(link)
@@ -236,5 +267,5 @@ def test_the_whole_walk(
     assert (case.state, case.reopen_count, case.reply_unit) == (
         CaseState.CLOSED,
         1,
-        tree.town_a,
+        answering_unit,
     )
