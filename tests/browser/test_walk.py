@@ -208,6 +208,22 @@ def test_the_whole_walk(
     reply(answerer, FIRST_REPLY)
     walk.check(answerer, "08-workbench-replied")
 
+    # Another town's staff, and a mistyped tracking link, meet the Chinese error page with
+    # a way back, not Django's English one.
+    outsider = walk.open()
+    log_in(outsider, people.outsider)
+    refused = outsider.goto(case_url)
+    assert refused is not None
+    assert refused.status == 404
+    expect(outsider.get_by_test_id("error-page")).to_contain_text("页面不存在")
+    expect(outsider.get_by_role("link", name="返回工作台")).to_be_visible()
+    walk.check(outsider, "outsider-404")
+    mistyped = resident.goto(link[:-3] + "/")
+    assert mistyped is not None
+    assert mistyped.status == 404
+    expect(resident.get_by_test_id("error-page")).to_contain_text("页面不存在")
+    expect(resident.get_by_test_id("home-link")).to_be_visible()
+
     # 5. The resident finds the case by number, phone and code, and rates 不满意: 重办.
     track(walk, resident, number)
     expect(resident.get_by_test_id("answer")).to_contain_text(FIRST_REPLY)
