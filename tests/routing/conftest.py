@@ -10,11 +10,13 @@ import csv
 import io
 import random
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.utils import translation
 
+from sanfu.cases import queue
 from sanfu.routing.features import FeatureSpec
 from sanfu.routing.model import Router
 from sanfu.routing.training import Example, router_fit, training_set
@@ -73,3 +75,10 @@ def english() -> Iterator[None]:
     """Messages in English, so the tests hold once the strings are translated."""
     with translation.override("en"):
         yield
+
+
+@contextmanager
+def drained() -> Iterator[None]:
+    """The request, then the background worker (`sanfu queue work` beside the server)."""
+    yield
+    queue.work()

@@ -4,14 +4,11 @@ duplicates — scoped like the workbench, odd input answered, never a server err
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from sanfu.api.open311.services import forget_snapshot
-from sanfu.cases import queue
 from sanfu.cases.models import Case, Channel
 from sanfu.cases.services import Requester
 from sanfu.routing import services
@@ -19,15 +16,9 @@ from sanfu.routing.models import CaseSignature, Rule
 from tests.api.conftest import staff
 from tests.cases.conftest import Catalogue, People, web_case
 from tests.conftest import Tree
+from tests.routing.conftest import drained
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def drained() -> Iterator[None]:
-    """The request, then the background worker (`sanfu queue work` beside the server)."""
-    yield
-    queue.work()
 
 
 LAMP = {"title": "上坪村口路灯不亮", "text": "上坪村村口的三盏路灯已经坏了两周，晚上出行很危险。"}

@@ -4,7 +4,6 @@ transfer and on-the-spot answer records the choice — and a routing failure nev
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,15 +21,9 @@ from tests.api import open311_client as o311
 from tests.api.conftest import open311_form
 from tests.cases.conftest import Catalogue, People
 from tests.conftest import HttpsClient, Tree, https_client, login
+from tests.routing.conftest import drained
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def drained() -> Iterator[None]:
-    """The request, then the background worker (`sanfu queue work` beside the server)."""
-    yield
-    queue.work()
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sanfu.directory.models import TOWN_KINDS, Unit, UnitKind
 from sanfu.frontdoor import catalogue, reports, surveys
 from sanfu.frontdoor.forms import PhoneForm, ReportForm, SearchForm
-from sanfu.frontdoor.views.common import client_address, show_on_form
+from sanfu.lib.addresses import client_address
 from sanfu.lib.errors import ApplicationError, NotFound
+from sanfu.lib.forms import show_on_form
 
 
 @require_GET

@@ -37,8 +37,9 @@ from sanfu.frontdoor.forms import (
     SurveyForm,
 )
 from sanfu.frontdoor.models import ServiceEntry, Survey
-from sanfu.frontdoor.views.common import show_on_form, staff
+from sanfu.frontdoor.views.common import staff
 from sanfu.lib.errors import ApplicationError, NotFound
+from sanfu.lib.forms import show_on_form
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RATE_DAYS = 365
