@@ -73,7 +73,10 @@ def submit(walk: Walk, resident: Page) -> tuple[str, str]:
     resident.locator("#id_requester_name").fill(NAME)
     resident.locator("#id_requester_phone").fill(PHONE)
     resident.locator("#id_title").fill(TITLE)
+    for required in ("title", "text", "town"):
+        expect(resident.locator(f"label[for=id_{required}] .req")).to_have_text("*")
     resident.locator("#id_text").fill("老街中段路面塌陷一个大坑，电动车已经摔倒两次，请尽快修补。")
+    expect(resident.locator("#id_text + [data-testid=counter]")).to_contain_text("29 / 20000")
     resident.locator("#id_category_query").fill("道路")
     resident.get_by_test_id("category-choices").get_by_text("道路维修").click()
     resident.locator("#id_town").select_option(label="石门镇")
@@ -87,7 +90,7 @@ def submit(walk: Walk, resident: Page) -> tuple[str, str]:
     # The receipt by text message: the case number, and a link short enough to read out.
     (to, receipt), *_ = MemorySmsBackend.outbox
     assert to == PHONE
-    assert number in receipt, receipt
+    assert f"您的诉求 {number} 已收到" in receipt, receipt
     link = "/t/" + resident.get_by_test_id("tracking-link").inner_text().split("/t/", 1)[1]
     assert link.startswith(f"/t/{number}/"), link
     assert link in receipt, (link, receipt)
@@ -246,7 +249,13 @@ def test_the_whole_walk(
     sign(answerer)
     reply(answerer, SECOND_REPLY)
 
-    # 7. The resident opens the short link of the texted receipt, rates 满意: the case is closed.
+    # 7. The resident is texted that the answer is there, in plain text (no HTML escapes), with
+    #    the short link; follows it and rates 满意: the case is closed.
+    to, answered = MemorySmsBackend.outbox[-1]
+    assert to == PHONE
+    assert f"您的诉求 {number} 已答复" in answered, answered
+    assert link in answered, (link, answered)
+    assert not any("&" in text for _, text in MemorySmsBackend.outbox), MemorySmsBackend.outbox
     resident.goto(link)
     expect(resident.get_by_test_id("answer")).to_contain_text(SECOND_REPLY)
     rate(resident, "satisfied", "")
