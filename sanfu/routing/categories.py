@@ -19,6 +19,7 @@ import csv
 import re
 import threading
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -85,7 +86,7 @@ class Catalogue:
 
 
 _lock = threading.Lock()
-_cached: tuple[tuple[tuple[int, str, int | None], ...], Catalogue] | None = None
+_cached: tuple[tuple[tuple[int, str, int | None, int, bool], ...], Catalogue] | None = None
 
 
 def _bigrams(text: str) -> frozenset[str]:
@@ -96,15 +97,19 @@ def _bigrams(text: str) -> frozenset[str]:
 def catalogue() -> Catalogue:
     """The active matters with their words, rebuilt only when a category changes."""
     global _cached
-    rows = list(
-        Category.objects.filter(level=3, is_active=True)
-        .select_related("parent__parent")
-        .order_by("code")
+    # Plain tuples of every category (a path depends on its parents' names): a few
+    # milliseconds, where building model objects for the check cost ~100 ms a call.
+    version = tuple(
+        Category.objects.order_by("pk").values_list("pk", "name", "parent_id", "level", "is_active")
     )
-    version = tuple((c.pk, f"{c.name}|{_path(c)}", c.parent_id) for c in rows)
     with _lock:
         if _cached is not None and _cached[0] == version:
             return _cached[1]
+        rows = list(
+            Category.objects.filter(level=3, is_active=True)
+            .select_related("parent__parent")
+            .order_by("code")
+        )
         words = synonyms()
         leaves = []
         for category in rows:
@@ -159,18 +164,49 @@ def leaves_suggested(
     *, title: str, text: str, limit: int = SUGGEST_LIMIT, router: Router | None = None
 ) -> list[Category]:
     """The matters a request most likely belongs to, best first; [] when nothing in it is known."""
-    head = clean(title, limit=200)
-    body = f"{head} {clean(text)}"
-    body_bigrams = _bigrams(body)
     fields: dict[str, float] = {}
     if router is not None:
         fields = {
             p.label: p.probability for p in router.predict(title, text, top=len(router.labels))
         }
+    return _ranked(catalogue(), title, text, fields, limit)
+
+
+def leaves_fitted(
+    messages: Iterable[tuple[str, str]], *, router: Router | None = None, least: float = 0.0
+) -> list[Category | None]:
+    """For each (title, text), the matter its words name most strongly, or None when no
+    matter's words reach `least`: the suggestion for many texts at once (the catalogue is
+    read once, the model asked once per text)."""
+    found = catalogue()
+    fitted: list[Category | None] = []
+    for title, text in messages:
+        fields: dict[str, float] = {}
+        if router is not None:
+            fields = {
+                p.label: p.probability for p in router.predict(title, text, top=len(router.labels))
+            }
+        best = _ranked(found, title, text, fields, 1, least=least)
+        fitted.append(best[0] if best else None)
+    return fitted
+
+
+def _ranked(
+    found: Catalogue,
+    title: str,
+    text: str,
+    fields: dict[str, float],
+    limit: int,
+    *,
+    least: float = 0.0,
+) -> list[Category]:
+    head = clean(title, limit=200)
+    body = f"{head} {clean(text)}"
+    body_bigrams = _bigrams(body)
     evidence = {}
-    for leaf in catalogue().leaves:
+    for leaf in found.leaves:
         score = _evidence(leaf, head, body, body_bigrams)
-        if score > 0:
+        if score > 0 and score >= least:
             evidence[leaf] = score
     # A matter that shares only a stray two-character word (危险 in 危险化学品污染) is not
     # offered beside one the text names outright.

@@ -350,3 +350,32 @@ def test_the_history_is_told_in_the_demo_county_and_dated_within_it(
         full = [int(y) for y in re.findall(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日", reply)]
         if full:
             assert max(full) >= replied_at.year - 1
+
+
+def test_each_case_tells_its_own_matter_and_its_answer_fits(
+    tmp_path: Path, tree: Tree, catalogue: Catalogue
+):
+    """A water complaint answered under 职业培训 (issue 19 item 10): a case's words, reply,
+    category and so its units come from one message that names the matter."""
+    road = '{n},U{n},请求道路维修{n},2019/1/1,"村口道路维修拖了很久。",已修复道路{n}。,2019/1/5\n'
+    wages = '{n},U{n},举报拖欠工资{n},2019/1/1,"老板拖欠工资三个月。",已补发工资{n}。,2019/1/5\n'
+    vague = '{n},U{n},一点想法{n},2019/1/1,"希望生活越来越好。",感谢关注{n}。,2019/1/5\n'
+    rows = [row.format(n=n) for n in range(1, 7) for row in (road, wages, vague)]
+    folder = write_messages(tmp_path / "data", rows)
+
+    seed("--count", "60", "--data-dir", str(folder))
+
+    told = Case.objects.exclude(reply_text="").values_list("category", "title", "reply_text")
+    assert told
+    for category, title, reply in told:
+        # The same message: its title's number is its reply's number.
+        number = re.search(r"\d+$", title)
+        assert number is not None, title
+        assert reply.endswith(f"{number.group()}。"), (title, reply)
+        if category == catalogue.roads.pk:
+            assert "道路维修" in title, title
+        else:
+            assert category == catalogue.wages.pk, title
+            assert "拖欠工资" in title, title
+    # A message that names no matter is not told at all while others do.
+    assert not Case.objects.filter(title__startswith="一点想法").exists()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
@@ -69,14 +70,17 @@ class Intake:
 
 
 class Drawer:
-    def __init__(self, world: World, rng: random.Random) -> None:
+    def __init__(
+        self, world: World, rng: random.Random, matters: Sequence[Matter] | None = None
+    ) -> None:
         self.world = world
         self.rng = rng
         self.channels = Weighted(CHANNELS)
         self.requesters = Weighted(REQUESTERS)
         self.priorities = Weighted(PRIORITIES)
         # Some matters come up far more than others (the hot spots): a skewed weight each.
-        self.matters = Weighted([(m, rng.lognormvariate(0, 1.2)) for m in world.matters])
+        drawn = world.matters if matters is None else matters
+        self.matters = Weighted([(m, rng.lognormvariate(0, 1.2)) for m in drawn])
         self.places_by_kind: dict[str, list[Place]] = {}
         for place in world.places:
             key = (

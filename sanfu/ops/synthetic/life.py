@@ -22,8 +22,9 @@ from sanfu.cases.models import TITLE_MAX, Category, Rating, ReplyKind, ReturnRea
 from sanfu.ops.synthetic import texts
 from sanfu.ops.synthetic.draft import AssignmentRow, Draft, MasterRef, Settings
 from sanfu.ops.synthetic.draw import Drawer, Intake, Weighted, lognormal_hours
+from sanfu.ops.synthetic.fitting import messages_fit
 from sanfu.ops.synthetic.localise import dates_localise, places_localise
-from sanfu.ops.synthetic.messages import Messages
+from sanfu.ops.synthetic.messages import Message, Messages
 from sanfu.ops.synthetic.texts import PublicTexts
 from sanfu.ops.synthetic.timing import Clocks
 from sanfu.ops.synthetic.vocab import (
@@ -85,7 +86,8 @@ class Life:
         settings: Settings,
     ) -> None:
         self.world = world
-        self.drawer = Drawer(world, rng)
+        self.fitted = messages_fit(messages, world.matters, rng)
+        self.drawer = Drawer(world, rng, self.fitted.matters(world.matters))
         self.clocks = clocks
         self.rng = rng
         self.now = now
@@ -460,7 +462,7 @@ class Life:
         if not final:
             return self.rng.choice(texts.INTERIM_REPLIES)
         if d.message is None or not d.message.reply:
-            d.message = self.rng.choice(self.messages.replied)
+            d.message = self._message_of(d, self.fitted.replied, self.messages.replied)
         return self._localised(d, d.message.reply, at)
 
     def _localised(self, d: Draft, text: str, at: datetime) -> str:
@@ -573,9 +575,17 @@ class Life:
     def _bind_message(self, d: Draft) -> None:
         """The request's words: those of its reply's message, else mostly an unanswered one."""
         if d.message is None:
-            pool = self.messages.other if self.rng.random() < 0.7 else self.messages.replied
-            d.message = self.rng.choice(pool)
+            if self.rng.random() < 0.7:
+                d.message = self._message_of(d, self.fitted.other, self.messages.other)
+            else:
+                d.message = self._message_of(d, self.fitted.replied, self.messages.replied)
         d.v["title"], d.v["text"] = self._request_words(d)
+
+    def _message_of(
+        self, d: Draft, fitted: dict[int, list[Message]], anyone: list[Message]
+    ) -> Message:
+        """A message that tells the case's matter; any message when none of the pool does."""
+        return self.rng.choice(fitted.get(d.v["category_id"]) or anyone)
 
     def _remember(self, d: Draft, intake: Intake) -> None:
         if d.state in (REJECTED, MERGED) or d.v.get("reopen_count") or d.message is None:
