@@ -212,3 +212,35 @@ def test_results_show_counts_by_town_and_export_text_as_text(
     cell = sheet.cell(row=2, column=8)
     assert cell.value == "=1+1"
     assert cell.data_type == "s"
+
+
+def test_a_published_survey_shows_its_link_as_a_qr_code_for_a_poster(
+    survey: Survey, town_staff: User
+) -> None:
+    client = login(town_staff)
+    page = client.get(f"/frontdoor/surveys/{survey.pk}/").content.decode()
+    link = f"https://testserver/surveys/{survey.pk}/"
+    assert f"<title>{link}</title>" in page  # the inline code carries the link it encodes
+    poster = client.get(f"/frontdoor/surveys/{survey.pk}/qr.svg")
+    assert poster.status_code == 200
+    assert poster["Content-Type"] == "image/svg+xml"
+    assert poster.content.startswith(b"<?xml")
+    assert link.encode() in poster.content
+    # The code leads to the page residents answer on, without logging in.
+    assert https_client().get(link.removeprefix("https://testserver")).status_code == 200
+
+
+def test_a_draft_has_no_qr_code_and_the_outsider_gets_none(
+    survey: Survey, town_staff: User, outsider: User
+) -> None:
+    draft = surveys.survey_create(
+        actor=town_staff,
+        area=survey.area,
+        title_zh="草稿问卷",
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 2),
+    )
+    client = login(town_staff)
+    assert 'data-testid="qr"' not in client.get(f"/frontdoor/surveys/{draft.pk}/").content.decode()
+    assert client.get(f"/frontdoor/surveys/{draft.pk}/qr.svg").status_code == 404
+    assert login(outsider).get(f"/frontdoor/surveys/{survey.pk}/qr.svg").status_code == 404
