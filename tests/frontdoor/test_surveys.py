@@ -244,3 +244,46 @@ def test_a_draft_has_no_qr_code_and_the_outsider_gets_none(
     assert 'data-testid="qr"' not in client.get(f"/frontdoor/surveys/{draft.pk}/").content.decode()
     assert client.get(f"/frontdoor/surveys/{draft.pk}/qr.svg").status_code == 404
     assert login(outsider).get(f"/frontdoor/surveys/{survey.pk}/qr.svg").status_code == 404
+
+
+TEXTS = [
+    ("13800000001", "伊景园小区路灯坏了，晚上不亮"),
+    ("13800000002", "伊景园小区的路灯坏了很久"),
+    ("13800000003", "农贸市场门口停车难，车位太少"),
+    ("13800000004", "农贸市场停车难，没有车位"),
+    ("13800000005", "办事窗口的工作人员态度很好"),
+]
+
+
+def test_text_answers_are_grouped_with_the_hot_spot_code(
+    survey: Survey,
+    tree: Tree,
+    town_staff: User,
+    outsider: User,
+    sms: type[RecordingSms],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    for phone, text in TEXTS:
+        answered = _verified_answer(
+            survey, tree, django_capture_on_commit_callbacks, phone=phone, q4=text
+        )
+        assert answered.status_code == 302
+    client = login(town_staff)
+    results = client.get(f"/frontdoor/surveys/{survey.pk}/results/").content.decode()
+    groups_url = f"/frontdoor/surveys/{survey.pk}/questions/4/groups/"
+    assert groups_url in results
+    page = client.get(groups_url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    listed = html.split('data-testid="groups"')[1]
+    groups = listed.split("<strong>")[1:]
+    # The street lights and the parking, each in one group; the praise alone in none.
+    found = sorted(
+        ("晚上不亮" in g and "坏了很久" in g, "门口停车难" in g and "没有车位" in g) for g in groups
+    )
+    assert found == [(False, True), (True, False)]
+    assert "态度很好" not in listed
+    assert "已归类 5 条文字回答中的 5 条；1 条" in html
+    # A question that is not a text question has no groups; the outsider sees none at all.
+    assert client.get(f"/frontdoor/surveys/{survey.pk}/questions/1/groups/").status_code == 404
+    assert login(outsider).get(groups_url).status_code == 404

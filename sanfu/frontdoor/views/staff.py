@@ -267,6 +267,24 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def survey_text_groups(request: HttpRequest, survey_id: int, number: int) -> HttpResponse:
+    """A text question's answers grouped by what they say (the routing app's hot-spot code)."""
+    from sanfu.frontdoor.text_clusters import TEXTS_GROUPED, text_groups
+
+    survey = _survey(request, survey_id)
+    try:
+        grouped = text_groups(survey=survey, number=number)
+    except NotFound as error:
+        raise Http404 from error
+    return render(
+        request,
+        "frontdoor/staff_survey_text_groups.html",
+        {"survey": survey, "grouped": grouped, "limit": TEXTS_GROUPED},
+    )
+
+
+@login_required
+@require_GET
 def survey_export(request: HttpRequest, survey_id: int) -> HttpResponse:
     from sanfu.frontdoor.exports import survey_workbook
 
