@@ -360,7 +360,8 @@ def response_submit(
                 survey=survey, town=town, rows=rows, phone="", anonymous=True, sender=sender
             )
     phone = phone_clean(phone)
-    _already_answered(survey, phone)
+    # No separate "already answered?" read: the unique constraint refuses a second answer
+    # inside the transaction, which then gives the code back (code_send refused it anyway).
     with transaction.atomic():
         checked = check_code(_code_purpose(survey), phone, code)
         if checked:
