@@ -15,6 +15,7 @@ from sanfu.directory.models import User
 from sanfu.frontdoor import surveys
 from sanfu.frontdoor.models import Response, Survey
 from sanfu.lib.errors import ValidationFailed
+from sanfu.notify.models import OneTimeCode
 from tests.conftest import Tree, https_client, login
 from tests.frontdoor.conftest import RecordingSms, last_code
 
@@ -287,3 +288,19 @@ def test_text_answers_are_grouped_with_the_hot_spot_code(
     # A question that is not a text question has no groups; the outsider sees none at all.
     assert client.get(f"/frontdoor/surveys/{survey.pk}/questions/1/groups/").status_code == 404
     assert login(outsider).get(groups_url).status_code == 404
+
+
+def test_an_answer_racing_a_first_one_from_the_phone_is_refused_and_spends_nothing(
+    survey: Survey, tree: Tree, sms: type[RecordingSms], django_capture_on_commit_callbacks: Capture
+) -> None:
+    client = https_client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/surveys/{survey.pk}/", {"action": "code", "phone": PHONE})
+    # The phone's first answer lands from another tab between the code and this answer.
+    Response.objects.create(survey=survey, town=tree.town_a, phone=PHONE)
+    second = _answer(client, survey, tree, phone=PHONE, code=last_code(PHONE))
+    assert second.status_code == 400
+    assert "已经填写过" in second.content.decode()
+    assert Response.objects.count() == 1
+    # One transaction: the refused answer gave its code back rather than spending it.
+    assert OneTimeCode.objects.get(phone=PHONE).used_at is None
