@@ -2,6 +2,8 @@
 
     .venv/bin/python scripts/bench_frontdoor.py search [--services 5000] [--queries 200]
     .venv/bin/python scripts/bench_frontdoor.py surveys [--answers 1000] [--results 100000]
+    .venv/bin/python scripts/bench_frontdoor.py surveys-http [--answers 2000] [--clients 8]
+        [--workers 2] [--threads 4]
 
 `search`: the portal's service search over N generated services: the index build time and the
 per-query times (median, 95th percentile, worst) for Chinese words, pinyin, initials and
@@ -13,6 +15,11 @@ SQLite file): `--answers` residents each verify a phone and answer through the p
 (Django's test client: URL routing, middleware, view, services, template), timed as answers
 per second; then the survey is filled up to `--results` responses (bulk inserts) and the
 staff results page is timed over them.
+
+`surveys-http`: the same survey served by gunicorn (gthread) on the loopback, `--clients`
+keep-alive connections in threads, each resident from its own address behind the trusted proxy
+headers: each opens the page (CSRF cookie) and asks for a code (set-up, untimed), then all
+the answers are posted at once, timed as answers per second. The target is throughput.
 """
 
 from __future__ import annotations
@@ -159,9 +166,20 @@ def main() -> None:
     surveys = sub.add_parser("surveys")
     surveys.add_argument("--answers", type=int, default=1000)
     surveys.add_argument("--results", type=int, default=100_000)
+    served = sub.add_parser("surveys-http")
+    served.add_argument("--answers", type=int, default=2000)
+    served.add_argument("--clients", type=int, default=8)
+    served.add_argument("--workers", type=int, default=2)
+    served.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     if args.bench == "search":
         search_bench(args)
+    elif args.bench == "surveys-http":
+        from bench_frontdoor_surveys import http_bench
+
+        http_bench(
+            answers=args.answers, clients=args.clients, workers=args.workers, threads=args.threads
+        )
     else:
         from bench_frontdoor_surveys import survey_bench
 

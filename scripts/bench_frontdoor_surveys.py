@@ -10,6 +10,7 @@ import secrets
 import tempfile
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -123,12 +124,22 @@ def _answers_through_the_portal(
     spent = 0.0
     for n in range(count):
         phone = f"139{start + n:08d}"
-        sent = client.post(url, {"action": "code", "phone": phone}, secure=True)
+        # Each resident on their own phone network: the code limits count per address.
+        address = f"10.{(start + n) // 65536 % 256}.{(start + n) // 256 % 256}.{(start + n) % 256}"
+        sent = client.post(
+            url, {"action": "code", "phone": phone}, secure=True, REMOTE_ADDR=address
+        )
         assert sent.status_code == 200, sent.content[:300]  # noqa: S101 - a bench's sanity check
         data = _form(rng, towns) | {"phone": phone, "code": KeepSms.codes[phone]}
         started = time.perf_counter()
         # As a browser sends a form: urlencoded, not the test client's default multipart.
-        answered = client.post(url, urlencode(data, doseq=True), content_type=FORM, secure=True)
+        answered = client.post(
+            url,
+            urlencode(data, doseq=True),
+            content_type=FORM,
+            secure=True,
+            REMOTE_ADDR=address,
+        )
         spent += time.perf_counter() - started
         assert answered.status_code == 302, answered.content[:300]  # noqa: S101
     return {
@@ -212,3 +223,190 @@ def survey_bench(*, answers: int, results: int) -> None:
     figures["fill_seconds"] = round(time.perf_counter() - started, 1)
     figures["results"] = _results_page(survey, author)
     print(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+# --- several clients over HTTP, against gunicorn ----------------------------------------------
+
+
+class FileSms:
+    """The served process's SMS backend: appends `phone code` lines to $SANFU_BENCH_CODES."""
+
+    def send(self, phone: str, text: str) -> None:
+        found = re.search(r"\d{6}", text)
+        if found:
+            with open(os.environ["SANFU_BENCH_CODES"], "a", encoding="utf-8") as out:
+                out.write(f"{phone} {found.group(0)}\n")
+
+
+def make_app() -> Any:
+    """gunicorn's factory (`bench_frontdoor_surveys:make_app()`): the site without collected
+    static files, as _setup serves it."""
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+    from django.conf import settings
+
+    settings.STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
+    return application
+
+
+class Resident:
+    """One resident's connection: the page's cookie and token, a code, then the answer."""
+
+    def __init__(self, port: int, number: int) -> None:
+        self.port = port
+        self.phone = f"137{number:08d}"
+        self.address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+        self.cookie = ""
+        self.token = ""
+
+    def _send(self, conn: Any, method: str, path: str, body: str = "") -> tuple[int, bytes]:
+        headers = {
+            "Host": f"127.0.0.1:{self.port}",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": self.address,
+            "Origin": f"https://127.0.0.1:{self.port}",
+            "Cookie": self.cookie,
+        }
+        if body:
+            headers["Content-Type"] = FORM
+        conn.request(method, path, body=body.encode() if body else None, headers=headers)
+        reply = conn.getresponse()
+        data = reply.read()
+        for value in reply.headers.get_all("Set-Cookie") or []:
+            if value.startswith("csrftoken="):
+                self.cookie = value.split(";", 1)[0]
+        return reply.status, data
+
+    def ask_code(self, conn: Any, path: str) -> None:
+        status, page = self._send(conn, "GET", path)
+        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert status == 200, status  # noqa: S101 - a bench's sanity check
+        assert found, page[:300]  # noqa: S101
+        self.token = found.group(1).decode()
+        body = urlencode({"csrfmiddlewaretoken": self.token, "action": "code", "phone": self.phone})
+        status, page = self._send(conn, "POST", path, body)
+        assert status == 200, page[:300]  # noqa: S101
+
+    def answer(self, conn: Any, path: str, data: dict[str, Any]) -> None:
+        body = urlencode(data | {"csrfmiddlewaretoken": self.token}, doseq=True)
+        status, page = self._send(conn, "POST", path, body)
+        assert status == 302, (status, page[:300])  # noqa: S101
+
+
+def _in_threads(clients: int, work: list[Any], act: Any, port: int) -> float:
+    import http.client
+    import threading
+
+    chunks = [work[i::clients] for i in range(clients)]
+
+    def run(chunk: list[Any]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for item in chunk:
+            act(conn, item)
+        conn.close()
+
+    threads = [threading.Thread(target=run, args=(chunk,)) for chunk in chunks]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def http_bench(*, answers: int, clients: int, workers: int, threads: int) -> None:
+    """`answers` residents, spread over `clients` connections, against gunicorn with
+    `workers` × `threads`: asking for codes is set-up; the answers' POSTs are timed."""
+    import socket
+    import subprocess
+    import sys
+
+    _setup()
+    from sanfu.frontdoor.surveys import towns_of
+
+    survey, _author = _survey()
+    towns = [t.pk for t in towns_of(survey)]
+    folder = Path(tempfile.mkdtemp(prefix="sanfu-bench-codes-"))
+    env = os.environ | {
+        "SANFU_SMS_BACKEND": "bench_frontdoor_surveys.FileSms",
+        "SANFU_BENCH_CODES": str(folder / "codes.txt"),
+        "SANFU_TRUST_PROXY_HEADERS": "true",
+        "SANFU_ALLOWED_HOSTS": "127.0.0.1",
+        "PYTHONPATH": str(Path(__file__).resolve().parent),
+    }
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, on the loopback
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "bench_frontdoor_surveys:make_app()",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            "--worker-class=gthread",
+            "--log-level=warning",
+        ],
+        env=env,
+    )
+    try:
+        path = f"/surveys/{survey.pk}/"
+        _wait_for(port)
+        residents = [Resident(port, n) for n in range(answers)]
+        _in_threads(clients, residents, lambda conn, r: r.ask_code(conn, path), port)
+        codes = dict(line.split() for line in (folder / "codes.txt").read_text().splitlines())
+        rng = random.Random(1)  # noqa: S311 - a repeatable benchmark, not a secret
+        work = [
+            (r, _form(rng, towns) | {"phone": r.phone, "code": codes[r.phone]}) for r in residents
+        ]
+        cpu_before = _server_cpu_seconds(server.pid)
+        spent = _in_threads(clients, work, lambda conn, w: w[0].answer(conn, path, w[1]), port)
+        cpu = _server_cpu_seconds(server.pid) - cpu_before
+    finally:
+        server.terminate()
+        server.wait()
+    from django.db import connection
+
+    print(
+        json.dumps(
+            {
+                "database": connection.vendor,
+                "questions": QUESTIONS,
+                "server": f"gunicorn gthread {workers} workers × {threads} threads",
+                "clients": clients,
+                "answers": answers,
+                "seconds": round(spent, 2),
+                "answers_per_second": round(answers / spent, 1),
+                # What the server's workers spent per answer, whatever else runs on the
+                # machine: the throughput one core would give is 1000 / this.
+                "server_cpu_ms_per_answer": round(cpu * 1000 / answers, 1),
+            },
+            indent=2,
+        )
+    )
+
+
+def _server_cpu_seconds(pid: int) -> float:
+    """User and system CPU time of gunicorn's workers (Linux /proc; the master is idle)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    total = 0
+    for child in children:
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def _wait_for(port: int) -> None:
+    import socket
+
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the server did not start")

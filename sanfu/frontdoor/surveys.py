@@ -258,16 +258,32 @@ def code_send(*, survey: Survey, phone: str, address: str = "") -> None:
     )
 
 
-def _code_check(survey: Survey, phone: str, code: str) -> None:
-    """Spend the code; must run outside a transaction a refusal rolls back (see check_code)."""
-    checked = check_code(_code_purpose(survey), phone, code)
+def _code_refusal(checked: Checked) -> ValidationFailed:
     if checked is Checked.WRONG:
-        raise ValidationFailed(_("The code is not right."), field="code")
-    if not checked:
-        raise ValidationFailed(_("Ask for a code first (or a new one)."), field="code")
+        return ValidationFailed(_("The code is not right."), field="code")
+    return ValidationFailed(_("Ask for a code first (or a new one)."), field="code")
 
 
 # --- answering -----------------------------------------------------------------------------
+
+# A published survey's questions never change (questions are added only to a draft), so each
+# process keeps them instead of reading 30 rows an answer. The key holds the creation time:
+# a test database that reuses a survey's id never meets another survey's questions.
+_QUESTIONS: dict[tuple[int, object], list[Question]] = {}
+_QUESTIONS_KEPT = 64
+
+
+def survey_questions(survey: Survey) -> list[Question]:
+    """The survey's questions in order; cached in the process once it is no longer a draft."""
+    if survey.state == SurveyState.DRAFT:
+        return list(survey.questions.order_by("number"))
+    key = (survey.pk, survey.created_at)
+    questions = _QUESTIONS.get(key)
+    if questions is None:
+        if len(_QUESTIONS) >= _QUESTIONS_KEPT:
+            _QUESTIONS.clear()
+        questions = _QUESTIONS[key] = list(survey.questions.order_by("number"))
+    return questions
 
 
 def _answers_clean(questions: list[Question], raw: dict[str, list[str]]) -> list[Answer]:
@@ -288,29 +304,34 @@ def _answers_clean(questions: list[Question], raw: dict[str, list[str]]) -> list
     return answers
 
 
-def _answer_rows(question: Question, values: list[str], key: str) -> list[Answer]:
-    bad = ValidationFailed(
+def _not_an_answer(question: Question, key: str) -> ValidationFailed:
+    return ValidationFailed(
         _("Question %(number)d: not one of its answers.") % {"number": question.number}, field=key
     )
+
+
+def _answer_rows(question: Question, values: list[str], key: str) -> list[Answer]:
+    # question_id, not question: the cached question is shared, and a row that holds the
+    # object would carry it (and its survey) into every answer's save.
     if question.kind == QuestionKind.TEXT:
-        return [Answer(question=question, text=values[0][:TEXT_LIMIT])]
+        return [Answer(question_id=question.pk, text=values[0][:TEXT_LIMIT])]
     if not all(v.isdigit() for v in values):
-        raise bad
+        raise _not_an_answer(question, key)
     numbers = sorted({int(v) for v in values})
     if question.kind == QuestionKind.SCALE:
         if len(numbers) != 1 or numbers[0] not in SCALE:
-            raise bad
-        return [Answer(question=question, value=numbers[0])]
-    if any(n >= len(question.choices) for n in numbers):
-        raise bad
-    if question.kind == QuestionKind.SINGLE and len(numbers) != 1:
-        raise bad
-    return [Answer(question=question, choice=n) for n in numbers]
+            raise _not_an_answer(question, key)
+        return [Answer(question_id=question.pk, value=numbers[0])]
+    if any(n >= len(question.choices) for n in numbers) or (
+        question.kind == QuestionKind.SINGLE and len(numbers) != 1
+    ):
+        raise _not_an_answer(question, key)
+    return [Answer(question_id=question.pk, choice=n) for n in numbers]
 
 
 def response_submit(
     *,
-    survey_id: int,
+    survey: Survey,
     town_id: int | None,
     answers: dict[str, list[str]],
     phone: str = "",
@@ -318,35 +339,42 @@ def response_submit(
     anonymous: bool = False,
     sender: str = "",
 ) -> Response:
-    """Record one person's answers: verified by a phone code, or anonymous where allowed.
+    """Record one person's answers to a public survey (from survey_get_public): verified by a
+    phone code, or anonymous where allowed.
 
-    Not atomic as a whole: a wrong code's try is counted in its own statement and must stay
-    counted when the answer is refused. The answers are written in one transaction at the end.
+    Everything is checked before anything is written. A verified answer is then one
+    transaction: the code is spent and the answers written together, so an answer costs one
+    commit. A wrong code's try is committed too (the transaction ends normally) and only then
+    refused, so it stays counted.
     """
-    survey = survey_get_public(survey_id=survey_id)
     if not is_open(survey):
         raise ValidationFailed(_("This survey is not open."), field="survey")
     town = next((t for t in towns_of(survey) if t.pk == town_id), None)
     if town is None:
         raise ValidationFailed(_("Choose the town you live in."), field="town")
-    questions = list(survey.questions.order_by("number"))
-    rows = _answers_clean(questions, answers)
+    rows = _answers_clean(survey_questions(survey), answers)
     if anonymous:
-        phone = ""
         _anonymous_check(survey, sender)
-    else:
-        phone = phone_clean(phone)
-        _already_answered(survey, phone)
-        _code_check(survey, phone, code)
-    return _response_create(
-        survey=survey, town=town, rows=rows, phone=phone, anonymous=anonymous, sender=sender
-    )
+        with transaction.atomic():
+            return _response_insert(
+                survey=survey, town=town, rows=rows, phone="", anonymous=True, sender=sender
+            )
+    phone = phone_clean(phone)
+    # No separate "already answered?" read: the unique constraint refuses a second answer
+    # inside the transaction, which then gives the code back (code_send refused it anyway).
+    with transaction.atomic():
+        checked = check_code(_code_purpose(survey), phone, code)
+        if checked:
+            return _response_insert(
+                survey=survey, town=town, rows=rows, phone=phone, anonymous=False, sender=sender
+            )
+    raise _code_refusal(checked)
 
 
-@transaction.atomic
-def _response_create(
+def _response_insert(
     *, survey: Survey, town: Unit, rows: list[Answer], phone: str, anonymous: bool, sender: str
 ) -> Response:
+    """Inside the caller's transaction: a second answer from the phone rolls it all back."""
     try:
         with transaction.atomic():
             response = Response.objects.create(

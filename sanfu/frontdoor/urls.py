@@ -19,7 +19,13 @@ urlpatterns = [
     path("frontdoor/services/rates/", staff.service_rates, name="service_rates"),
     path("frontdoor/surveys/", staff.survey_list, name="staff_surveys"),
     path("frontdoor/surveys/<int:survey_id>/", staff.survey_edit, name="survey_edit"),
+    path("frontdoor/surveys/<int:survey_id>/qr.svg", staff.survey_qr, name="survey_qr"),
     path("frontdoor/surveys/<int:survey_id>/results/", staff.survey_results, name="survey_results"),
+    path(
+        "frontdoor/surveys/<int:survey_id>/questions/<int:number>/groups/",
+        staff.survey_text_groups,
+        name="survey_text_groups",
+    ),
     path("frontdoor/surveys/<int:survey_id>/export/", staff.survey_export, name="survey_export"),
     path("frontdoor/followups/<int:case_id>/", staff.followup, name="followup"),
     path("frontdoor/reports/", staff.report_list, name="reports"),

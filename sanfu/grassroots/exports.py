@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -47,8 +46,3 @@ def lists_workbook(three: ThreeLists) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def qr_svg(url: str) -> str:
-    """The QR code of `url` as inline SVG, made here: no image service, no script."""
-    return str(segno.make(url, error="m").svg_inline(scale=3, title=url))

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sanfu.directory.models import Unit
-from sanfu.grassroots.exports import qr_svg
 from sanfu.grassroots.lists import LIST_KINDS, three_lists
 from sanfu.lib.errors import ApplicationError
+from sanfu.lib.qr import qr_svg
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -160,16 +160,20 @@ def check_code(purpose: str, phone: str, code: str) -> Checked:
     )
     if live is None:
         return Checked.MISSING
-    # The try is taken before the code is compared, in one statement that refuses the sixth.
-    if not OneTimeCode.objects.filter(
-        pk=live.pk, used_at__isnull=True, tries__lt=CODE_TRIES
-    ).update(tries=F("tries") + 1):
-        return Checked.SPENT
     typed = _digits(code)
-    if len(typed) != CODE_DIGITS or not typed.isascii() or not typed.isdigit():
-        return Checked.WRONG
-    if not constant_time_compare(live.code_hash, _hash(purpose, phone, typed)):
-        return Checked.WRONG
-    if not OneTimeCode.objects.filter(pk=live.pk, used_at__isnull=True).update(used_at=now):
+    right = (
+        len(typed) == CODE_DIGITS
+        and typed.isascii()
+        and typed.isdigit()
+        and constant_time_compare(live.code_hash, _hash(purpose, phone, typed))
+    )
+    # The try is taken in the statement that acts on it, which refuses the sixth: a right code
+    # is spent and its try counted in one write (a survey's answers pay one write, not two).
+    taking = OneTimeCode.objects.filter(pk=live.pk, used_at__isnull=True, tries__lt=CODE_TRIES)
+    if not right:
+        return Checked.WRONG if taking.update(tries=F("tries") + 1) else Checked.SPENT
+    if taking.update(tries=F("tries") + 1, used_at=now):
+        return Checked.ACCEPTED
+    if OneTimeCode.objects.filter(pk=live.pk, used_at__isnull=False).exists():
         return Checked.MISSING  # another request used it a moment ago
-    return Checked.ACCEPTED
+    return Checked.SPENT

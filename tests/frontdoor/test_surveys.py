@@ -15,6 +15,7 @@ from sanfu.directory.models import User
 from sanfu.frontdoor import surveys
 from sanfu.frontdoor.models import Response, Survey
 from sanfu.lib.errors import ValidationFailed
+from sanfu.notify.models import OneTimeCode
 from tests.conftest import Tree, https_client, login
 from tests.frontdoor.conftest import RecordingSms, last_code
 
@@ -212,3 +213,94 @@ def test_results_show_counts_by_town_and_export_text_as_text(
     cell = sheet.cell(row=2, column=8)
     assert cell.value == "=1+1"
     assert cell.data_type == "s"
+
+
+def test_a_published_survey_shows_its_link_as_a_qr_code_for_a_poster(
+    survey: Survey, town_staff: User
+) -> None:
+    client = login(town_staff)
+    page = client.get(f"/frontdoor/surveys/{survey.pk}/").content.decode()
+    link = f"https://testserver/surveys/{survey.pk}/"
+    assert f"<title>{link}</title>" in page  # the inline code carries the link it encodes
+    poster = client.get(f"/frontdoor/surveys/{survey.pk}/qr.svg")
+    assert poster.status_code == 200
+    assert poster["Content-Type"] == "image/svg+xml"
+    assert poster.content.startswith(b"<?xml")
+    assert link.encode() in poster.content
+    # The code leads to the page residents answer on, without logging in.
+    assert https_client().get(link.removeprefix("https://testserver")).status_code == 200
+
+
+def test_a_draft_has_no_qr_code_and_the_outsider_gets_none(
+    survey: Survey, town_staff: User, outsider: User
+) -> None:
+    draft = surveys.survey_create(
+        actor=town_staff,
+        area=survey.area,
+        title_zh="草稿问卷",
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 2),
+    )
+    client = login(town_staff)
+    assert 'data-testid="qr"' not in client.get(f"/frontdoor/surveys/{draft.pk}/").content.decode()
+    assert client.get(f"/frontdoor/surveys/{draft.pk}/qr.svg").status_code == 404
+    assert login(outsider).get(f"/frontdoor/surveys/{survey.pk}/qr.svg").status_code == 404
+
+
+TEXTS = [
+    ("13800000001", "伊景园小区路灯坏了，晚上不亮"),
+    ("13800000002", "伊景园小区的路灯坏了很久"),
+    ("13800000003", "农贸市场门口停车难，车位太少"),
+    ("13800000004", "农贸市场停车难，没有车位"),
+    ("13800000005", "办事窗口的工作人员态度很好"),
+]
+
+
+def test_text_answers_are_grouped_with_the_hot_spot_code(
+    survey: Survey,
+    tree: Tree,
+    town_staff: User,
+    outsider: User,
+    sms: type[RecordingSms],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    for phone, text in TEXTS:
+        answered = _verified_answer(
+            survey, tree, django_capture_on_commit_callbacks, phone=phone, q4=text
+        )
+        assert answered.status_code == 302
+    client = login(town_staff)
+    results = client.get(f"/frontdoor/surveys/{survey.pk}/results/").content.decode()
+    groups_url = f"/frontdoor/surveys/{survey.pk}/questions/4/groups/"
+    assert groups_url in results
+    page = client.get(groups_url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    listed = html.split('data-testid="groups"')[1]
+    groups = listed.split("<strong>")[1:]
+    # The street lights and the parking, each in one group; the praise alone in none.
+    found = sorted(
+        ("晚上不亮" in g and "坏了很久" in g, "门口停车难" in g and "没有车位" in g) for g in groups
+    )
+    assert found == [(False, True), (True, False)]
+    assert "态度很好" not in listed
+    assert "已归类 5 条文字回答中的 5 条；1 条" in html
+    # A question that is not a text question has no groups; the outsider sees none at all.
+    assert client.get(f"/frontdoor/surveys/{survey.pk}/questions/1/groups/").status_code == 404
+    assert login(outsider).get(groups_url).status_code == 404
+
+
+def test_an_answer_racing_a_first_one_from_the_phone_is_refused_and_spends_nothing(
+    survey: Survey, tree: Tree, sms: type[RecordingSms], django_capture_on_commit_callbacks: Capture
+) -> None:
+    client = https_client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/surveys/{survey.pk}/", {"action": "code", "phone": PHONE})
+    # The phone's first answer lands from another tab between the code and this answer.
+    Response.objects.create(survey=survey, town=tree.town_a, phone=PHONE)
+    second = _answer(client, survey, tree, phone=PHONE, code=last_code(PHONE))
+    assert second.status_code == 400
+    assert "已经填写过" in second.content.decode()
+    assert Response.objects.count() == 1
+    # One transaction: the refused answer gave its code back rather than spending it.
+    assert OneTimeCode.objects.get(phone=PHONE).used_at is None

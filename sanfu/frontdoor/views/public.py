@@ -68,7 +68,7 @@ def survey_answer(request: HttpRequest, survey_id: int) -> HttpResponse:
                 sent = True
             else:
                 surveys.response_submit(
-                    survey_id=survey.pk,
+                    survey=survey,
                     town_id=_int(request.POST.get("town")),
                     answers=raw,
                     phone=request.POST.get("phone", ""),
@@ -80,7 +80,7 @@ def survey_answer(request: HttpRequest, survey_id: int) -> HttpResponse:
                 return redirect("frontdoor:survey_thanks", survey.pk)
         except ApplicationError as error:
             errors[error.field or "form"] = error.message
-    questions = list(survey.questions.order_by("number"))
+    questions = surveys.survey_questions(survey)
     return render(
         request,
         "frontdoor/survey_answer.html",

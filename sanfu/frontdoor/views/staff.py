@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -36,12 +37,15 @@ from sanfu.frontdoor.forms import (
     StepForm,
     SurveyForm,
 )
-from sanfu.frontdoor.models import ServiceEntry, Survey
+from sanfu.frontdoor.models import ServiceEntry, Survey, SurveyState
+from sanfu.frontdoor.models.surveys import SurveyPurpose
 from sanfu.frontdoor.views.common import staff
 from sanfu.lib.errors import ApplicationError, NotFound
 from sanfu.lib.forms import show_on_form
+from sanfu.lib.qr import qr_svg, qr_svg_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SVG = "image/svg+xml"
 RATE_DAYS = 365
 
 
@@ -203,6 +207,7 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
         except ApplicationError as error:
             show_on_form(form, error)
     survey.refresh_from_db()
+    link = _public_link(request, survey)
     return render(
         request,
         "frontdoor/staff_survey_edit.html",
@@ -210,10 +215,32 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
             "survey": survey,
             "questions": survey.questions.order_by("number"),
             "form": form,
-            "link": request.build_absolute_uri(f"/surveys/{survey.pk}/"),
+            "link": link,
+            "qr": qr_svg(link) if _on_the_portal(survey) else "",
         },
         status=400 if form.errors else 200,
     )
+
+
+def _on_the_portal(survey: Survey) -> bool:
+    # Follow-ups (回访) are recorded by staff per case: they have no public page to link to.
+    return survey.state != SurveyState.DRAFT and survey.purpose == SurveyPurpose.POLL
+
+
+def _public_link(request: HttpRequest, survey: Survey) -> str:
+    return request.build_absolute_uri(reverse("frontdoor:survey_answer", args=[survey.pk]))
+
+
+@login_required
+@require_GET
+def survey_qr(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The survey's link as a QR code file, for a poster; only once it is published."""
+    survey = _survey(request, survey_id)
+    if not _on_the_portal(survey):
+        raise Http404
+    response = HttpResponse(qr_svg_file(_public_link(request, survey)), content_type=SVG)
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-qr.svg"'
+    return response
 
 
 @login_required
@@ -235,6 +262,24 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
             "results": results,
             "chart_data": {"charts": charts, "towns": towns},
         },
+    )
+
+
+@login_required
+@require_GET
+def survey_text_groups(request: HttpRequest, survey_id: int, number: int) -> HttpResponse:
+    """A text question's answers grouped by what they say (the routing app's hot-spot code)."""
+    from sanfu.frontdoor.text_clusters import TEXTS_GROUPED, text_groups
+
+    survey = _survey(request, survey_id)
+    try:
+        grouped = text_groups(survey=survey, number=number)
+    except NotFound as error:
+        raise Http404 from error
+    return render(
+        request,
+        "frontdoor/staff_survey_text_groups.html",
+        {"survey": survey, "grouped": grouped, "limit": TEXTS_GROUPED},
     )
 
 

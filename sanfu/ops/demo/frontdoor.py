@@ -97,9 +97,10 @@ def _survey(county: Unit, town: Unit) -> int:
         return survey.responses.count()
     rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not a secret
     towns = surveys.towns_of(survey)
+    public = surveys.survey_get_public(survey_id=survey.pk)
     for number in range(ANSWERS):
         surveys.response_submit(
-            survey_id=survey.pk,
+            survey=public,
             town_id=rng.choice(towns).pk,
             answers={
                 "q1": [str(rng.choices([0, 1, 2], weights=[6, 3, 1])[0])],
