@@ -2,9 +2,10 @@
 
 A request calls `enqueue(kind, payload)` inside its own transaction: the task exists exactly
 when the request's writes do. A worker (`sanfu queue work`, and every `sanfu sweep` pass) claims
-due tasks with a lease, runs the handler registered for their kind, and marks them done in the
-same transaction as the handler's writes — so a task's effects and its "done" are kept together
-or not at all.
+due tasks with a lease, a batch at a time, runs the handler registered for their kind, and
+marks them done in the same transaction as the handlers' writes — one transaction per kind in
+the batch, each task's writes in a savepoint of it — so a task's effects and its "done" are
+kept together or not at all, and a task that fails in a batch is retried alone.
 
 Faults: a handler that raises is retried with backoff (30 s, doubling, at most 2 h) up to
 `MAX_ATTEMPTS`, then the task is `failed` and stays, with its error, on the operators' page until
