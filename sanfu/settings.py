@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sanfu.lib.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sanfu.lib.csp.ContentSecurityPolicyMiddleware",
     "sanfu.lib.head.HeadAsGetMiddleware",
@@ -142,6 +143,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench:home"
 # Administrators and leaders must log in with an SMS code after the password (others may opt in).
 SANFU_SECOND_FACTOR_REQUIRED = env_bool("SANFU_SECOND_FACTOR_REQUIRED", False)
+# A Server-Timing header on every response (the application's and the database's time), for
+# benchmarks; off in service, as it tells anyone how long each request took.
+SANFU_SERVER_TIMING = env_bool("SANFU_SERVER_TIMING", False)
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Chinese first; English is the second language. Stored in UTC, shown in Asia/Shanghai.

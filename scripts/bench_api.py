@@ -8,8 +8,9 @@
 `post` sends POST requests.json (a new case each, at a random place of the county); `get`
 sends GET requests.json for the last 90 days, 1,000 results a page, pages 1 to 5 in turn.
 Prints one JSON line: requests, seconds, requests per second, median and 99th-percentile
-latency in milliseconds, and the statuses seen. Refuses any host but the loopback: it is a
-load generator, and must never be pointed at someone else's server.
+latency in milliseconds (seen by the client, and the server's own where it sends a
+Server-Timing header: SANFU_SERVER_TIMING=true), and the statuses seen. Refuses any host
+but the loopback: it is a load generator, and must never be pointed at someone else's server.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import asyncio
 import ipaddress
 import json
 import random
+import re
 import socket
 import sys
 import time
@@ -38,9 +40,14 @@ DESCRIPTIONS = [
 ]
 
 
+SERVER_TIME = re.compile(r"app;dur=([\d.]+)")
+
+
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
+    # The server's own time (its Server-Timing header, when SANFU_SERVER_TIMING is on), in ms.
+    server_ms: list[float] = field(default_factory=list)
     statuses: Counter[str] = field(default_factory=Counter)
     bad_bodies: int = 0
 
@@ -88,6 +95,8 @@ async def one(client: httpx.AsyncClient, args: argparse.Namespace, n: int, tally
         if ok and response.content.count(b'"service_request_id"') != args.page_size:
             tally.bad_bodies += 1
     tally.latencies.append(time.perf_counter() - started)
+    if match := SERVER_TIME.search(response.headers.get("server-timing", "")):
+        tally.server_ms.append(float(match.group(1)))
     tally.statuses[str(response.status_code)] += 1
     if not ok and tally.statuses[str(response.status_code)] == 1:
         print(f"bench_api: {response.status_code} {response.text[:300]}", file=sys.stderr)
@@ -123,6 +132,7 @@ def percentile(sorted_values: list[float], share: float) -> float:
 
 def summary(args: argparse.Namespace, tally: Tally, elapsed: float) -> dict[str, object]:
     latencies = sorted(tally.latencies)
+    server = sorted(tally.server_ms)
     return {
         **({"label": args.label} if args.label else {}),
         "scenario": args.scenario,
@@ -132,6 +142,8 @@ def summary(args: argparse.Namespace, tally: Tally, elapsed: float) -> dict[str,
         "requests_per_second": round(len(latencies) / elapsed, 1) if elapsed else None,
         "median_ms": round(percentile(latencies, 0.5) * 1000, 1),
         "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "server_median_ms": round(percentile(server, 0.5), 2) if server else None,
+        "server_p99_ms": round(percentile(server, 0.99), 2) if server else None,
         "statuses": dict(tally.statuses),
         "short_pages": tally.bad_bodies,
     }

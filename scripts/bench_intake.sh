@@ -14,6 +14,9 @@
 #                                                   # queue grows and is drained after)
 #   scripts/with-postgres.sh scripts/bench_intake.sh /tmp/wt-main   # on PostgreSQL: seeded
 #                                                   # once, each side on a copy (a template)
+#   BURST=1 scripts/with-postgres.sh scripts/bench_intake.sh …   # issue 21's typhoon night
+#                                                   # instead: scripts/bench_burst.py, 2,000
+#                                                   # POSTs from 64 clients, the DB checked
 #
 # Both checkouts run with this checkout's .venv (their dependencies must agree). The database
 # is seeded once, by BEFORE_DIR's code, then each copy is migrated by its own checkout.
@@ -27,8 +30,15 @@ ONE=${ONE:-300}
 work="${WORK:-$(mktemp -d /tmp/sanfu-bench-intake.XXXXXX)}"
 export SANFU_SECRET_KEY=${SANFU_SECRET_KEY:-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')}
 export SANFU_HTTPS=false SANFU_LOG_LEVEL=WARNING
+# The server's own time of each request, where the checkout has the header (the client's
+# round trip on the loopback adds its own milliseconds).
+export SANFU_SERVER_TIMING=true
 # Raised, not switched off: their counting is part of what is measured.
 export SANFU_API_RATE_PER_KEY=1000000/60 SANFU_API_RATE_PER_ADDRESS=1000000/60
+if [ "${BURST:-0}" = 1 ]; then
+  # The burst's four ordinary keys send ~375 each, under this; its greedy key 500, over it.
+  export SANFU_API_RATE_PER_KEY=400/60
+fi
 
 PG_URL=""
 case "${DATABASE_URL:-}" in postgres*) PG_URL="$DATABASE_URL" ;; esac
@@ -102,6 +112,11 @@ print(' '.join(c.code for c in snapshot().services()[::5][:100]))")
     curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
     sleep 1
   done
+  if [ "${BURST:-0}" = 1 ]; then
+    burst "$name" "$dir" "$data" "$port" "$services" "$places"
+    stop "$server" ${worker:+"$worker"}
+    return
+  fi
   local bench=("$PY" "$here/scripts/bench_api.py" --base-url "http://127.0.0.1:$port" --scenario post
                --api-key "$key" --label "$name")
   # shellcheck disable=SC2086
@@ -114,6 +129,19 @@ print(' '.join(c.code for c in snapshot().services()[::5][:100]))")
     # What the worker left undone at the end (it catches up within seconds).
     sanfu_in "$dir" "$data" queue status | sed "s/^/bench_intake: $name queue after the run: /" >&2
   fi
+}
+
+burst() {  # burst NAME DIR DATA PORT SERVICES PLACES: scripts/bench_burst.py on this side
+  local name=$1 dir=$2 data=$3 port=$4 keys=() greedy
+  for n in 1 2 3 4; do
+    keys+=(--api-key "$(sanfu_in "$dir" "$data" open311 key create "burst-$name-$n" 2>/dev/null)")
+  done
+  greedy=$(sanfu_in "$dir" "$data" open311 key create "burst-$name-greedy" 2>/dev/null)
+  echo "bench_intake: $name ($(git -C "$dir" rev-parse --short HEAD)) burst, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  # shellcheck disable=SC2086
+  "$PY" "$here/scripts/bench_burst.py" --base-url "http://127.0.0.1:$port" --label "$name" \
+    --database-url "$(db_url "$data" "bench_$(basename "$data")")" "${keys[@]}" --greedy-key "$greedy" \
+    --service-codes $5 --address-ids $6 || echo "bench_intake: $name burst FAILED its checks" >&2
 }
 
 stop() {  # stop PID…: TERM, then QUIT (gunicorn's quick shutdown), then KILL what is left
@@ -134,6 +162,7 @@ results="$work/results.jsonl"
 : >"$results"
 run_side before "$before" | tee -a "$results"
 run_side after "$after" | tee -a "$results"
+[ "${BURST:-0}" = 1 ] && exit 0
 "$PY" - "$results" <<'PY'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
@@ -143,6 +172,8 @@ many_b, many_a = by[("before", 16)], by[("after", 16)]
 print(json.dumps({
     "one_client_median_ms": [one_b["median_ms"], one_a["median_ms"]],
     "one_client_speedup": round(one_b["median_ms"] / one_a["median_ms"], 2),
+    "one_client_server_median_ms": [one_b["server_median_ms"], one_a["server_median_ms"]],
+    "16_clients_server_median_ms": [many_b["server_median_ms"], many_a["server_median_ms"]],
     "16_clients_rps": [many_b["requests_per_second"], many_a["requests_per_second"]],
     "16_clients_p99_ms": [many_b["p99_ms"], many_a["p99_ms"]],
     "throughput_ratio": round(many_a["requests_per_second"] / many_b["requests_per_second"], 2),

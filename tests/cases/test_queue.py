@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sanfu.cases import queue
@@ -146,6 +147,61 @@ def test_a_worker_killed_mid_task_leaves_it_to_be_taken_again_after_the_lease() 
     assert RAN == [{"n": 7}, {"n": 7}]
     assert User.objects.filter(username__startswith="task-7-").count() == 1
     assert _task(pk).state == TaskState.DONE
+
+
+def _write_fails(payload: dict[str, Any]) -> queue.Write:
+    def write() -> None:
+        User.objects.create_user(username=f"half-{payload['n']}", password=None)
+        raise RuntimeError("the index refused it")
+
+    return write
+
+
+def test_a_task_failing_in_a_batch_is_retried_alone_and_the_others_are_done() -> None:
+    queue.handler_register("test.write_fails", _write_fails)
+    first = queue.enqueue("test.record", {"n": 1})
+    broken = queue.enqueue("test.broken", {})
+    refused = queue.enqueue("test.write_fails", {"n": 2})
+    last = queue.enqueue("test.record", {"n": 3})
+    result = queue.work()
+    assert (result.claimed, result.done, result.retry) == (4, 2, 2)
+    for pk in (first, last):
+        assert _task(pk).state == TaskState.DONE
+    assert User.objects.filter(username__in=["task-1-1", "task-3-2"]).count() == 2
+    for pk, error in ((broken, "the model exploded"), (refused, "the index refused it")):
+        task = _task(pk)
+        assert (task.state, task.attempts, task.finished_at) == (TaskState.PENDING, 1, None)
+        assert error in task.last_error
+    # The refused task's own writes went with its savepoint, not the batch's.
+    assert not User.objects.filter(username="half-2").exists()
+
+
+def test_a_batch_of_one_kind_is_marked_done_in_one_statement() -> None:
+    for n in range(10):
+        queue.enqueue("test.record", {"n": n})
+    with CaptureQueriesContext(connection) as queries:
+        assert queue.work().done == 10
+    done = [q["sql"] for q in queries.captured_queries if "SET state = 'done'" in q["sql"]]
+    # One "done" for the ten (so one commit), not one per task.
+    assert len(done) == 1
+
+
+def test_a_late_worker_in_a_batch_loses_only_the_task_taken_over() -> None:
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        slow = queue.enqueue("test.record", {"n": 5})
+        queue.enqueue("test.record", {"n": 6})
+        first = queue.claim()
+        clock.shift(queue.LEASE + timedelta(seconds=1))
+        # Another worker takes both over after the lease; it finishes the first only.
+        again = queue.claim()
+        assert [task.attempts for task in again] == [2, 2]
+        assert queue.run_tasks(again[:1]) == ["done"]
+        # The first worker wakes up late: nothing of it is kept, twice or at all.
+        assert queue.run_tasks(first) == ["lost", "lost"]
+        assert queue.run_tasks(again[1:]) == ["done"]
+    assert _task(slow).state == TaskState.DONE
+    assert User.objects.filter(username__startswith="task-5-").count() == 1
+    assert User.objects.filter(username__startswith="task-6-").count() == 1
 
 
 def test_a_task_whose_worker_died_on_its_last_attempt_is_failed() -> None:

@@ -29,7 +29,12 @@ class Command(BaseCommand):
         work = sub.add_parser("work", help="run due tasks; keep running unless --once")
         work.add_argument("--once", action="store_true", help="drain what is due, then exit")
         work.add_argument("--idle", type=float, default=1.0, help="seconds to wait when empty")
-        work.add_argument("--batch", type=int, default=50, help="tasks claimed at a time")
+        work.add_argument(
+            "--batch",
+            type=int,
+            default=50,
+            help="tasks claimed, and written in one transaction, at a time",
+        )
         sub.add_parser("status", help="the queue's depth and the age of its oldest due task")
         retry = sub.add_parser("retry", help="retry failed tasks (all, or those given)")
         retry.add_argument("--id", type=int, action="append", dest="ids", help="a task's id")
