@@ -118,3 +118,15 @@ def test_the_outsider_sees_none_of_the_sections(
         f"/grassroots/lists/{tree.village_a.code}/print/service/",
     ]:
         assert client.get(url).status_code == 404, url
+
+
+def test_the_notice_board_print_comes_on_a3_too(
+    tree: Tree, people: People, catalogue: Catalogue
+) -> None:
+    url = f"/grassroots/lists/{tree.village_a.code}/print/service/"
+    a4 = login(people.cadre).get(url).content.decode()
+    a3 = login(people.cadre).get(url + "?paper=A3").content.decode()
+    assert "size: A4" in a4
+    assert "size: A3" in a3
+    assert "<svg" in a3  # the QR code to the portal
+    assert login(people.outsider).get(url + "?paper=A3").status_code == 404
