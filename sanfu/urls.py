@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sanfu.health import healthz
-from sanfu.workbench.views.login import StaffLogin, admin_login, second_factor
+from sanfu.workbench.views.login import StaffLogin, StaffLogout, admin_login, second_factor
 
 urlpatterns = [
     # The admin logs in through the staff log-in, which asks for the second factor.
@@ -11,7 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", StaffLogin.as_view(), name="login"),
     path("accounts/second-factor/", second_factor, name="second_factor"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", StaffLogout.as_view(), name="logout"),
     path("directory/", include("sanfu.directory.urls")),
     path("workbench/", include("sanfu.workbench.urls")),
     path("assistance/", include("sanfu.assistance.urls")),

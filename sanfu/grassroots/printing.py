@@ -21,6 +21,8 @@ from sanfu.lib.errors import ApplicationError
 from sanfu.lib.qr import qr_svg
 
 CHROMIUM = "/usr/bin/chromium"
+# Paper sizes of the notice-board print: A4 by default; A3 for a board read from a step away.
+PAPERS = ("A4", "A3")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -36,12 +38,27 @@ def public_list_url(unit: Unit, base_url: str) -> str:
 
 
 def printable_html(
-    *, unit: Unit, url: str, kinds: Iterable[str] = LIST_KINDS, csp_nonce: str = ""
+    *,
+    unit: Unit,
+    url: str,
+    kinds: Iterable[str] = LIST_KINDS,
+    csp_nonce: str = "",
+    paper: str = "A4",
 ) -> str:
-    """The notice-board version: public content only, one A4 page group per list. Served as a
-    page, it takes the response's Content-Security-Policy nonce for its inline style."""
+    """The notice-board version: public content only, one page group per list on `paper` (A4
+    or A3: the page size is in the page's CSS, which the PDF follows). Served as a page, it
+    takes the response's Content-Security-Policy nonce for its inline style."""
+    if paper not in PAPERS:
+        raise ApplicationError(_("Choose A4 or A3."), field="paper")
     three = three_lists(unit=unit, public=True, kinds=kinds)
-    context = {"three": three, "unit": unit, "qr": qr_svg(url), "url": url, "csp_nonce": csp_nonce}
+    context = {
+        "three": three,
+        "unit": unit,
+        "qr": qr_svg(url),
+        "url": url,
+        "csp_nonce": csp_nonce,
+        "paper": paper,
+    }
     return render_to_string("grassroots/print_list.html", context)
 
 

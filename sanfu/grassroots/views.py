@@ -196,13 +196,17 @@ def unit_lists_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def unit_lists_print(request: HttpRequest, code: str, kind: str) -> HttpResponse:
-    """The notice-board version (公示栏): one list on A4, public content, with the QR code."""
+    """The notice-board version (公示栏): one list on A4 (`?paper=A3` for a large board),
+    public content, with the QR code."""
     unit = _list_unit(_staff(request), code)
     if kind not in LIST_KINDS:
         raise Http404
+    paper = "A3" if request.GET.get("paper", "").upper() == "A3" else "A4"
     url = request.build_absolute_uri(reverse("grassroots:public_lists", args=[unit.code]))
     nonce = getattr(request, "csp_nonce", "")
-    return HttpResponse(printable_html(unit=unit, url=url, kinds=[kind], csp_nonce=nonce))
+    return HttpResponse(
+        printable_html(unit=unit, url=url, kinds=[kind], csp_nonce=nonce, paper=paper)
+    )
 
 
 @require_GET

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -34,6 +35,9 @@ from sanfu.outreach.models import Link, LinkMonth, Period, Visit
 from sanfu.outreach.periods import Span, period_of, periods_starting_in
 
 CHUNK = 2000
+
+# Which links a query reads: a list of ids, or a subquery of them (`links.values("pk")`).
+LinkIds = list[int] | QuerySet[Link, Any]
 
 
 class State:
@@ -98,11 +102,14 @@ class VisitCounts:
 
 
 def visits_per_day(
-    link_ids: Iterable[int], first: date | None, last: date | None
+    link_ids: Iterable[int] | QuerySet[Link, Any],
+    first: date | None,
+    last: date | None,
 ) -> dict[int, VisitCounts]:
     """The links' visits per local day from `first` to `last` (None: no bound), grouped by the
-    database."""
-    visits = Visit.objects.filter(link_id__in=list(link_ids))
+    database. `link_ids` is a list of ids or a subquery of them (`links.values("pk")`)."""
+    ids = link_ids if isinstance(link_ids, QuerySet) else list(link_ids)
+    visits = Visit.objects.filter(link_id__in=ids)
     if first is not None:
         visits = visits.filter(visited_at__gte=day_bounds(first, first)[0])
     if last is not None:
@@ -193,19 +200,39 @@ def compliance_for(
     period's row too (a county-year of daily patrols is millions of them: lists need sums).
 
     A window of whole months is read from the monthly tallies; a week or a day, or a request
-    for each period's row, from the visits (there are few)."""
+    for each period's row, from the visits (there are few). Given a queryset of links, the
+    database reads the tallies and visits of the links it selects (a subquery), instead of
+    receiving a thousand ids back in each query."""
     if detail or not whole_months(window):
         return compliance_scan(links, window, today=today, detail=detail)
-    return compliance_from_tallies(links, window, today=today or timezone.localdate())
+    source = links if isinstance(links, QuerySet) else None
+    return compliance_from_tallies(
+        links, window, today=today or timezone.localdate(), source=source
+    )
 
 
-def tallies_for(link_ids: list[int], window: Span) -> dict[int, tuple[int, int]]:
+def link_id_groups(
+    links: list[Link], source: QuerySet[Link] | None, period: str | None = None
+) -> Iterator[LinkIds]:
+    """What `link_id__in=` takes to select `links` (those of one cadence `period`, if given):
+    the source queryset's ids as one subquery, or else the links' ids in chunks."""
+    if source is not None:
+        chosen = source if period is None else source.filter(cadence_period=period)
+        # Ordering and the annotations the caller added mean nothing inside IN (...).
+        yield chosen.order_by().values("pk")
+        return
+    ids = [link.pk for link in links if period is None or link.cadence_period == period]
+    for chunk in range(0, len(ids), CHUNK):
+        yield ids[chunk : chunk + CHUNK]
+
+
+def tallies_for(link_ids: Iterable[LinkIds], window: Span) -> dict[int, tuple[int, int]]:
     """Per link: (visits recorded, done) summed over the tallies of the window's months."""
     sums: dict[int, tuple[int, int]] = {}
-    for chunk in range(0, len(link_ids), CHUNK):
+    for ids in link_ids:
         rows = (
             LinkMonth.objects.filter(
-                link_id__in=link_ids[chunk : chunk + CHUNK],
+                link_id__in=ids,
                 month__gte=window.first,
                 month__lte=window.last,
             )
@@ -218,7 +245,7 @@ def tallies_for(link_ids: list[int], window: Span) -> dict[int, tuple[int, int]]
 
 
 def _live_periods(
-    links: list[Link], window: Span, today: date
+    links: list[Link], window: Span, today: date, source: QuerySet[Link] | None
 ) -> dict[int, list[tuple[Span, int]]]:
     """Per link: its covered periods that begin in the window on or after the first day of the
     period holding today (that period, and any a visit a little in the future opened), each
@@ -232,32 +259,33 @@ def _live_periods(
         live = [link for link in links if link.cadence_period == period]
         if not live or first > window.last:
             continue
-        for chunk in range(0, len(live), CHUNK):
-            part = live[chunk : chunk + CHUNK]
-            counts = visits_per_day((link.pk for link in part), max(first, window.first), last)
-            for link in part:
-                found = counts.get(link.pk)
-                if found is None:
-                    continue
-                per_period: dict[Span, int] = defaultdict(int)
-                for day, number in found.counted.items():
-                    span = period_of(period, day)
-                    if span.first >= first and span.first in window:
-                        per_period[span] += number
-                result[link.pk] = [
-                    (span, number) for span, number in per_period.items() if covers(link, span)
-                ]
+        counts: dict[int, VisitCounts] = {}
+        for ids in link_id_groups(live, source, period):
+            counts.update(visits_per_day(ids, max(first, window.first), last))
+        for link in live:
+            found = counts.get(link.pk)
+            if found is None:
+                continue
+            per_period: dict[Span, int] = defaultdict(int)
+            for day, number in found.counted.items():
+                span = period_of(period, day)
+                if span.first >= first and span.first in window:
+                    per_period[span] += number
+            result[link.pk] = [
+                (span, number) for span, number in per_period.items() if covers(link, span)
+            ]
     return result
 
 
 def compliance_from_tallies(
-    links: Iterable[Link], window: Span, *, today: date
+    links: Iterable[Link], window: Span, *, today: date, source: QuerySet[Link] | None = None
 ) -> list[LinkCompliance]:
     """`compliance_scan` over a window of whole months, from the tallies: the periods that
-    ended before today come from the tallies alone; the running one is counted from visits."""
+    ended before today come from the tallies alone; the running one is counted from visits.
+    `source`, the queryset `links` came from, lets the database select the links itself."""
     chosen = list(links)
-    sums = tallies_for([link.pk for link in chosen], window)
-    live = _live_periods(chosen, window, today)
+    sums = tallies_for(link_id_groups(chosen, source), window)
+    live = _live_periods(chosen, window, today, source)
     spans = {period: _periods_in(period, window, today) for period in Period.values}
     firsts = {period: [span.first for span in found] for period, found in spans.items()}
     lasts = {period: [span.last for span in found] for period, found in spans.items()}

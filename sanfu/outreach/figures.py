@@ -19,14 +19,14 @@ Parts are counts, so they add up across cadres, units and towns; rates are compu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from fractions import Fraction
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from sanfu.cases.models import CaseState, ReplyKind
-from sanfu.outreach.compliance import LinkCompliance, day_bounds
+from sanfu.outreach.compliance import LinkCompliance, day_bounds, link_id_groups
 from sanfu.outreach.models import Link, ProblemOutcome, VisitProblem
 from sanfu.outreach.periods import Span
 
@@ -72,14 +72,15 @@ class Figures:
         }
 
 
-def _visit_parts(links: list[Link], window: Span) -> dict[int, dict[str, int]]:
+def _visit_parts(
+    links: list[Link], window: Span, source: QuerySet[Link] | None
+) -> dict[int, dict[str, int]]:
     start, end = day_bounds(window.first, window.last)
     parts: dict[int, dict[str, int]] = {}
-    ids = [link.pk for link in links]
-    for chunk in range(0, len(ids), 2000):
+    for ids in link_id_groups(links, source):
         rows = (
             VisitProblem.objects.filter(
-                visit__link_id__in=ids[chunk : chunk + 2000],
+                visit__link_id__in=ids,
                 visit__visited_at__gte=start,
                 visit__visited_at__lte=end,
                 # The same bounds on the problem's own indexed copy of the visit's time, so the
@@ -105,31 +106,54 @@ def _visit_parts(links: list[Link], window: Span) -> dict[int, dict[str, int]]:
 
 
 def figures_by(
-    rows: Iterable[LinkCompliance], window: Span, key: Callable[[Link], str]
+    rows: Iterable[LinkCompliance],
+    window: Span,
+    key: Callable[[Link], str],
+    *,
+    source: QuerySet[Link] | None = None,
 ) -> dict[str, Figures]:
-    """Figures per group (`key` of each link), from the compliance rows of one window."""
+    """Figures per group (`key` of each link), from the compliance rows of one window;
+    `source`, the queryset the rows' links came from, lets the database select them itself."""
+    return figures_by_each(rows, window, [key], source=source)[0]
+
+
+def figures_by_each(
+    rows: Iterable[LinkCompliance],
+    window: Span,
+    keys: Sequence[Callable[[Link], str]],
+    *,
+    source: QuerySet[Link] | None = None,
+) -> list[dict[str, Figures]]:
+    """`figures_by` for each of several groupings (by person, by town…), asking the database
+    for the problems once."""
     chosen = list(rows)
-    links = [row.link for row in chosen]
-    problems = _visit_parts(links, window)
-    groups: dict[str, Figures] = {}
-    for row in chosen:
-        figures = groups.setdefault(key(row.link), Figures())
-        figures.links += 1
-        figures.visits_due += row.due
-        figures.visits_done += row.done
-        figures.overdue_links += 1 if row.is_overdue else 0
-        figures.visits += row.visits
-        part = problems.get(row.link.pk)
-        if part:
-            figures.problems_found += part["found"]
-            figures.problems_to_cases += part["cases"]
-            figures.cases_solved += part["solved"]
-            figures.solved_on_the_spot += part["spot"]
-    return groups
+    problems = _visit_parts([row.link for row in chosen], window, source)
+    result: list[dict[str, Figures]] = []
+    for key in keys:
+        groups: dict[str, Figures] = {}
+        for row in chosen:
+            _add_row(groups.setdefault(key(row.link), Figures()), row, problems.get(row.link.pk))
+        result.append(groups)
+    return result
 
 
-def figures_total(rows: Iterable[LinkCompliance], window: Span) -> Figures:
-    return figures_by(rows, window, lambda link: "").get("", Figures())
+def _add_row(figures: Figures, row: LinkCompliance, part: dict[str, int] | None) -> None:
+    figures.links += 1
+    figures.visits_due += row.due
+    figures.visits_done += row.done
+    figures.overdue_links += 1 if row.is_overdue else 0
+    figures.visits += row.visits
+    if part:
+        figures.problems_found += part["found"]
+        figures.problems_to_cases += part["cases"]
+        figures.cases_solved += part["solved"]
+        figures.solved_on_the_spot += part["spot"]
+
+
+def figures_total(
+    rows: Iterable[LinkCompliance], window: Span, *, source: QuerySet[Link] | None = None
+) -> Figures:
+    return figures_by(rows, window, lambda link: "", source=source).get("", Figures())
 
 
 def figures_sum(groups: Iterable[Figures]) -> Figures:

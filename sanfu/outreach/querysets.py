@@ -50,6 +50,13 @@ class LinkQuerySet(models.QuerySet["Link"]):
         units = Membership.objects.filter(user_id=user.pk).values("unit_id")
         return self.filter(models.Q(person_id=user.pk) | models.Q(person_unit__in=units))
 
+    def meeting(self, first: object, last: object) -> LinkQuerySet:
+        """Links whose term meets the days from `first` to `last` (compliance's
+        `links_in_window`, in SQL)."""
+        return self.filter(models.Q(starts_on__lte=last)).filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=first)
+        )
+
     def active_on(self, day: object) -> LinkQuerySet:
         return self.filter(models.Q(starts_on__lte=day)).filter(
             models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day)

@@ -7,7 +7,8 @@ The small read API other apps use (grassroots' responsibility lists, the enterpr
 - `chief_service_officer(user=, enterprise=)`: the enterprise's current 首席服务官 link, or None.
 - `visits_for_enterprise(user=, enterprise=, limit=20)` and `visits_for_target(...)`: the latest
   visits, newest first.
-- `compliance_for_unit(user=, unit=, window=)`: each link's due/done/overdue under a unit.
+- `compliance_for_unit(user=, unit=, window=)`: each link's due/done/overdue under a unit; its
+  links are read slim: name the ones shown with `links_labelled(links)`.
 - `cadres_linked_under(units=, on=None)`: the active staff accounts linked (in their own name)
   to a target lying under any of the units, on `on` (default today). Not scoped to a viewer:
   it answers "whom must a warning about these places reach" (projects' emergency warning).
@@ -22,14 +23,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanfu.directory.models import Enterprise, Household, Unit, User
 from sanfu.directory.querysets import AnyUser
 from sanfu.lib.errors import NotFound
-from sanfu.outreach.compliance import LinkCompliance, compliance_for, links_in_window
+from sanfu.outreach.compliance import LinkCompliance, compliance_for
 from sanfu.outreach.models import Link, LinkRole, Visit
 from sanfu.outreach.periods import Span
 from sanfu.outreach.querysets import LinkQuerySet, VisitQuerySet
@@ -121,16 +122,77 @@ def links_under(*, user: AnyUser, unit: Unit) -> LinkQuerySet:
     return (
         Link.objects.visible_to(user)
         .filter(Q(place__path__descendant=unit.path) | Q(person_unit__path__descendant=unit.path))
-        .select_related(*_LINK_RELATED)
         .order_by("place__path", "pk")
+    )
+
+
+# What compliance reads of a link: a county's thousands of rows load without their six related
+# rows; the few the page shows get their names afterwards (`links_labelled`).
+_COMPLIANCE_FIELDS = (
+    "person_id",
+    "person_unit_id",
+    "target_kind",
+    "enterprise_id",
+    "target_unit_id",
+    "household_id",
+    "place_id",
+    "role",
+    "starts_on",
+    "ends_on",
+    "cadence_count",
+    "cadence_period",
+)
+
+
+def compliance_links_under(*, user: AnyUser, unit: Unit, window: Span) -> LinkQuerySet:
+    """The links `compliance_for_unit` reports on, slim, each with its place's path
+    (`place_path`): pass it to `compliance_for` and to the figures, which then select the links
+    inside the database."""
+    return (
+        links_under(user=user, unit=unit)
+        .meeting(window.first, window.last)
+        .only(*_COMPLIANCE_FIELDS)
+        .annotate(place_path=F("place__path"))
     )
 
 
 def compliance_for_unit(
     *, user: AnyUser, unit: Unit, window: Span, today: date | None = None
 ) -> list[LinkCompliance]:
-    links = links_in_window(links_under(user=user, unit=unit), window)
+    links = compliance_links_under(user=user, unit=unit, window=window)
     return compliance_for(links, window, today=today)
+
+
+def holder_key(link: Link) -> str:
+    """Who holds a link, as a key `holder_names` names: "p<user id>" or "u<unit id>"."""
+    return f"p{link.person_id}" if link.person_id else f"u{link.person_unit_id}"
+
+
+def holder_names(keys: Iterable[str]) -> dict[str, str]:
+    """The names of the holders `holder_key` gave, in two small queries (no whole rows)."""
+    chosen = set(keys)
+    people = [int(key[1:]) for key in chosen if key.startswith("p")]
+    units = [int(key[1:]) for key in chosen if key.startswith("u")]
+    names: dict[str, str] = {}
+    for pk, full_name, username in User.objects.filter(pk__in=people).values_list(
+        "pk", "full_name", "username"
+    ):
+        names[f"p{pk}"] = full_name or username
+    for pk, name in Unit.objects.filter(pk__in=units).values_list("pk", "name"):
+        names[f"u{pk}"] = name
+    return names
+
+
+def areas_below(unit: Unit) -> dict[str, str]:
+    """The units right below `unit` (a county's towns, a town's villages), path to name: the
+    rows of the compliance page's figures by area."""
+    return dict(Unit.objects.filter(parent=unit).values_list("path", "name"))
+
+
+def links_labelled(links: Iterable[Link], *, names: Iterable[str] = _LINK_RELATED) -> None:
+    """Load the related rows that name `links` (person, target, place) in one query each, for
+    links read slim; only those a page shows."""
+    prefetch_related_objects(list(links), *names)
 
 
 def cadres_linked_under(*, units: Iterable[Unit], on: date | None = None) -> list[User]:

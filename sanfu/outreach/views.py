@@ -3,10 +3,13 @@ the roster. Parse, call a service or selector, render; every read goes through `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -22,10 +25,10 @@ from sanfu.directory.selectors import unit_get_for_user
 from sanfu.lib.errors import ApplicationError, NotFound
 from sanfu.lib.exports import xlsx_response
 from sanfu.lib.forms import show_on_form
-from sanfu.lib.treepath import outermost_paths, path_ids
+from sanfu.lib.treepath import outermost_paths, path_ids, path_segment
 from sanfu.outreach import plans, selectors, servicedays
 from sanfu.outreach.compliance import LinkCompliance, compliance_for
-from sanfu.outreach.figures import figures_by, figures_sum
+from sanfu.outreach.figures import Figures, figures_by_each, figures_sum
 from sanfu.outreach.forms import (
     DayProblemForm,
     PlanItemForm,
@@ -40,7 +43,7 @@ from sanfu.outreach.roster import Report, roster_export, roster_import
 from sanfu.outreach.services import checklist_current, checklist_kind_for, visit_record
 
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
-LIST_MAX = 300
+PAGE_ROWS = 50
 SERVICE_WORKER = Path(__file__).parent / "static" / "outreach" / "sw.js"
 
 
@@ -168,8 +171,32 @@ def _window(form: WindowForm) -> Span:
     return period_of("monthly", timezone.localdate())
 
 
-def _link_key(link: Link) -> str:
-    return str(link.person or link.person_unit)
+def _area_key(unit: Unit) -> Callable[[Link], str]:
+    """A link's area below `unit`: the path of the unit right below it that holds the link's
+    place; `unit`'s own path for a place that is the unit itself, "" for one outside it."""
+    width = len(unit.path) + len(path_segment(0))
+
+    def key(link: Link) -> str:
+        place = str(getattr(link, "place_path", "") or link.place.path)
+        if not place.startswith(unit.path):
+            return ""
+        return place[:width]
+
+    return key
+
+
+def _named_areas(unit: Unit, groups: dict[str, Figures]) -> list[tuple[str, Figures]]:
+    names = selectors.areas_below(unit)
+    names[unit.path] = unit.name
+    names[""] = _("Outside this unit")
+    # In the tree's order (the unit itself, then the towns as the county made them), and the
+    # places outside it last.
+    order = sorted(groups, key=lambda key: (key == "", key))
+    return [(names.get(key, key), groups[key]) for key in order]
+
+
+def _paged(request: HttpRequest, items: list[Any], param: str) -> Page[Any]:
+    return Paginator(items, PAGE_ROWS).get_page(request.GET.get(param))
 
 
 @login_required
@@ -192,24 +219,41 @@ def compliance(request: HttpRequest) -> HttpResponse:
     except ApplicationError as error:
         show_on_form(form, error)
         window = period_of("monthly", timezone.localdate())
-    rows = selectors.compliance_for_unit(user=user, unit=unit, window=window) if unit else []
+    if unit is None:
+        context = {"homes": homes, "form": form, "window": window, "total": Figures()}
+        return render(request, "outreach/compliance.html", context)
+    # Slim links, selected again inside each query of tallies, visits and problems.
+    source = selectors.compliance_links_under(user=user, unit=unit, window=window)
+    rows = compliance_for(source, window)
     if request.GET.get("format") == "xlsx":
+        selectors.links_labelled(row.link for row in rows)
         return _compliance_xlsx(rows, window)
     overdue = [row for row in rows if row.is_overdue]
-    by_person = figures_by(rows, window, _link_key)
+    by_person, by_area = figures_by_each(
+        rows, window, [selectors.holder_key, _area_key(unit)], source=source
+    )
+    names = selectors.holder_names(by_person)
+    people = sorted((names.get(key, key), figures) for key, figures in by_person.items())
+    # A county holds thousands of links: each table shows a page of them; Excel holds all.
+    links_page = _paged(request, rows, "page")
+    people_page = _paged(request, people, "people")
+    shown_overdue = overdue[:PAGE_ROWS]
+    selectors.links_labelled(row.link for row in [*links_page, *shown_overdue])
+    query = request.GET.copy()
+    for param in ("page", "people", "format"):
+        query.pop(param, None)
     context = {
         "unit": unit,
         "homes": homes,
         "form": form,
         "window": window,
-        # A county holds ten thousand links: the page shows the first few hundred of each
-        # list and says how many more the Excel download holds.
-        "rows": rows[:LIST_MAX],
-        "more_rows": max(len(rows) - LIST_MAX, 0),
-        "overdue": overdue[:LIST_MAX],
-        "more_overdue": max(len(overdue) - LIST_MAX, 0),
+        "query": query.urlencode(),
+        "rows": links_page,
+        "overdue": shown_overdue,
+        "more_overdue": max(len(overdue) - PAGE_ROWS, 0),
         "total": figures_sum(by_person.values()),
-        "by_person": sorted(by_person.items())[:LIST_MAX],
+        "by_person": people_page,
+        "by_area": _named_areas(unit, by_area),
     }
     return render(request, "outreach/compliance.html", context)
 

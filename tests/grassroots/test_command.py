@@ -74,3 +74,30 @@ def test_it_prints_a_pdf_in_chromium_with_the_qr_code(
     # Three lists, each on its own A4 page.
     assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) == 3
     assert b"/MediaBox [0 0 594.95996 841.91998]" in data or b"841.9" in data
+
+
+def test_it_prints_a3_with_a_chinese_font(
+    tree: Tree, people: People, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    target = tmp_path / "v3.pdf"
+    _run(
+        "lists",
+        "--unit",
+        tree.village_a.code,
+        "--format",
+        "pdf",
+        "--paper",
+        "A3",
+        "--output",
+        str(target),
+    )
+    data = target.read_bytes()
+    # A3 is 297 × 420 mm: 841.9 × 1190.6 points.
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)
+    assert boxes, data[:200]
+    assert all(abs(float(h) - 1190.6) < 1 for _w, h in boxes), boxes
+    # The Chinese is drawn in a CJK font that Chromium found on the machine (Noto CJK from
+    # scripts/system-deps.sh); without one every character prints as a box. No PDF reader is
+    # among the dependencies to extract the text, so the embedded font's name stands for it.
+    fonts = re.findall(rb"/BaseFont\s*/[A-Z]{6}\+([\w-]+)", data)
+    assert any(re.search(rb"CJK|Hei|Song|WenQuanYi", name) for name in fonts), fonts

@@ -73,7 +73,12 @@ def test_a_departments_lists_show_the_cases_it_leads(
     response = login(people.handler).get(f"/grassroots/lists/{tree.department.code}/")
     three = response.context["three"]
     assert response.status_code == 200
-    assert [s.key for s in three.get(ListKind.SERVICE).sections] == ["catalogue", "programmes"]
+    # No social organisations under a department; outreach's service days are plugged in.
+    assert [s.key for s in three.get(ListKind.SERVICE).sections] == [
+        "catalogue",
+        "programmes",
+        "service_days",
+    ]
     assert "城乡低保" in response.content.decode()
 
 

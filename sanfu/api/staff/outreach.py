@@ -207,6 +207,8 @@ def compliance(request: HttpRequest, filters: Query[ComplianceFilters]) -> dict[
         else []
     )
     figures = figures_total(rows, window).as_dict()
+    overdue = [row for row in rows if row.is_overdue][:500]
+    selectors.links_labelled(row.link for row in overdue)
     return {
         "first": window.first,
         "last": window.last,
@@ -220,7 +222,6 @@ def compliance(request: HttpRequest, filters: Query[ComplianceFilters]) -> dict[
                 "done": row.done,
                 "missing": row.overdue,
             }
-            for row in rows
-            if row.is_overdue
-        ][:500],
+            for row in overdue
+        ],
     }

@@ -48,6 +48,19 @@ class CodeForm(forms.Form):
     )
 
 
+class StaffLogout(auth_views.LogoutView):
+    """Log out, and have the browser forget what this site kept on the device: a grid worker's
+    phone is often shared, and the outreach pages keep visits (IndexedDB) and pages (the
+    service worker's cache) for work without a connection. `Clear-Site-Data` wipes them, the
+    service worker too, even when the page's own script did not run; the log-out button's
+    script (outreach/logout.js) warns first when visits recorded offline are still unsent."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 class StaffLogin(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
 

@@ -1,7 +1,7 @@
 """`sanfu grassroots SUBCOMMAND`: JSON on stdout, progress on stderr.
 
-- ``lists --unit CODE --format xlsx|pdf [--output PATH] [--base-url URL]``: one unit's three
-  lists to a file;
+- ``lists --unit CODE --format xlsx|pdf [--paper A4|A3] [--output PATH] [--base-url URL]``:
+  one unit's three lists to a file (PDF on A4, or A3 for a large notice board);
 - ``lists --all --format xlsx|pdf --output-dir DIR``: every active village and community (and
   with ``--departments`` every department), one file each, with progress;
 - ``bench [--villages N] [--pdf]``: time one village's lists page and the county's meeting
@@ -43,6 +43,7 @@ class Command(BaseCommand):
         which.add_argument("--all", action="store_true", help="every village and community")
         lists.add_argument("--departments", action="store_true", help="with --all: departments too")
         lists.add_argument("--format", choices=["xlsx", "pdf"], required=True)
+        lists.add_argument("--paper", choices=["A4", "A3"], default="A4", help="pdf: paper size")
         lists.add_argument(
             "--output", type=Path, help="the file (one unit); default lists-CODE.EXT"
         )
@@ -106,7 +107,10 @@ class Command(BaseCommand):
             # API runs its caller in a greenlet of its own, which would open a second
             # database connection outside the caller's transaction.
             pages = [
-                printable_html(unit=unit, url=public_list_url(unit, base_url)) for unit in units
+                printable_html(
+                    unit=unit, url=public_list_url(unit, base_url), paper=options["paper"]
+                )
+                for unit in units
             ]
             with PdfPrinter() as printer:
                 for number, (unit, path, html) in enumerate(
