@@ -1,10 +1,11 @@
 """A small enterprise world over the fixed personas' tree.
 
 Each enterprise has its own main contact who logs in (恒达 13812345678, 青禾 13812345679,
-白岩 13812345680). Town A: 恒达 (manufacturing, small, 2025 revenue ¥3,000,000, 40 staff, grade A) and 青禾
-(trade, micro, revenue ¥200,000, 5 staff, grade B). Town B: 白岩 (manufacturing, small,
-revenue ¥5,000,000, grade A). Policy SME-1 from the department: manufacturing, small or micro,
-revenue ≥ ¥1,000,000, grade A or B. Policy TOWN-A from the department: anything in town A.
+白岩 13812345680). Town A: 恒达 (manufacturing, small, 2025 revenue ¥3,000,000, 40 staff,
+grade A) and 青禾 (trade, micro, revenue ¥200,000, 5 staff, grade B). Town B:
+白岩 (manufacturing, small, revenue ¥5,000,000, grade A). Policy SME-1 from the
+department: manufacturing, small or micro, revenue ≥ ¥1,000,000, grade A or B.
+Policy TOWN-A from the department: anything in town A.
 """
 
 from __future__ import annotations
