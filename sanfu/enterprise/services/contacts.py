@@ -88,6 +88,34 @@ def contact_remove(*, actor: User, contact_id: int) -> None:
     contact.delete()
 
 
+@transaction.atomic
+def contacts_from_register() -> int:
+    """A main contact for each enterprise that has none, from the register's contact (as the
+    migration that introduced contacts did); a register phone that is no mobile is skipped."""
+    rows = []
+    has_main = EnterpriseContact.objects.filter(role=ContactRole.MAIN).values("enterprise_id")
+    for pk, name, contact_name, contact_phone in (
+        Enterprise.objects.exclude(contact_phone="")
+        .exclude(pk__in=has_main)
+        .values_list("pk", "name", "contact_name", "contact_phone")
+    ):
+        try:
+            phone = phone_require(contact_phone)
+        except ValidationFailed:
+            continue
+        if phone_is_mobile(phone):
+            rows.append(
+                EnterpriseContact(
+                    enterprise_id=pk,
+                    name=(contact_name.strip() or name)[:NAME_MAX],
+                    phone=phone,
+                    role=ContactRole.MAIN,
+                )
+            )
+    EnterpriseContact.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
 def contacts_of_phone(phone: str) -> list[EnterpriseContact]:
     """Every enterprise a (normalised) phone speaks for, by name."""
     return list(
