@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanfu.cases.calendar import add_working_days, load_calendar
-from sanfu.directory.models import Enterprise, Membership, UnitKind, User
+from sanfu.directory.models import Enterprise, User
 from sanfu.enterprise.models import (
     Booking,
     BookingState,
@@ -20,6 +20,7 @@ from sanfu.enterprise.models import (
     Provider,
     ProviderKind,
 )
+from sanfu.enterprise.policies import may_administer_menu
 from sanfu.enterprise.services.contacts import contacts_of_phone
 from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sanfu.lib.phones import phone_clean, phone_require
@@ -36,11 +37,7 @@ CODE_PURPOSE = "enterprise_contact"
 
 
 def _require_county_staff(actor: User) -> None:
-    if actor.is_superuser:
-        return
-    if not Membership.objects.filter(
-        user=actor, unit__kind=UnitKind.COUNTY, unit__is_active=True
-    ).exists():
+    if not may_administer_menu(actor):
         raise PermissionDenied(_("Only county staff approve providers and offers."))
 
 
