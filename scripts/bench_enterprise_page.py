@@ -120,7 +120,7 @@ def build(count: int, mine: int) -> tuple[int, object]:
     Case.objects.create(
         county=county,
         number="TEMPLATE",
-        tracking_token="template",
+        tracking_token="template",  # noqa: S106 - not a secret
         requester_kind="enterprise",
         channel="web",
         priority="normal",
@@ -150,7 +150,10 @@ def seed_cases(count: int, mine: int, target: int) -> None:
     every = max(count // max(mine, 1), 1)
     pg = connection.vendor == "postgresql"
     if pg:
-        received = f"%s::timestamptz + (n %% {DAYS}) * interval '1 day' + (n %% 86400) * interval '1 second'"
+        received = (
+            f"%s::timestamptz + (n %% {DAYS}) * interval '1 day' "
+            "+ (n %% 86400) * interval '1 second'"
+        )
     else:
         received = (
             f"strftime('%%Y-%%m-%%d %%H:%%M:%%S', %s, '+' || (n %% {DAYS}) || ' days', "
@@ -189,10 +192,10 @@ def seed_cases(count: int, mine: int, target: int) -> None:
     )
     start = START.isoformat() if pg else START.strftime("%Y-%m-%d %H:%M:%S")
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [start, count] if pg else [start, count])
+        cursor.execute(sql, [start, count])
     if pg:
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {table}")  # noqa: S608
+            cursor.execute(f"ANALYZE {table}")
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -211,7 +214,7 @@ def measure(target: int, user: object, repeat: int, seed_seconds: float) -> dict
 
     from sanfu.cases.models import Case
 
-    client = Client(HTTP_HOST="localhost", **{"wsgi.url_scheme": "https"})
+    client = Client(HTTP_HOST="localhost")
     client.force_login(user)  # type: ignore[arg-type]
     url = reverse("enterprise:enterprise", args=[target])
     response = client.get(url, secure=True)
