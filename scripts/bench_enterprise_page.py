@@ -159,7 +159,7 @@ def seed_cases(count: int, mine: int, target: int) -> None:
             f"strftime('%%Y-%%m-%%d %%H:%%M:%%S', %s, '+' || (n %% {DAYS}) || ' days', "
             f"'+' || (n %% 86400) || ' seconds')"
         )
-    varied = {
+    varied: dict[str, str | None] = {
         "id": None,  # left to the database
         "number": "'B' || n",
         "tracking_token": "'t' || n",
@@ -178,7 +178,7 @@ def seed_cases(count: int, mine: int, target: int) -> None:
         if column in varied and varied[column] is None:
             continue
         columns.append(column)
-        values.append(varied.get(column, column))
+        values.append(varied.get(column) or column)
     series = (
         "SELECT generate_series(1, %s) AS n"
         if pg
