@@ -80,7 +80,7 @@ def contact_remove(*, actor: User, contact_id: int) -> None:
     contact = (
         EnterpriseContact.objects.visible_to(actor)
         .filter(pk=contact_id)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .first()
     )
     if contact is None:

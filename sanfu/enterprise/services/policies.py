@@ -127,7 +127,12 @@ def policy_create(**fields: Any) -> Policy:
 def policy_update(*, actor: User, policy_id: int, spec: PolicySpec) -> Policy:
     """Staff of the issuing unit (or above) change a policy, and issue it only from a unit in
     their scope. The next matching run reads the new rules."""
-    policy = Policy.objects.reviewable_by(actor).select_for_update().filter(pk=policy_id).first()
+    policy = (
+        Policy.objects.reviewable_by(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=policy_id)
+        .first()
+    )
     if policy is None:
         raise NotFound(_("No such policy."))
     if not issuing_units(actor).filter(pk=spec.issuing_unit.pk).exists():
