@@ -31,7 +31,7 @@ from sanfu.enterprise.models import (
 )
 from sanfu.enterprise.services.contacts import policies_text
 from sanfu.enterprise.services.policies import policy_match_review
-from tests.conftest import login
+from tests.conftest import https_client, login
 from tests.enterprise import sms
 from tests.enterprise.conftest import World
 
@@ -153,3 +153,21 @@ def test_the_texts_are_on_the_enterprise_page_for_its_town_only(
     assert "2026-06-01 10:00" in html
     assert "SME-1 小微制造企业减税" in html
     assert login(outsider).get(page).status_code == 404
+
+
+def test_the_contact_sees_what_was_texted_on_its_own_page(
+    world: World, django_capture_on_commit_callbacks: Capture
+) -> None:
+    policies_match()
+    with django_capture_on_commit_callbacks(execute=True):
+        policies_text()
+    client = https_client()
+    page = reverse("enterprise:contact_login")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(page, {"phone": "13812345679", "send": "1"})
+    code = sms.last_code("13812345679")
+    client.post(page, {"phone": "13812345679", "code": code, "verify": "1"})
+    home = client.get(reverse("enterprise:contact_home")).content.decode()
+    texted = home.split('data-testid="my-texts"')[1].split("</section>")[0]
+    assert "2026-06-01 10:00 · 石门镇企业用工补贴" in texted
+    assert "小微制造企业减税" not in texted
