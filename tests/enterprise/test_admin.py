@@ -142,6 +142,11 @@ def test_a_superuser_administers_the_menu_and_the_outsider_is_kept_out(
     world: World, outsider: User
 ) -> None:
     root = User.objects.create_superuser(username="root", password="x" * 20)
-    assert login(root).get(f"{PROVIDERS}add/").status_code == 200
+    provider = menu.provider_create(name="云溪农商银行", kind="bank", account=make_staff("bank"))
+    client = login(root)
+    assert client.get(f"{PROVIDERS}add/").status_code == 200
+    client.post(PROVIDERS, {"action": "approve_providers", "_selected_action": [str(provider.pk)]})
+    provider.refresh_from_db()
+    assert provider.approved_at is not None
     for page in (POLICIES, PROVIDERS, reverse("admin:index")):
         assert login(outsider).get(page).status_code == 302
