@@ -17,6 +17,7 @@ from django.urls import reverse
 from sanfu.directory import services as directory
 from sanfu.directory.models import User
 from sanfu.enterprise.models import ContactRole, EnterpriseContact
+from sanfu.enterprise.services.contacts import contacts_from_register
 from tests.conftest import Tree, https_client, login
 from tests.enterprise import sms
 from tests.enterprise.conftest import World
@@ -185,3 +186,23 @@ def test_a_removed_contact_is_logged_out_and_an_unknown_phone_gets_no_text(
 def test_the_chooser_without_a_verified_phone_sends_to_the_login(world: World) -> None:
     response = https_client().get(reverse("enterprise:contact_choose"))
     assert response["Location"] == reverse("enterprise:contact_login")
+
+
+def test_the_demo_gives_a_main_contact_to_each_enterprise_without_one(
+    world: World, tree: Tree
+) -> None:
+    for name, phone in (("戊公司", "13812340005"), ("己公司", "0571-88881234")):
+        directory.enterprise_create(
+            name=name,
+            credit_code=valid_credit_code(),
+            town=tree.town_a,
+            industry="trade",
+            size="micro",
+            contact_name="",
+            contact_phone=phone,
+        )
+    assert contacts_from_register() == 1
+    made = EnterpriseContact.objects.get(enterprise__name="戊公司")
+    assert (made.name, made.phone, made.role) == ("戊公司", "13812340005", "main")
+    assert not EnterpriseContact.objects.filter(enterprise__name="己公司").exists()
+    assert contacts_from_register() == 0
