@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from sanfu.directory.logins import login_try_succeeded, login_try_take, request_address
 from sanfu.directory.models import Membership, StaffRole
 
-ADMINISTERED_APPS = frozenset({"directory", "cases", "api", "routing"})
+ADMINISTERED_APPS = frozenset({"directory", "cases", "api", "routing", "enterprise"})
 
 
 class RoleBackend(ModelBackend):

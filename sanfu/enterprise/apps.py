@@ -8,7 +8,8 @@ class EnterpriseConfig(AppConfig):
     verbose_name = _("Enterprise services")
 
     def ready(self) -> None:
-        from sanfu.enterprise.matching import policies_match_sweep
+        from sanfu.enterprise.matching import policies_match_sweep, policies_text_sweep
         from sanfu.lib.jobs import job_register
 
         job_register("enterprise-policies", policies_match_sweep, order=60)
+        job_register("enterprise-policy-texts", policies_text_sweep, order=61)

@@ -13,6 +13,7 @@ from sanfu.enterprise.imports import BENEFITS, FACTS
 from sanfu.enterprise.models import (
     ApprovalKind,
     ApprovalState,
+    ContactRole,
     MatchState,
     OfferCategory,
     ProjectKind,
@@ -164,3 +165,9 @@ class OfferForm(forms.Form):
 class AnswerForm(forms.Form):
     booking = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.CharField(label=_("Answer"), max_length=1000)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20)
+    role = forms.ChoiceField(label=_("Role"), choices=ContactRole.choices)

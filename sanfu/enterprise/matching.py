@@ -242,3 +242,23 @@ def policies_match_sweep() -> dict[str, object]:
     run.result = summary
     run.save(update_fields=["finished_at", "result"])
     return summary
+
+
+# Policy texts go out in the day, never at the midnight run: people read them at work.
+TEXT_HOURS = (9, 20)
+
+
+def policies_text_sweep() -> dict[str, object]:
+    """The sweep's job: text the day's qualifying policies once, after the day's matching run,
+    between TEXT_HOURS. The first process to stamp the run's `texted_at` does it."""
+    from sanfu.enterprise.services.contacts import policies_text
+
+    at = timezone.now()
+    if not TEXT_HOURS[0] <= timezone.localtime(at).hour < TEXT_HOURS[1]:
+        return {"skipped": "outside texting hours"}
+    claimed = MatchRun.objects.filter(
+        day=timezone.localdate(at), finished_at__isnull=False, texted_at__isnull=True
+    ).update(texted_at=at)
+    if not claimed:
+        return {"skipped": "texted or not matched today"}
+    return dict(vars(policies_text(at=at)))

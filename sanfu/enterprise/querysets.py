@@ -3,6 +3,7 @@
 - policies' review lists: staff of the issuing unit (or a unit above it);
 - projects: staff of the enterprise's town subtree, or of a department asked for an approval;
 - approvals: staff of the department asked, or of the enterprise's town subtree;
+- contacts: staff of the enterprise's town subtree (as the enterprise itself);
 - idle resources: staff of the village's subtree; the public sees listed ones, without the
   owner's personal data (the portal's pages pick their fields).
 """
@@ -18,6 +19,7 @@ from sanfu.directory.querysets import AnyUser, scope_filter
 if TYPE_CHECKING:
     from sanfu.enterprise.models import (  # noqa: F401
         Approval,
+        EnterpriseContact,
         IdleResource,
         Policy,
         PolicyMatch,
@@ -55,6 +57,11 @@ class ApprovalQuerySet(models.QuerySet["Approval"]):
             "project__enterprise__town__path",
             "project__enterprise__village__path",
         )
+
+
+class EnterpriseContactQuerySet(models.QuerySet["EnterpriseContact"]):
+    def visible_to(self, user: AnyUser) -> EnterpriseContactQuerySet:
+        return scope_filter(self, user, "enterprise__town__path", "enterprise__village__path")
 
 
 class IdleResourceQuerySet(models.QuerySet["IdleResource"]):

@@ -20,11 +20,13 @@ from sanfu.enterprise.models import (
     Benefit,
     Booking,
     BookingState,
+    EnterpriseContact,
     EnterpriseFacts,
     EnterpriseProfile,
     Offer,
     Policy,
     PolicyMatch,
+    PolicyText,
     Project,
     Provider,
 )
@@ -69,6 +71,31 @@ class EnterprisePage:
     projects: list[Project]
     approvals: list[Approval]
     bookings: list[Booking]
+    contacts: list[ContactRow]
+    texts: list[PolicyText]
+
+
+@dataclass
+class ContactRow:
+    pk: int
+    name: str
+    phone: str
+    role: str
+
+
+def contacts_for_user(*, user: User, enterprise: Enterprise) -> list[ContactRow]:
+    """The enterprise's contacts, masked by the one rule (as the register's contact is)."""
+    return [
+        ContactRow(
+            pk=contact.pk,
+            name=mask_name(contact.name),
+            phone=mask_phone(contact.phone),
+            role=contact.get_role_display(),
+        )
+        for contact in EnterpriseContact.objects.visible_to(user)
+        .filter(enterprise=enterprise)
+        .order_by("role", "pk")
+    ]
 
 
 def enterprise_page(*, user: User, enterprise_id: int) -> EnterprisePage:
@@ -104,6 +131,8 @@ def enterprise_page(*, user: User, enterprise_id: int) -> EnterprisePage:
                 "offer", "offer__provider"
             )[:RECENT]
         ),
+        contacts=contacts_for_user(user=user, enterprise=enterprise),
+        texts=policy_texts_for(enterprise)[:RECENT],
     )
 
 
@@ -210,3 +239,12 @@ def offers_ranked(*, now: datetime) -> list[Offer]:
     )
     offers.sort(key=lambda o: scores[o.provider_id])
     return offers
+
+
+def policy_texts_for(enterprise: Enterprise) -> list[PolicyText]:
+    """What the enterprise has been texted, newest first (its page's timeline)."""
+    return list(
+        PolicyText.objects.filter(enterprise=enterprise)
+        .select_related("policy")
+        .order_by("-sent_at", "policy__code")
+    )

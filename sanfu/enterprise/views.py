@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sanfu.directory.models import User
 from sanfu.enterprise import selectors
-from sanfu.enterprise.forms import ImportForm, ReviewForm, SearchForm
+from sanfu.enterprise.forms import ContactForm, ImportForm, ReviewForm, SearchForm
 from sanfu.enterprise.imports import enterprise_import, may_import
 from sanfu.enterprise.models import ProjectKind
+from sanfu.enterprise.services import contacts as contact_services
 from sanfu.enterprise.services.policies import policy_match_review
 from sanfu.lib.errors import ApplicationError, NotFound
 from sanfu.lib.forms import show_on_form
@@ -150,3 +151,38 @@ def policy_review_export(request: HttpRequest, policy_id: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     return review_list_workbook(policy, rows)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_contacts(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """The people who speak for the enterprise: they log in by code and get its policy texts."""
+    user = staff(request)
+    try:
+        enterprise = selectors.enterprise_get_for_user(user=user, enterprise_id=enterprise_id)
+    except NotFound:
+        raise Http404 from None
+    form = ContactForm(request.POST if "add" in request.POST else None)
+    if request.method == "POST" and "remove" in request.POST:
+        try:
+            contact_services.contact_remove(actor=user, contact_id=int(request.POST["remove"]))
+        except (ValueError, NotFound):
+            raise Http404 from None
+        messages.success(request, _("Contact removed."))
+        return redirect("enterprise:contacts", enterprise.pk)
+    if form.is_bound and form.is_valid():
+        try:
+            contact_services.contact_add(
+                actor=user, enterprise_id=enterprise.pk, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect("enterprise:contacts", enterprise.pk)
+    context = {
+        "enterprise": enterprise,
+        "contacts": selectors.contacts_for_user(user=user, enterprise=enterprise),
+        "form": form,
+    }
+    return render(request, "enterprise/contacts.html", context, status=400 if form.errors else 200)

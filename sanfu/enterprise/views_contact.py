@@ -21,8 +21,9 @@ from sanfu.directory.models import Enterprise
 from sanfu.enterprise import selectors
 from sanfu.enterprise.forms import AnswerForm, CodeForm, OfferForm, PhoneForm
 from sanfu.enterprise.matching import policies_for_enterprise
-from sanfu.enterprise.models import Booking, BookingState, Offer, Provider
+from sanfu.enterprise.models import Booking, BookingState, EnterpriseContact, Offer, Provider
 from sanfu.enterprise.services import menu
+from sanfu.enterprise.services.contacts import contacts_of_phone
 from sanfu.enterprise.views import staff
 from sanfu.lib.addresses import client_address
 from sanfu.lib.errors import ApplicationError, NotFound
@@ -33,13 +34,17 @@ SESSION_KEY = "sanfu_enterprise_contact"
 
 def _contact(request: HttpRequest) -> tuple[Enterprise, str] | None:
     held: dict[str, Any] | None = request.session.get(SESSION_KEY)
-    if not held:
+    if not held or not held.get("enterprise"):
         return None
-    enterprise = Enterprise.objects.filter(pk=held["enterprise"]).first()
-    # The phone must still be the enterprise's contact: a changed contact logs the old out.
-    if enterprise is None or enterprise.contact_phone != held["phone"]:
+    # The phone must still be a contact of the enterprise: a removed contact is logged out.
+    contact = (
+        EnterpriseContact.objects.filter(enterprise_id=held["enterprise"], phone=held["phone"])
+        .select_related("enterprise")
+        .first()
+    )
+    if contact is None:
         return None
-    return enterprise, held["phone"]
+    return contact.enterprise, held["phone"]
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,21 +61,44 @@ def contact_login(request: HttpRequest) -> HttpResponse:
             sent = True
             code_form = CodeForm(initial={"phone": phone_form.cleaned_data["phone"]})
     if code_form.is_bound and code_form.is_valid():
-        phone = code_form.cleaned_data["phone"]
         try:
-            enterprise = menu.code_verify(phone=phone, code=code_form.cleaned_data["code"])
+            phone, enterprises = menu.code_verify(
+                phone=code_form.cleaned_data["phone"], code=code_form.cleaned_data["code"]
+            )
         except ApplicationError as error:
             show_on_form(code_form, error)
             sent = True
         else:
             request.session.cycle_key()
-            request.session[SESSION_KEY] = {"enterprise": enterprise.pk, "phone": phone}
+            # A phone that speaks for several enterprises chooses one; the choice is checked
+            # against the phone's contacts again (contact_choose).
+            chosen = enterprises[0].pk if len(enterprises) == 1 else None
+            request.session[SESSION_KEY] = {"enterprise": chosen, "phone": phone}
+            if chosen is None:
+                return redirect("enterprise:contact_choose")
             return redirect("enterprise:contact_home")
     if code_form.is_bound:
         sent = True
     status = 400 if phone_form.errors or code_form.errors else 200
     context = {"phone_form": phone_form, "code_form": code_form, "sent": sent}
     return render(request, "enterprise/contact_login.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_choose(request: HttpRequest) -> HttpResponse:
+    """Which enterprise a verified phone acts for now (a bookkeeper for several firms)."""
+    held: dict[str, Any] | None = request.session.get(SESSION_KEY)
+    if not held:
+        return redirect("enterprise:contact_login")
+    contacts = contacts_of_phone(held["phone"])
+    if request.method == "POST":
+        wanted = request.POST.get("enterprise", "")
+        chosen = next((c for c in contacts if str(c.enterprise_id) == wanted), None)
+        if chosen is None:
+            raise Http404
+        request.session[SESSION_KEY] = {"enterprise": chosen.enterprise_id, "phone": held["phone"]}
+        return redirect("enterprise:contact_home")
+    return render(request, "enterprise/contact_choose.html", {"contacts": contacts})
 
 
 @require_GET
@@ -82,6 +110,7 @@ def contact_home(request: HttpRequest) -> HttpResponse:
     context = {
         "enterprise": enterprise,
         "qualified": policies_for_enterprise(enterprise),
+        "texts": selectors.policy_texts_for(enterprise),
         "offers": selectors.offers_ranked(now=timezone.now()),
         "bookings": Booking.objects.filter(enterprise=enterprise).select_related(
             "offer", "offer__provider"

@@ -1,9 +1,11 @@
 """A small enterprise world over the fixed personas' tree.
 
-Town A: 恒达 (manufacturing, small, 2025 revenue ¥3,000,000, 40 staff, grade A) and 青禾
-(trade, micro, revenue ¥200,000, 5 staff, grade B). Town B: 白岩 (manufacturing, small,
-revenue ¥5,000,000, grade A). Policy SME-1 from the department: manufacturing, small or micro,
-revenue ≥ ¥1,000,000, grade A or B. Policy TOWN-A from the department: anything in town A.
+Each enterprise has its own main contact who logs in (恒达 13812345678, 青禾 13812345679,
+白岩 13812345680). Town A: 恒达 (manufacturing, small, 2025 revenue ¥3,000,000, 40 staff,
+grade A) and 青禾 (trade, micro, revenue ¥200,000, 5 staff, grade B). Town B:
+白岩 (manufacturing, small, revenue ¥5,000,000, grade A). Policy SME-1 from the
+department: manufacturing, small or micro, revenue ≥ ¥1,000,000, grade A or B.
+Policy TOWN-A from the department: anything in town A.
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ import pytest
 
 from sanfu.directory import services as directory
 from sanfu.directory.models import Enterprise, Unit
-from sanfu.enterprise.models import EnterpriseFacts, EnterpriseProfile, Policy
+from sanfu.enterprise.models import (
+    ContactRole,
+    EnterpriseContact,
+    EnterpriseFacts,
+    EnterpriseProfile,
+    Policy,
+)
 from sanfu.enterprise.services.policies import policy_create
 from tests.conftest import Tree
 from tests.factories import valid_credit_code
@@ -31,16 +39,28 @@ class World:
     town_a_policy: Policy
 
 
+CONTACT_PHONES = {
+    "云溪恒达机械有限公司": "13812345678",
+    "云溪青禾商贸有限公司": "13812345679",
+    "白岩精密制造有限公司": "13812345680",
+}
+
+
 def _enterprise(name: str, town: Unit, industry: str, size: str) -> Enterprise:
-    return directory.enterprise_create(
+    phone = CONTACT_PHONES[name]
+    enterprise = directory.enterprise_create(
         name=name,
         credit_code=valid_credit_code(),
         town=town,
         industry=industry,
         size=size,
         contact_name="李明华",
-        contact_phone="13812345678",
+        contact_phone=phone,
     )
+    EnterpriseContact.objects.create(
+        enterprise=enterprise, name="李明华", phone=phone, role=ContactRole.MAIN
+    )
+    return enterprise
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from tests.enterprise import sms
 from tests.enterprise.conftest import World
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PHONE = "13812345678"  # 恒达's and 青禾's contact phone in the world fixture
+PHONE = "13812345678"  # 恒达's main contact in the world fixture
 
 
 @pytest.fixture(autouse=True)

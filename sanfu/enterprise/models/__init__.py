@@ -1,3 +1,4 @@
+from sanfu.enterprise.models.contacts import ContactRole, EnterpriseContact, PolicyText
 from sanfu.enterprise.models.facts import EnterpriseFacts, EnterpriseProfile, TaxGrade
 from sanfu.enterprise.models.menu import (
     Booking,
@@ -44,6 +45,8 @@ __all__ = [
     "BenefitKind",
     "Booking",
     "BookingState",
+    "ContactRole",
+    "EnterpriseContact",
     "EnterpriseFacts",
     "EnterpriseProfile",
     "IdleResource",
@@ -54,6 +57,7 @@ __all__ = [
     "OfferCategory",
     "Policy",
     "PolicyMatch",
+    "PolicyText",
     "Project",
     "ProjectKind",
     "ProjectStage",

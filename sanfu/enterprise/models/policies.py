@@ -173,6 +173,8 @@ class MatchRun(models.Model):
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
+    # Claimed by the process that texts the day's policies, in daytime after the run.
+    texted_at = models.DateTimeField(_("policies texted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("matching run")

@@ -10,15 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanfu.cases.calendar import add_working_days, load_calendar
-from sanfu.directory.models import Enterprise, Membership, UnitKind, User
+from sanfu.directory.models import Enterprise, User
 from sanfu.enterprise.models import (
     Booking,
     BookingState,
+    EnterpriseContact,
     Offer,
     OfferCategory,
     Provider,
     ProviderKind,
 )
+from sanfu.enterprise.policies import may_administer_menu
+from sanfu.enterprise.services.contacts import contacts_of_phone
 from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sanfu.lib.phones import phone_clean, phone_require
 from sanfu.notify.codes import Checked, check_code, issue_code
@@ -34,11 +37,7 @@ CODE_PURPOSE = "enterprise_contact"
 
 
 def _require_county_staff(actor: User) -> None:
-    if actor.is_superuser:
-        return
-    if not Membership.objects.filter(
-        user=actor, unit__kind=UnitKind.COUNTY, unit__is_active=True
-    ).exists():
+    if not may_administer_menu(actor):
         raise PermissionDenied(_("Only county staff approve providers and offers."))
 
 
@@ -175,8 +174,9 @@ def booking_rate(*, enterprise: Enterprise, booking_id: int, rating: int) -> Boo
 # --- one-time codes --------------------------------------------------------------------------
 
 
-def contact_enterprise(phone: str) -> Enterprise | None:
-    return Enterprise.objects.filter(contact_phone=phone).order_by("pk").first()
+def contact_enterprises(phone: str) -> list[Enterprise]:
+    """The enterprises a phone is a contact of (sanfu.enterprise.models.EnterpriseContact)."""
+    return [contact.enterprise for contact in contacts_of_phone(phone)]
 
 
 @transaction.atomic
@@ -191,14 +191,15 @@ def code_send(*, phone: str, address: str = "") -> None:
         CODE_PURPOSE,
         phone,
         address=address,
-        deliver=contact_enterprise(phone) is not None,
+        deliver=EnterpriseContact.objects.filter(phone=phone).exists(),
         minutes=CODE_MINUTES,
         message="contact_login_code",
     )
 
 
-def code_verify(*, phone: str, code: str) -> Enterprise:
-    """The enterprise the phone is the contact of, when `code` is its latest live code.
+def code_verify(*, phone: str, code: str) -> tuple[str, list[Enterprise]]:
+    """The phone (normal form) and the enterprises it is a contact of, when `code` is its
+    latest live code.
 
     Not atomic: each try is counted against the code in its own statement (check_code), so a
     refused try is not rolled back; after notify.codes.CODE_TRIES tries the code is dead.
@@ -215,7 +216,7 @@ def code_verify(*, phone: str, code: str) -> Enterprise:
         raise ValidationFailed(_("Too many wrong tries; ask for a new code."), field="code")
     if not checked:
         raise refused
-    enterprise = contact_enterprise(phone)
-    if enterprise is None:
+    enterprises = contact_enterprises(phone)
+    if not enterprises:
         raise refused
-    return enterprise
+    return phone, enterprises

@@ -36,6 +36,7 @@ from sanfu.enterprise.imports import enterprise_import
 from sanfu.enterprise.matching import active_rules, facts_rows, policies_match
 from sanfu.enterprise.models import Approval, IdleResource, Policy, Project
 from sanfu.enterprise.services import menu, projects, resources
+from sanfu.enterprise.services.contacts import contacts_from_register
 from sanfu.enterprise.services.policies import policy_create
 from sanfu.lib.errors import ValidationFailed
 
@@ -453,7 +454,8 @@ def enterprise_demo_create(*, say: Say | None = None) -> EnterpriseDemoSummary:
         raise ValidationFailed(_("The demo county is missing: run `sanfu seed demo` first."))
     rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not a secret
     enterprises = list(Enterprise.objects.order_by("credit_code"))
-    say(f"facts of {len(enterprises)} enterprises")
+    say(f"contacts and facts of {len(enterprises)} enterprises")
+    contacts_from_register()
     facts = _facts(rng, enterprises)
     policies = _policies()
     say("benefits")

@@ -2,6 +2,7 @@
 
 - ``import --kind facts|benefits --file F``: all rows or none, with a report by row and column
 - ``match-policies``: match every enterprise against every active policy; update the review list
+- ``text-policies``: text each enterprise's contact the policies it qualifies for (once each)
 """
 
 from __future__ import annotations
@@ -25,10 +26,17 @@ class Command(BaseCommand):
         imp.add_argument("--kind", required=True, choices=("facts", "benefits"))
         imp.add_argument("--file", required=True, type=Path)
         sub.add_parser("match-policies", help="match every enterprise against every policy")
+        sub.add_parser("text-policies", help="text contacts the policies they qualify for")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            result = self._import(options) if options["subcommand"] == "import" else self._match()
+            subcommand = options["subcommand"]
+            if subcommand == "import":
+                result = self._import(options)
+            elif subcommand == "text-policies":
+                result = self._text()
+            else:
+                result = self._match()
         except ApplicationError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))
@@ -52,3 +60,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result = policies_match()
         return {**vars(result), "seconds": round(time.perf_counter() - started, 2)}
+
+    def _text(self) -> dict[str, Any]:
+        from sanfu.enterprise.services.contacts import policies_text
+
+        return dict(vars(policies_text()))
