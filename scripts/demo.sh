@@ -27,20 +27,14 @@ export DATABASE_URL="sqlite:///$SANFU_DATA_DIR/sanfu.sqlite3"
 export SANFU_HTTPS=false
 
 sanfu=.venv/bin/sanfu
-# Smart routing, once: the category router from the labelled messages shipped with the code
-# (sanfu/routing/data/README.md). It reads no database, and neither does collectstatic: both run
-# on the second core while the database is loaded (the training was a minute or more of it).
-side_jobs=()
-if [ ! -f "$SANFU_DATA_DIR/routing/router.npz" ]; then
-  "$sanfu" routing train --data sanfu/routing/data/routing_train.csv.gz > /dev/null &
-  side_jobs+=($!)
-fi
+# collectstatic reads no database: it runs on the second core while the database is loaded.
 "$sanfu" collectstatic --no-input --verbosity 0 &
-side_jobs+=($!)
-# Migrate and load the demo county, its apps, two years of cases (once) and the similar-cases
-# index (once) in one process: a dozen `sanfu` commands each paid Django's start-up and checks.
+collecting=$!
+# Migrate and load the demo county, its apps, two years of cases (once), the similar-cases
+# index (once) and the router (once, trained beside the load) in one process: a dozen `sanfu`
+# commands each paid Django's start-up and checks.
 .venv/bin/python scripts/demo_load.py
-for job in "${side_jobs[@]}"; do wait "$job"; done
+wait "$collecting"
 # No `sanfu routing replay` here: the seeded history's categories are drawn independently of
 # its texts, so the accuracy page would measure the model against chance (8% "right"), not
 # against decisions. It stays empty until real cases are routed, or history with real
