@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from sanfu.projects import services
-from sanfu.projects.models import ReportPhoto
+from sanfu.projects.models import Receipt, ReportPhoto
 from tests.api.conftest import StaffClient, staff
 from tests.conftest import Tree
 from tests.projects.conftest import PNG, Crew, accepted
+from tests.projects.test_emergency import open_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +122,22 @@ def test_the_outsider_cannot_send_photos(tree: Tree, crew: Crew):
     response = _report_with_photo(staff(crew.outsider), project.pk, "site.png", PNG)
     assert response.status_code == 404
     assert not ReportPhoto.objects.exists()
+
+
+def test_a_recipient_acknowledges_through_the_api_once(tree: Tree, crew: Crew):
+    project = open_incident(tree, crew)
+    client = staff(crew.cadre)
+    first = client.post(f"/api/projects/{project.pk}/acknowledge")
+    again = client.post(f"/api/projects/{project.pk}/acknowledge")
+    assert first.status_code == 200
+    assert again.json() == first.json()
+    receipt = Receipt.objects.get(user=crew.cadre)
+    assert first.json()["warning"] == receipt.warning_id
+    assert Receipt.objects.filter(acknowledged_at__isnull=False).count() == 1
+
+
+def test_the_outsider_cannot_acknowledge_a_warning_not_sent_to_them(tree: Tree, crew: Crew):
+    project = open_incident(tree, crew)
+    response = staff(crew.outsider).post(f"/api/projects/{project.pk}/acknowledge")
+    assert response.status_code == 404
+    assert not Receipt.objects.filter(acknowledged_at__isnull=False).exists()
