@@ -27,34 +27,18 @@ export DATABASE_URL="sqlite:///$SANFU_DATA_DIR/sanfu.sqlite3"
 export SANFU_HTTPS=false
 
 sanfu=.venv/bin/sanfu
-"$sanfu" migrate --no-input
-"$sanfu" seed demo
-"$sanfu" calendar load
-"$sanfu" catalogue load
-"$sanfu" seed assistance
-"$sanfu" seed frontdoor
-"$sanfu" seed enterprise
-"$sanfu" seed projects
-"$sanfu" seed outreach
-# Two years of history, once: `seed cases` adds more on every run, the demo wants them once.
-if [ ! -f "$SANFU_DATA_DIR/cases-seeded" ]; then
-  "$sanfu" seed cases --count 5000 && touch "$SANFU_DATA_DIR/cases-seeded"
-fi
-# Smart routing, once: the category router from the labelled messages shipped with the code
-# (sanfu/routing/data/README.md), and the similar-cases index over the seeded history.
-if [ ! -f "$SANFU_DATA_DIR/routing/router.npz" ]; then
-  "$sanfu" routing train --data sanfu/routing/data/routing_train.csv.gz > /dev/null
-fi
-if [ ! -f "$SANFU_DATA_DIR/cases-indexed" ]; then
-  "$sanfu" routing index > /dev/null && touch "$SANFU_DATA_DIR/cases-indexed"
-fi
-# A year of village meetings and the burden ledger, once (the lists are generated from them).
-"$sanfu" seed grassroots > /dev/null
+# collectstatic reads no database: it runs on the second core while the database is loaded.
+"$sanfu" collectstatic --no-input --verbosity 0 &
+collecting=$!
+# Migrate and load the demo county, its apps, two years of cases (once), the similar-cases
+# index (once) and the router (once, trained beside the load) in one process: a dozen `sanfu`
+# commands each paid Django's start-up and checks.
+.venv/bin/python scripts/demo_load.py
+wait "$collecting"
 # No `sanfu routing replay` here: the seeded history's categories are drawn independently of
 # its texts, so the accuracy page would measure the model against chance (8% "right"), not
 # against decisions. It stays empty until real cases are routed, or history with real
 # categories is imported and replayed.
-"$sanfu" collectstatic --no-input --verbosity 0
 # The sweep keeps deadlines, urges and auto-closing current while the demo runs.
 "$sanfu" sweep > "$SANFU_DATA_DIR/sweep.log" 2>&1 &
 sweeper=$!

@@ -4,10 +4,13 @@ is a 404, as in the workbench."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
@@ -18,6 +21,9 @@ from sanfu.api.staff.guard import idempotency_guard
 from sanfu.api.staff.paging import page
 from sanfu.api.staff.reads import user_of, visible_unit
 from sanfu.api.staff.routes import router
+from sanfu.cases.services import Upload
+from sanfu.lib.errors import ValidationFailed
+from sanfu.lib.files import MAX_UPLOAD_BYTES
 from sanfu.projects import selectors, services
 from sanfu.projects.models import Kind, Project, State, Target
 
@@ -74,8 +80,19 @@ class ProjectFilters(Schema):
     limit: Limit = 50
 
 
+# A photo travels base64-encoded inside the JSON body, so one Idempotency-Key covers the text,
+# the quantities and the photos together; the service checks what the bytes are, not the name.
+PHOTO_B64_LIMIT = (MAX_UPLOAD_BYTES + 2) // 3 * 4
+
+
+class PhotoIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    content: str = Field(min_length=1, max_length=PHOTO_B64_LIMIT, description="base64")
+
+
 class ReportIn(Schema):
     text: str = Field(min_length=1, max_length=4000)
+    photos: list[PhotoIn] = Field(default_factory=list, max_length=services.MAX_PHOTOS)
     # Target id → change since the last report (negative to correct).
     quantities: dict[TargetKey, Count] = Field(
         default_factory=dict, max_length=200, json_schema_extra=QUANTITIES_SCHEMA
@@ -157,7 +174,11 @@ def report(request: HttpRequest, project_id: schemas.Id, body: ReportIn) -> Stat
     user = user_of(request)
     quantities = {int(key): value for key, value in body.quantities.items()}
     created = services.progress_report(
-        actor=user, project_id=project_id, text=body.text, quantities=quantities
+        actor=user,
+        project_id=project_id,
+        text=body.text,
+        photos=[_photo(photo) for photo in body.photos],
+        quantities=quantities,
     )
     return Status(
         201,
@@ -168,6 +189,16 @@ def report(request: HttpRequest, project_id: schemas.Id, body: ReportIn) -> Stat
             "targets": [_target(t) for t in Target.objects.filter(project_id=project_id)],
         },
     )
+
+
+def _photo(photo: PhotoIn) -> Upload:
+    try:
+        content = base64.b64decode(photo.content, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed(
+            _("%(name)s is not base64-encoded.") % {"name": photo.name}, field="photos"
+        ) from None
+    return Upload(name=photo.name, content=content)
 
 
 @router.post(

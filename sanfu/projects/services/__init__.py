@@ -24,6 +24,7 @@ from sanfu.projects.services.emergency import (
     warning_send,
 )
 from sanfu.projects.services.progress import (
+    MAX_PHOTOS,
     milestone_add,
     milestone_done,
     progress_report,
@@ -35,6 +36,7 @@ from sanfu.projects.services.progress import (
 )
 
 __all__ = [
+    "MAX_PHOTOS",
     "BoardTarget",
     "commitment_deliver",
     "commitment_rate",

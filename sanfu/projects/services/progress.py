@@ -266,7 +266,11 @@ def progress_report(
 
 
 def _check_photo(upload: Upload) -> str:
-    content_type = check_upload(upload.name, upload.content)
+    # check_upload names the cases' "attachments" field; here the refusal names "photos".
+    try:
+        content_type = check_upload(upload.name, upload.content)
+    except ValidationFailed as error:
+        raise ValidationFailed(error.message, field="photos") from None
     if not content_type.startswith("image/"):
         raise ValidationFailed(
             _("%(name)s is not a photo (JPEG, PNG, GIF, WebP).") % {"name": upload.name},
