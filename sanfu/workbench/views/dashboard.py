@@ -21,6 +21,7 @@ from sanfu.frontdoor.followups import followup_satisfaction
 from sanfu.workbench.exports import cases_workbook
 from sanfu.workbench.forms import DashboardForm, DrillForm
 from sanfu.workbench.selectors import dashboard as d
+from sanfu.workbench.selectors.joined import joined_sections
 from sanfu.workbench.selectors.queues import EXPORT_LIMIT, case_page, export_rows
 from sanfu.workbench.views.common import page_number, staff
 
@@ -135,6 +136,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "followup": followup_satisfaction(cases=scope.cases(), start=scope.start, end=scope.end),
         "tiles": _tiles(board.figures),
         "definitions": list(DEFINITIONS.values()),
+        # Outreach, projects and the grassroots beside the cases, same unit and period.
+        "joined": joined_sections(user=user, scope=scope),
     }
     return render(request, "workbench/dashboard.html", context)
 
