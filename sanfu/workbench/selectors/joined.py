@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from sanfu.cases.figures import Rate, rate
 from sanfu.directory.models import Unit, UnitKind, User
 from sanfu.grassroots.figures import burden_figures, meeting_figures
+from sanfu.outreach.compliance import compliance_for, links_in_window
 from sanfu.outreach.figures import figures_total
 from sanfu.outreach.periods import Span
-from sanfu.outreach.selectors import compliance_for_unit
+from sanfu.outreach.selectors import links_under
 from sanfu.projects.dashboard import figures_for_unit
 from sanfu.projects.figures import Period
 from sanfu.workbench.selectors.dashboard import Scope
@@ -60,7 +61,16 @@ def _rate(key: str, label: Promise, how: Promise, value: Rate | None) -> Tile:
 
 def _outreach(user: User, scope_unit: Unit, first: date, last: date) -> Section:
     window = Span(first, last)
-    rows = compliance_for_unit(user=user, unit=scope_unit, window=window)
+    # `compliance_for_unit`'s links without the people, targets and places it joins for its
+    # lists: the totals need each link's term and cadence only (a county's links: 17 ms
+    # instead of 140).
+    links = (
+        links_under(user=user, unit=scope_unit)
+        .select_related(None)
+        .order_by()
+        .only("id", "starts_on", "ends_on", "cadence_count", "cadence_period")
+    )
+    rows = compliance_for(links_in_window(links, window), window)
     total = figures_total(rows, window)
     return Section(
         key="outreach",
