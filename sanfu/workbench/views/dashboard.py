@@ -136,10 +136,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "followup": followup_satisfaction(cases=scope.cases(), start=scope.start, end=scope.end),
         "tiles": _tiles(board.figures),
         "definitions": list(DEFINITIONS.values()),
-        # Outreach, projects and the grassroots beside the cases, same unit and period.
-        "joined": joined_sections(user=user, scope=scope),
     }
     return render(request, "workbench/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def joined(request: HttpRequest) -> HttpResponse:
+    """Outreach, projects and the grassroots beside the cases, for the same unit and period:
+    a fragment the dashboard loads after itself, so its case figures do not wait for three
+    other domains' reads."""
+    user = staff(request)
+    if not d.dashboard_allowed(user=user):
+        raise PermissionDenied(NO_DASHBOARD)
+    form = DashboardForm(request.GET, user=user)
+    scope = _scope(form, user)
+    if scope is None:
+        return HttpResponse(status=400)
+    context = {"joined": joined_sections(user=user, scope=scope)}
+    return render(request, "workbench/_joined.html", context)
 
 
 @login_required
