@@ -47,6 +47,10 @@ def test_outreach_is_ranked_on_visits_done_against_due(
     # thirty days; nothing was done.
     counts = outreach_counts(people.supervisor, tree.county, [tree.town_a, tree.town_b], NOVEMBER)
     assert counts == {tree.town_a.pk: (0, 35)}
+    # Before publication the publisher sees the standings as they stand.
+    preview = login(people.supervisor).get("/workbench/league/", {"month": "2026-11"})
+    assert 'data-testid="league-preview-outreach"' in preview.content.decode()
+    assert "0/35" in preview.content.decode()
     assert publish(people, NOVEMBER) == 302
     lines = {
         e.unit: e
