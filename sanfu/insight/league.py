@@ -27,10 +27,12 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from sanfu.cases.figures import Rate, case_figures, rate
+from sanfu.cases.figures import Parts, Rate, case_figures, empty, rate, to_figures
 from sanfu.cases.policies import Capability, acting_unit
 from sanfu.directory.models import TOWN_KINDS, Unit, UnitKind, User
+from sanfu.insight.build import as_of
 from sanfu.insight.models import LeagueEntry, LeagueRules, LeagueTable
+from sanfu.insight.selectors import unit_month_parts
 from sanfu.lib.errors import Conflict, ValidationFailed
 
 
@@ -152,9 +154,35 @@ class Line:
         return min((rate.whole if rate else 0) for rate in rates)
 
 
-def _line(unit: Unit, table: str, month: date, rules: LeagueRules) -> Line:
+def month_parts(units: list[Unit], month: date) -> dict[int, Parts] | None:
+    """The month's parts of every unit from the daily aggregates, in one grouped query — or
+    None while the aggregates have not caught up with the month's end (then each line is
+    counted from the facts). They equal `case_figures` part for part; reading them turns a
+    county's 60 lines from a minute of scans into milliseconds."""
+    end = month_bounds(month)[1]
+    moment = as_of()
+    if moment is None or moment < end:
+        return None
+    found = unit_month_parts(
+        unit_ids=[unit.pk for unit in units],
+        first=month.replace(day=1),
+        after=timezone.localtime(end).date(),
+    )
+    return {unit_id: parts for (unit_id, _month), parts in found.items()}
+
+
+def _line(
+    unit: Unit,
+    table: str,
+    month: date,
+    rules: LeagueRules,
+    kept: dict[int, Parts] | None = None,
+) -> Line:
     start, end = month_bounds(month)
-    figures = case_figures(unit=unit, start=start, end=end)
+    if kept is None:
+        figures = case_figures(unit=unit, start=start, end=end)
+    else:
+        figures = to_figures(kept.get(unit.pk, empty()))
     rates = (figures.response_rate, figures.resolution_rate, figures.satisfaction_rate)
     weights = (rules.response_weight, rules.resolution_weight, rules.satisfaction_weight)
     composite: Fraction | None = None
@@ -216,10 +244,10 @@ def league_publish(*, actor: User, county: Unit, month: date) -> list[LeagueEntr
     }
     now = timezone.now()
     entries: list[LeagueEntry] = []
-    for table in LeagueTable.values:
-        lines = [
-            _line(unit, kind, month, rules) for unit, kind in league_units(county) if kind == table
-        ]
+    units = league_units(county)
+    kept = month_parts([unit for unit, _kind in units], month)
+    for table in (LeagueTable.PLACES, LeagueTable.DEPARTMENTS):
+        lines = [_line(unit, kind, month, rules, kept) for unit, kind in units if kind == table]
         for line, rank in _ranked(lines):
             entries.append(
                 LeagueEntry(
@@ -300,9 +328,9 @@ def league_preview(*, county: Unit, month: date) -> list[tuple[Line, int | None]
     """The lines the month would be published with now (an unpublished month moves)."""
     rules = league_rules(county=county)
     result: list[tuple[Line, int | None]] = []
-    for table in LeagueTable.values:
-        lines = [
-            _line(unit, kind, month, rules) for unit, kind in league_units(county) if kind == table
-        ]
+    units = league_units(county)
+    kept = month_parts([unit for unit, _kind in units], month)
+    for table in (LeagueTable.PLACES, LeagueTable.DEPARTMENTS):
+        lines = [_line(unit, kind, month, rules, kept) for unit, kind in units if kind == table]
         result.extend(_ranked(lines))
     return result
