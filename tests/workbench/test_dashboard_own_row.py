@@ -166,3 +166,15 @@ def test_the_first_load_is_not_a_rebuild_to_announce(
     assert not Rebuild.objects.exists()
     call_command("insight", "rebuild", stdout=io.StringIO())
     assert Rebuild.objects.count() == 1
+
+
+def test_a_rebuild_since_a_day_names_only_the_months_from_it(
+    tree: Tree, catalogue: Catalogue, people: People
+):
+    history(tree, catalogue, people)
+    since = months_ago(1).isoformat()
+    call_command("insight", "rebuild", "--since", since, stdout=io.StringIO())
+    board = d.dashboard(scope=scope(tree.county, months_ago(4), months_ago(0)))
+    assert [month for month, _at, _reason in board.rebuilt] == [months_ago(1)]
+    earlier = d.dashboard(scope=scope(tree.county, months_ago(4), months_ago(2)))
+    assert earlier.rebuilt == []
