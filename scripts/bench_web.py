@@ -53,6 +53,10 @@ PAGES = [
     ("workbench home, town staff", "demo-town", "/workbench/"),
     ("dashboard, whole county, last 12 months", "demo-leader", "/workbench/dashboard/"),
     ("dashboard, one town, last 12 months", "demo-town-leader", "/workbench/dashboard/"),
+    # Outreach, projects and the grassroots: the fragment the dashboard loads after itself.
+    ("dashboard join, whole county, 12 months", "demo-leader", "/workbench/dashboard/joined/"),
+    # Last month's league tables (before publication: every league's standings, computed).
+    ("league tables, county, last month", "demo-leader", "/workbench/league/"),
     # A broad category is read from the aggregates' breakdown rows (unit × category × channel).
     (
         "dashboard, county, one broad category",

@@ -14,3 +14,8 @@ class InsightConfig(AppConfig):
         # Last in every pass: the dashboard's daily aggregates catch up with what the other
         # jobs and the actions since the last pass changed.
         job_register("insight", lambda: insight_refresh().as_dict(), order=90)
+
+        from sanfu.insight.league_sources import register
+
+        # Outreach and projects ranked monthly beside the cases (比学赶超).
+        register()

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from sanfu.cases import figures as f
 from sanfu.cases.models import Case, CaseEvent
-from sanfu.directory.models import Unit
+from sanfu.directory.models import TOWN_KINDS, VILLAGE_KINDS, Unit
 from sanfu.insight.models import DailyParts, Grain, Watermark
 from sanfu.lib.treepath import SEGMENT_WIDTH
 
@@ -113,8 +113,26 @@ def _targets(place: str | None, lead: str | None) -> set[str]:
     return paths
 
 
+def _places_and_parents() -> tuple[set[str], set[str]]:
+    """The paths of the active places (towns, villages) — the rows of a dashboard's places
+    table — and of the units that have one under them."""
+    kinds = set(TOWN_KINDS) | set(VILLAGE_KINDS)
+    places = set(Unit.objects.filter(is_active=True, kind__in=kinds).values_list("path", flat=True))
+    return places, {path[: -(SEGMENT_WIDTH + 1)] for path in places}
+
+
+def _counted_by_a_place(path: str, paths: tuple[str | None, ...], places: set[str]) -> bool:
+    """Whether a fact counted for the unit at `path` also counts for one of its places."""
+    width = len(path) + SEGMENT_WIDTH + 1
+    return any(
+        found and len(found) >= width and found.startswith(path) and found[:width] in places
+        for found in paths
+    )
+
+
 def _compute(ranges: list[tuple[date, date]]) -> Iterator[DailyParts]:
     unit_ids = dict(Unit.objects.values_list("path", "id"))
+    places, parents = _places_and_parents()
     totals: dict[Key, dict[str, Any]] = {}
 
     def add(key: Key, row: dict[str, Any], names: tuple[str, ...]) -> None:
@@ -134,6 +152,9 @@ def _compute(ranges: list[tuple[date, date]]) -> Iterator[DailyParts]:
                     continue
                 add((day, Grain.UNIT, unit_id, None, ""), row, names)
                 add((day, Grain.BREAKDOWN, unit_id, row["broad"], row["chan"]), row, names)
+                own = (row["place"], row["lead"])
+                if path in parents and not _counted_by_a_place(path, own, places):
+                    add((day, Grain.OWN, unit_id, row["broad"], ""), row, names)
     for (day, grain, unit_id, category_id, channel), parts in totals.items():
         yield DailyParts(
             day=day,

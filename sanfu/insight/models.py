@@ -55,6 +55,9 @@ PARTS = (
 class Grain(models.TextChoices):
     UNIT = "unit", _("Unit")
     BREAKDOWN = "breakdown", _("Unit, broad category and channel")
+    # A town's (or the county's) own facts: those it counts that none of its places (villages,
+    # towns) counts, by broad category — the "本级" row that makes the places add up.
+    OWN = "own", _("Unit's own, by broad category")
 
 
 def _count(label: _StrPromise) -> models.PositiveIntegerField[int, int]:
@@ -181,6 +184,11 @@ class LeagueRules(models.Model):
 class LeagueTable(models.TextChoices):
     PLACES = "places", _("Towns")
     DEPARTMENTS = "departments", _("Departments")
+    # The same mechanism over other domains' rates (insight/league_sources.py).
+    OUTREACH_PLACES = "outreach_places", _("Towns: visits done against due")
+    OUTREACH_DEPARTMENTS = "outreach_departments", _("Departments: visits done against due")
+    PROJECTS_PLACES = "projects_places", _("Towns: projects finished on time")
+    PROJECTS_DEPARTMENTS = "projects_departments", _("Departments: projects finished on time")
 
 
 class LeagueEntry(models.Model):
@@ -189,7 +197,7 @@ class LeagueEntry(models.Model):
 
     county = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     month = models.DateField(_("month"))
-    table = models.CharField(max_length=12, choices=LeagueTable.choices)
+    table = models.CharField(max_length=24, choices=LeagueTable.choices)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     rank = models.PositiveIntegerField(null=True, blank=True)  # None: below the sample minimum
     previous_rank = models.PositiveIntegerField(null=True, blank=True)
@@ -200,6 +208,9 @@ class LeagueEntry(models.Model):
     resolution_whole = models.PositiveIntegerField(default=0)
     satisfaction_part = models.PositiveIntegerField(default=0)
     satisfaction_whole = models.PositiveIntegerField(default=0)
+    # The one rate of a table ranked on a single rate (outreach, projects); 0/0 otherwise.
+    rate_part = models.PositiveIntegerField(default=0)
+    rate_whole = models.PositiveIntegerField(default=0)
     response_weight = models.PositiveSmallIntegerField()
     resolution_weight = models.PositiveSmallIntegerField()
     satisfaction_weight = models.PositiveSmallIntegerField()
@@ -213,7 +224,9 @@ class LeagueEntry(models.Model):
         verbose_name = _("league table entry")
         verbose_name_plural = _("league table entries")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "month"], name="league_entry_once_a_month"),
+            models.UniqueConstraint(
+                fields=["unit", "month", "table"], name="league_entry_once_a_month_a_table"
+            ),
         ]
         indexes = [models.Index(fields=["county", "month"], name="league_county_month")]
 
@@ -238,8 +251,31 @@ class LeagueEntry(models.Model):
         return rate(self.satisfaction_part, self.satisfaction_whole)
 
     @property
+    def single_rate(self) -> Rate | None:
+        return rate(self.rate_part, self.rate_whole)
+
+    @property
     def movement(self) -> int | None:
         """Places gained since last month's table (negative: lost); None without both ranks."""
         if self.rank is None or self.previous_rank is None:
             return None
         return self.previous_rank - self.rank
+
+
+class Rebuild(models.Model):
+    """A rebuild of the aggregates asked for explicitly (`sanfu insight rebuild`), typically
+    after a re-zoning: the closed months it recomputed may no longer read as reported, and the
+    dashboard says so for every month in `first_day`…`last_day` that had ended before `at`."""
+
+    at = models.DateTimeField(_("rebuilt at"))
+    first_day = models.DateField(_("first day recomputed"))
+    last_day = models.DateField(_("last day recomputed"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("aggregates rebuild")
+        verbose_name_plural = _("aggregates rebuilds")
+        indexes = [models.Index(fields=["last_day"], name="insight_rebuild_last_day")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.first_day}…{self.last_day}"

@@ -4,14 +4,15 @@ category and channel. Callers decide who may see which unit (the dashboard's for
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from sanfu.cases import figures as f
-from sanfu.insight.models import DailyParts, Grain
+from sanfu.insight.models import DailyParts, Grain, Rebuild
 
 Parts = f.Parts
 
@@ -64,3 +65,28 @@ def breakdown_parts(
         rows = rows.filter(category_id=category_id)
     grouped = rows.values("category_id", "channel").annotate(**_sums()).order_by()
     return [(row["category_id"], row["channel"], _parts(row)) for row in grouped]
+
+
+def own_parts(*, unit_id: int, first: date, after: date, category_id: int | None = None) -> Parts:
+    """The unit's own parts for the days [first, after): the facts it counts that none of its
+    places counts (Grain.OWN), of all cases or of one broad category's."""
+    rows = _days(unit_ids=[unit_id], first=first, after=after).filter(grain=Grain.OWN)
+    if category_id is not None:
+        rows = rows.filter(category_id=category_id)
+    return _parts(rows.aggregate(**_sums()))
+
+
+def rebuilt_months(*, first: date, after: date) -> list[tuple[date, datetime, str]]:
+    """The closed months among [first, after) that an explicit rebuild recomputed after they
+    had ended: (first day of the month, when, why), each month once, the latest rebuild."""
+    found: dict[date, tuple[datetime, str]] = {}
+    rebuilds = Rebuild.objects.filter(last_day__gte=first, first_day__lt=after).order_by("at")
+    for rebuild in rebuilds:
+        month = max(first, rebuild.first_day).replace(day=1)
+        local = timezone.localtime(rebuild.at).date()
+        while month < after and month <= rebuild.last_day:
+            following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            if following <= local:  # the month had ended: it was reported before
+                found[month] = (rebuild.at, rebuild.reason)
+            month = following
+    return [(month, at, reason) for month, (at, reason) in sorted(found.items())]

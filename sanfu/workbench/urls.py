@@ -27,6 +27,7 @@ urlpatterns = [
     path("supervision/", supervision.board, name="supervision"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/cases/", dashboard.drill, name="drill"),
+    path("dashboard/joined/", dashboard.joined, name="dashboard_joined"),
     path("league/", league.league, name="league"),
     path("tokens/", tokens.tokens, name="tokens"),
     path("password/", account.password_change, name="password_change"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from fractions import Fraction
@@ -23,6 +23,7 @@ from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sanfu.cases import figures as parts
@@ -143,6 +144,11 @@ class Dashboard:
     backlog: parts.Backlog
     # When the aggregates the figures come from were refreshed; None when computed live.
     as_of: datetime | None = None
+    # The scope's own row (本级): what it counts that none of its places counts, so the places
+    # and it add up to the whole; None when the unit has no places under it.
+    own: Row | None = None
+    # Closed months of the period recomputed by an explicit rebuild: (month, when, why).
+    rebuilt: list[tuple[date, datetime, str]] = field(default_factory=list)
 
 
 def dashboard(*, scope: Scope, rank_by: Rank = Rank.SATISFACTION) -> Dashboard:
@@ -153,7 +159,7 @@ def dashboard(*, scope: Scope, rank_by: Rank = Rank.SATISFACTION) -> Dashboard:
     if broad and as_of is not None:
         return _from_aggregates(scope=scope, rank_by=rank_by, as_of=as_of)
     backlog = parts.backlog(unit=scope.unit, category=scope.category)
-    places, departments = ranking(scope=scope, rank_by=rank_by)
+    places, departments, own = _ranking_and_own(scope=scope, rank_by=rank_by)
     categories, channels = breakdown(scope=scope)
     by_month = _month_parts(scope)
     # The months partition the period and every part is additive: their sum is the total,
@@ -170,7 +176,20 @@ def dashboard(*, scope: Scope, rank_by: Rank = Rank.SATISFACTION) -> Dashboard:
         categories=categories,
         channels=channels,
         backlog=backlog,
+        own=own,
+        rebuilt=_rebuilt(scope),
     )
+
+
+def _rebuilt(scope: Scope) -> list[tuple[date, datetime, str]]:
+    return insight.rebuilt_months(first=scope.first_day, after=scope.after_day)
+
+
+def _own_row(unit: Unit, children: list[Unit], own: parts.Parts) -> Row | None:
+    if not any(child.kind != UnitKind.DEPARTMENT for child in children):
+        return None
+    label = gettext("%(unit)s (own)") % {"unit": unit.name}
+    return Row(key="own", label=label, figures=parts.to_figures(own), unit=unit)
 
 
 def _children(unit: Unit) -> list[Unit]:
@@ -224,6 +243,17 @@ def _from_aggregates(*, scope: Scope, rank_by: Rank, as_of: datetime) -> Dashboa
         channels=channels,
         backlog=parts.backlog(unit=unit, category=scope.category),
         as_of=as_of,
+        own=_own_row(
+            unit,
+            children,
+            insight.own_parts(
+                unit_id=unit.pk,
+                first=scope.first_day,
+                after=scope.after_day,
+                category_id=category_id,
+            ),
+        ),
+        rebuilt=_rebuilt(scope),
     )
 
 
@@ -273,7 +303,16 @@ def _child_key_length(unit: Unit) -> int:
 def ranking(*, scope: Scope, rank_by: Rank) -> tuple[list[Row], list[Row]]:
     """The units directly under the scope's unit: places (towns, or villages under a town)
     and departments, each list ranked by `rank_by` among units with enough cases."""
+    places, departments, _own = _ranking_and_own(scope=scope, rank_by=rank_by)
+    return places, departments
+
+
+def _ranking_and_own(*, scope: Scope, rank_by: Rank) -> tuple[list[Row], list[Row], Row | None]:
+    """`ranking`, and the scope's own row: the facts that no place under it counts."""
     length = _child_key_length(scope.unit)
+    children = _children(scope.unit)
+    places = {child.path for child in children if child.kind != UnitKind.DEPARTMENT}
+    own = parts.empty()
 
     def keys(source: parts.Family) -> dict[str, Any]:
         lead = (
@@ -292,7 +331,10 @@ def ranking(*, scope: Scope, rank_by: Rank) -> tuple[list[Row], list[Row]]:
             parts.add(totals[group["place"]], group, names)
         if group["lead"] and group["lead"] != group["place"]:
             parts.add(totals[group["lead"]], group, names)
-    return _rank_children(_children(scope.unit), totals, rank_by)
+        if group["place"] not in places and group["lead"] not in places:
+            parts.add(own, group, names)
+    ranked_places, departments = _rank_children(children, totals, rank_by)
+    return ranked_places, departments, _own_row(scope.unit, children, own)
 
 
 def _rank_children(

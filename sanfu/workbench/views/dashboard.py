@@ -21,6 +21,7 @@ from sanfu.frontdoor.followups import followup_satisfaction
 from sanfu.workbench.exports import cases_workbook
 from sanfu.workbench.forms import DashboardForm, DrillForm
 from sanfu.workbench.selectors import dashboard as d
+from sanfu.workbench.selectors.joined import joined_sections
 from sanfu.workbench.selectors.queues import EXPORT_LIMIT, case_page, export_rows
 from sanfu.workbench.views.common import page_number, staff
 
@@ -137,6 +138,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "definitions": list(DEFINITIONS.values()),
     }
     return render(request, "workbench/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def joined(request: HttpRequest) -> HttpResponse:
+    """Outreach, projects and the grassroots beside the cases, for the same unit and period:
+    a fragment the dashboard loads after itself, so its case figures do not wait for three
+    other domains' reads."""
+    user = staff(request)
+    if not d.dashboard_allowed(user=user):
+        raise PermissionDenied(NO_DASHBOARD)
+    form = DashboardForm(request.GET, user=user)
+    scope = _scope(form, user)
+    if scope is None:
+        return HttpResponse(status=400)
+    context = {"joined": joined_sections(user=user, scope=scope)}
+    return render(request, "workbench/_joined.html", context)
 
 
 @login_required

@@ -22,6 +22,9 @@ from sanfu.insight.league import (
     league_rules,
     league_table,
     previous_month,
+    rate_league_preview,
+    rate_league_table,
+    rate_leagues,
 )
 from sanfu.lib.errors import ApplicationError
 from sanfu.lib.forms import show_on_form
@@ -57,16 +60,32 @@ def league(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(f"{reverse('workbench:league')}?month={month:%Y-%m}")
     published = league_table(county=county, month=month)
+    entries = rate_league_table(county=county, month=month)
+    # Outreach's and projects' tables, each with its league's definition.
+    published_rates = [
+        (
+            league,
+            [
+                (entry, league.facts_url(entry.unit_id, month))
+                for entry in entries
+                if entry.table in (league.places_table, league.departments_table)
+            ],
+        )
+        for league in rate_leagues()
+    ]
+    preview_allowed = can_publish and not published
     context = {
         "form": form,
         "county": county,
         "month": month,
         "published": published,
+        "published_rates": [(league, rows) for league, rows in published_rates if rows],
         "rules": league_rules(county=county),
-        "can_publish": can_publish and not published,
+        "can_publish": preview_allowed,
         # Before publication only those who publish see the standings, which still move.
-        "preview": league_preview(county=county, month=month)
-        if can_publish and not published
+        "preview": league_preview(county=county, month=month) if preview_allowed else [],
+        "rate_preview": rate_league_preview(viewer=user, county=county, month=month)
+        if preview_allowed
         else [],
     }
     return render(request, "workbench/league.html", context, status=400 if form.errors else 200)

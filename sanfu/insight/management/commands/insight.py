@@ -9,7 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sanfu.insight.build import as_of, insight_rebuild, insight_refresh
+from sanfu.insight.build import as_of, insight_refresh
+from sanfu.insight.rebuilds import insight_rebuild_explicitly
 
 
 def _day(value: str) -> date:
@@ -22,7 +23,8 @@ def _day(value: str) -> date:
 class Command(BaseCommand):
     help = (
         "Daily aggregates of the case figures: `rebuild [--since DAY]` recomputes every day "
-        "(first load, after bulk imports or re-zoning); `refresh` catches up with the "
+        "(first load, after bulk imports or re-zoning; recorded, and the dashboard says which "
+        "closed months it recomputed); `refresh` catches up with the "
         "timeline (every `sanfu sweep` pass does this); `status` says how fresh they are."
     )
 
@@ -30,6 +32,9 @@ class Command(BaseCommand):
         commands = parser.add_subparsers(dest="action", required=True)
         rebuild = commands.add_parser("rebuild", help="recompute every day from --since")
         rebuild.add_argument("--since", type=str, default="", help="first day, YYYY-MM-DD")
+        rebuild.add_argument(
+            "--reason", type=str, default="", help="why (shown with the dashboard's notice)"
+        )
         commands.add_parser("refresh", help="recompute the days touched since the last refresh")
         commands.add_parser("status", help="when the aggregates were last refreshed")
 
@@ -42,7 +47,7 @@ class Command(BaseCommand):
             return
         if action == "rebuild":
             since = _day(options["since"]) if options["since"] else None
-            result = insight_rebuild(since=since)
+            result = insight_rebuild_explicitly(since=since, reason=options["reason"]).result
         else:
             result = insight_refresh()
         figures = {**result.as_dict(), "seconds": round(time.monotonic() - started, 3)}
