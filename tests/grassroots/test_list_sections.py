@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sanfu.directory.models import StaffRole
+from sanfu.directory.models import Enterprise, StaffRole, Unit
 from sanfu.outreach.models import LinkRole, Period
 from sanfu.outreach.servicedays import service_day_create
 from sanfu.outreach.services import NewLink, link_create
@@ -20,7 +20,11 @@ def _outreach(tree: Tree, people: People) -> None:
     people.cadre.phone = "13900002222"
     people.cadre.save(update_fields=["phone"])
     enterprise = make_enterprise(town=tree.town_a, village=tree.village_a)
-    for target, role in [(enterprise, LinkRole.CHIEF_SERVICE), (tree.village_b, LinkRole.LINKAGE)]:
+    targets: list[tuple[Enterprise | Unit, str]] = [
+        (enterprise, LinkRole.CHIEF_SERVICE),
+        (tree.village_b, LinkRole.LINKAGE),
+    ]
+    for target, role in targets:
         link_create(
             actor=None,
             new=NewLink(

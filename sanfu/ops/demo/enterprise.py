@@ -259,7 +259,7 @@ def _policies() -> list[Policy]:
                 facts_year=YEAR - 1,
                 benefit_kind=kind,
                 benefit_text=text,
-                **spec,  # type: ignore[arg-type]
+                **spec,
             )
         )
     return made
