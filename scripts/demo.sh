@@ -35,10 +35,10 @@ collecting=$!
 # commands each paid Django's start-up and checks.
 .venv/bin/python scripts/demo_load.py
 wait "$collecting"
-# No `sanfu routing replay` here: the seeded history's categories are drawn independently of
-# its texts, so the accuracy page would measure the model against chance (8% "right"), not
-# against decisions. It stays empty until real cases are routed, or history with real
-# categories is imported and replayed.
+# No `sanfu routing replay` here. The seeded history's categories now fit its texts, but they
+# were placed by the same catalogue words the suggestion uses, so a replay would show the
+# suggestion agreeing with itself (99% of first-level categories), not with dispatchers; and it
+# costs minutes. Run it by hand to see the page filled; real figures come from real dispatching.
 # The sweep keeps deadlines, urges and auto-closing current while the demo runs.
 "$sanfu" sweep > "$SANFU_DATA_DIR/sweep.log" 2>&1 &
 sweeper=$!

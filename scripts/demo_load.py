@@ -69,14 +69,16 @@ def main() -> None:
     step("seed", "enterprise")
     step("seed", "projects")
     step("seed", "outreach")
+    # The history tells each matter with messages the router helps to place
+    # (ops/synthetic/fitting.py): the same history on every first start, so wait for it.
+    if training is not None and training.wait() != 0:
+        raise SystemExit("demo load: sanfu routing train failed")
     # Two years of history, once: `seed cases` adds more on every run, the demo wants them once.
     once("cases-seeded", "seed", "cases", "--count", str(CASES))
     # The similar-cases index over the seeded history.
     once("cases-indexed", "routing", "index")
     # A year of village meetings and the burden ledger (the lists are generated from them).
     step("seed", "grassroots", quiet=True)
-    if training is not None and training.wait() != 0:
-        raise SystemExit("demo load: sanfu routing train failed")
 
 
 if __name__ == "__main__":
