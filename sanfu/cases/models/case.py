@@ -223,6 +223,11 @@ class Case(models.Model):
             models.Index(fields=["replied_at"], name="case_replied"),
             models.Index(fields=["rated_at"], name="case_rated"),
             models.Index(fields=["signed_at"], name="case_signed"),
+            # Receipt and acceptance are families of their own (issue 13): without these a
+            # day's recompute read them through the county's or every place's index, or the
+            # whole table (one day at 1 M cases: 6.3 s → 2.1 s).
+            models.Index(fields=["received_at"], name="case_received"),
+            models.Index(fields=["accepted_at"], name="case_accepted"),
         ]
         constraints = [
             models.CheckConstraint(
