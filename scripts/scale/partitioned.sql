@@ -60,8 +60,8 @@ SELECT n, c, r, s, (ARRAY['hotline','web','wechat','walk_in','grid','open311'])[
 FROM (
     SELECT n, 1 + n % :counties AS c,
            timestamptz '2026-12-05 00:00+08' - (n % 730) * interval '1 day' - (n % 86400) * interval '1 second' AS r,
-           CASE WHEN n % 100 < 97 THEN 'closed' WHEN n % 100 < 98 THEN 'new' ELSE 'in_progress' END AS s,
-           (1 + n % :counties) * 100000 + 1 + n % 20 AS l,
+           CASE WHEN (n / 7) % 100 < 97 THEN 'closed' WHEN (n / 7) % 100 < 98 THEN 'new' ELSE 'in_progress' END AS s,
+           (1 + n % :counties) * 100000 + 1 + (n / 3) % 20 AS l,
            (1 + n % :counties) * 100000 + (1 + n % 20) * 100 + 1 + (n / 20) % 15 AS v
     FROM generate_series(1, :cases) n
 ) x;
@@ -97,7 +97,7 @@ SELECT 'cases' AS table, count(*) FROM cases UNION ALL SELECT 'case_event', coun
 UNION ALL SELECT 'daily_parts', count(*) FROM daily_parts;
 SELECT pg_size_pretty(pg_total_relation_size('cases_c1')) AS one_county_cases;
 
-\echo == queue: a town's open cases, oldest first (workbench home)
+\echo == queue: open cases led by one town, oldest first (workbench home)
 EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON)
 SELECT id, received_at, state FROM cases
 WHERE county_id = 2 AND lead_unit_id = 200003 AND state IN ('new', 'assigned', 'in_progress')
@@ -117,11 +117,16 @@ WHERE county_id = 2 AND grain = 'unit' AND unit_id IN (SELECT id FROM unit WHERE
   AND day >= '2025-12-01' AND day < '2026-12-01'
 GROUP BY unit_id, m;
 
-\echo == figure: a month's answers and late answers of one county, live from the cases
+\echo == figure: answers and late answers of one county in one month, live from the cases
 EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON)
 SELECT count(*), count(*) FILTER (WHERE replied_at > reply_deadline) FROM cases
 WHERE county_id = 2 AND received_at >= '2026-11-01 00:00+08' AND received_at < '2026-12-01 00:00+08';
 
 \echo == timeline of one case (the case page): county, year and case id
 EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON)
-SELECT * FROM case_event WHERE county_id = 3 AND case_id = 1000002 ORDER BY at;
+SELECT * FROM case_event WHERE county_id = 3 AND case_id = 1000001 ORDER BY at;
+
+\echo == the same, when the page also knows the year the case was received: one partition
+EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON)
+SELECT * FROM case_event WHERE county_id = 3 AND case_id = 1000001
+  AND at >= '2025-01-01 00:00+08' AND at < '2026-01-01 00:00+08' ORDER BY at;
