@@ -98,6 +98,8 @@ def test_it_prints_a3_with_a_chinese_font(
     assert all(abs(float(h) - 1190.6) < 1 for _w, h in boxes), boxes
     # The Chinese is drawn in a CJK font that Chromium found on the machine (Noto CJK from
     # scripts/system-deps.sh); without one every character prints as a box. No PDF reader is
-    # among the dependencies to extract the text, so the embedded font's name stands for it.
-    fonts = re.findall(rb"/BaseFont\s*/[A-Z]{6}\+([\w-]+)", data)
+    # among the dependencies to extract the text, so the embedded font's name stands for it. Some
+    # Chromium builds write /BaseFont inside a compressed stream; the descriptor's /FontName is
+    # always in the clear.
+    fonts = re.findall(rb"/(?:BaseFont|FontName)\s*/[A-Z]{6}\+([\w-]+)", data)
     assert any(re.search(rb"CJK|Hei|Song|WenQuanYi", name) for name in fonts), fonts
