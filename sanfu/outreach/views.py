@@ -199,6 +199,15 @@ def _paged(request: HttpRequest, items: list[Any], param: str) -> Page[Any]:
     return Paginator(items, PAGE_ROWS).get_page(request.GET.get(param))
 
 
+def _query_without(request: HttpRequest, param: str) -> str:
+    """The page's query string for a pager's links: without that pager's own parameter (the
+    link adds it) and without `format` (a pager shows the page, not the Excel download)."""
+    query = request.GET.copy()
+    for name in (param, "format"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
 @login_required
 @require_GET
 def compliance(request: HttpRequest) -> HttpResponse:
@@ -239,15 +248,14 @@ def compliance(request: HttpRequest) -> HttpResponse:
     people_page = _paged(request, people, "people")
     shown_overdue = overdue[:PAGE_ROWS]
     selectors.links_labelled(row.link for row in [*links_page, *shown_overdue])
-    query = request.GET.copy()
-    for param in ("page", "people", "format"):
-        query.pop(param, None)
     context = {
         "unit": unit,
         "homes": homes,
         "form": form,
         "window": window,
-        "query": query.urlencode(),
+        # Each pager's links keep everything else asked for, the other pager's page included.
+        "links_query": _query_without(request, "page"),
+        "people_query": _query_without(request, "people"),
         "rows": links_page,
         "overdue": shown_overdue,
         "more_overdue": max(len(overdue) - PAGE_ROWS, 0),
