@@ -241,7 +241,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     by_person, by_area = figures_by_each(
         rows, window, [selectors.holder_key, _area_key(unit)], source=source
     )
-    names = selectors.holder_names(by_person)
+    names = selectors.holder_names(by_person, links=source)
     people = sorted((names.get(key, key), figures) for key, figures in by_person.items())
     # A county holds thousands of links: each table shows a page of them; Excel holds all.
     links_page = _paged(request, rows, "page")
