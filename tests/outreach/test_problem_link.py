@@ -61,9 +61,7 @@ def _counted_through_visits() -> dict[int, int]:
 
 
 @pytest.mark.django_db
-def test_the_visit_service_gives_each_problem_its_visits_link(
-    outreach: Outreach, people: People
-):
+def test_the_visit_service_gives_each_problem_its_visits_link(outreach: Outreach, people: People):
     _problems_found(outreach, people)
     for problem in VisitProblem.objects.select_related("visit"):
         assert problem.link_id == problem.visit.link_id
@@ -98,6 +96,8 @@ def test_the_migration_fills_each_problems_link_and_the_counts_stay(
     for problem in VisitProblem.objects.select_related("visit"):
         assert problem.link_id == problem.visit.link_id
     assert _per_link() == before
-    assert dict(
-        VisitProblem.objects.values_list("link_id").annotate(n=Count("pk")).order_by()
-    ) == through_visits == {outreach.enterprise_link.pk: 3, outreach.grid_link.pk: 1}
+    assert (
+        dict(VisitProblem.objects.values_list("link_id").annotate(n=Count("pk")).order_by())
+        == through_visits
+        == {outreach.enterprise_link.pk: 3, outreach.grid_link.pk: 1}
+    )
