@@ -455,6 +455,7 @@ def _problem_create(*, actor: User, visit: Visit, problem: NewProblem) -> VisitP
     if problem.solved_on_the_spot:
         return VisitProblem.objects.create(
             visit=visit,
+            link_id=visit.link_id,
             text=problem.text,
             outcome=ProblemOutcome.ON_THE_SPOT,
             solution=problem.solution,
@@ -482,6 +483,7 @@ def _problem_create(*, actor: User, visit: Visit, problem: NewProblem) -> VisitP
     )
     return VisitProblem.objects.create(
         visit=visit,
+        link_id=visit.link_id,
         text=problem.text,
         outcome=ProblemOutcome.CASE,
         case=case,
