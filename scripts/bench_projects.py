@@ -23,6 +23,11 @@ targets on its board and a warning to `--acks` staff. It measures
 `git archive main | tar -x -C /tmp/main-src`. The two take turns over `--rounds` rounds on the
 same database (every receipt and token reset between turns), and the medians are printed per
 checkout. Medians in milliseconds; read them as upper bounds on a shared machine.
+
+2026-12-05, 2 cores at load average 10-15 (other work), PostgreSQL 15, the defaults and
+`--repeat 9 --compare` main: server CPU per API acknowledgement 2.4 ms (main 5.1), database
+1.0 ms (main 1.4), so 2 idle cores give about 2000 / 3.5 = 570 a second (main 310); measured
+under that load 164/s with 16 clients (main 72), the service alone 527/s (main 74).
 """
 
 from __future__ import annotations
