@@ -6,10 +6,10 @@ in a database of many cases, through HTTP as its town's staff.
     scripts/with-postgres.sh .venv/bin/python scripts/bench_enterprise_page.py ...
 
 Uses DATABASE_URL when set, else a temporary SQLite file. The cases are written by one
-INSERT … SELECT over a number series (SQLite's recursive CTE, PostgreSQL's generate_series)
-copying a template case, so a million rows take a minute or two rather than the hours the
-case loop would need; `--mine` of them are the measured enterprise's, spread over ten years,
-the rest spread over the other enterprises and the towns. Seeding is not timed. Prints one
+INSERT … SELECT over a number series copying a template case (sanfu.ops.synthetic.bulk), so a
+million rows take a minute or two rather than the hours the case loop would need; `--mine` of
+them are the measured enterprise's, spread over ten years, the rest spread over the other
+enterprises and the towns. Seeding is not timed. Prints one
 JSON object: the page's median and worst time over `--repeat` loads (after one warm-up),
 and its query count. The machine is shared: read the times as an upper bound. Target: the
 page under 200 ms at 1 M cases.
@@ -141,74 +141,31 @@ def build(count: int, mine: int) -> tuple[int, object]:
 
 
 def seed_cases(count: int, mine: int, target: int) -> None:
-    """`count` cases in one statement: copies of the template, numbered, spread over ten
-    years; every n-th (n = count / mine) is the target's, the rest the other enterprises'."""
-    from django.db import connection, transaction
-
+    """`count` cases in one statement (sanfu.ops.synthetic.bulk): copies of the template,
+    spread over ten years; every n-th (n = count / mine) is the target's, the rest the other
+    enterprises'."""
     from sanfu.cases.models import Case
     from sanfu.directory.models import Enterprise, Unit
+    from sanfu.ops.synthetic.bulk import bulk_copy_cases, moment_sql, pick_sql
 
-    table = Case._meta.db_table
-    first_enterprise = target
     enterprises = Enterprise.objects.count()
     towns = list(Unit.objects.filter(kind="town").order_by("pk").values_list("pk", flat=True))
     every = max(count // max(mine, 1), 1)
-    pg = connection.vendor == "postgresql"
-    if pg:
-        received = (
-            f"%s::timestamptz + (n %% {DAYS}) * interval '1 day' "
-            "+ (n %% 86400) * interval '1 second'"
-        )
-    else:
-        received = (
-            f"strftime('%%Y-%%m-%%d %%H:%%M:%%S', %s, '+' || (n %% {DAYS}) || ' days', "
-            f"'+' || (n %% 86400) || ' seconds')"
-        )
-    varied: dict[str, str | None] = {
-        "id": None,  # left to the database
-        "number": "'B' || n",
-        "tracking_token": "'t' || n",
-        "received_at": received,
-        "enterprise_id": (
-            f"CASE WHEN n %% {every} = 0 THEN {target} "
-            f"ELSE {first_enterprise} + 1 + n %% {max(enterprises - 1, 1)} END"
-        ),
-        "location_unit_id": (
-            f"CASE WHEN n %% {every} = 0 THEN location_unit_id ELSE ({_town_case(towns)}) END"
-        ),
-    }
-    columns, values = [], []
-    for field in Case._meta.concrete_fields:
-        column = field.column
-        if column in varied and varied[column] is None:
-            continue
-        columns.append(column)
-        values.append(varied.get(column) or column)
-    series = (
-        "SELECT generate_series(1, %s) AS n"
-        if pg
-        else "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < %s) "
-        "SELECT n FROM s"
+    bulk_copy_cases(
+        template=Case.objects.get(number="TEMPLATE"),
+        count=count,
+        varied={
+            "received_at": moment_sql(START, days=f"n % {DAYS}", seconds="n % 86400"),
+            "enterprise_id": (
+                f"CASE WHEN n % {every} = 0 THEN {target} "
+                f"ELSE {target} + 1 + n % {max(enterprises - 1, 1)} END"
+            ),
+            "location_unit_id": (
+                f"CASE WHEN n % {every} = 0 THEN template.location_unit_id "
+                f"ELSE {pick_sql('n', towns)} END"
+            ),
+        },
     )
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - our own names
-        f"SELECT {', '.join(values)} FROM ({series}) AS series, "
-        f"(SELECT * FROM {table} WHERE number = 'TEMPLATE') AS template"
-    )
-    start = START.isoformat() if pg else START.strftime("%Y-%m-%d %H:%M:%S")
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [start, count])
-    if pg:
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {table}")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
-def _town_case(towns: list[int]) -> str:
-    whens = " ".join(f"WHEN {i} THEN {pk}" for i, pk in enumerate(towns))
-    return f"CASE n %% {len(towns)} {whens} END"
 
 
 def measure(target: int, user: object, repeat: int, seed_seconds: float) -> dict[str, object]:
