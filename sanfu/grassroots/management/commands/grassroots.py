@@ -23,7 +23,7 @@ from sanfu.directory.models import VILLAGE_KINDS, Unit, UnitKind
 from sanfu.grassroots.bench import bench_run
 from sanfu.grassroots.exports import lists_workbook
 from sanfu.grassroots.lists import LIST_UNIT_KINDS, three_lists
-from sanfu.grassroots.printing import PdfPrinter, printable_html, public_list_url
+from sanfu.grassroots.printing import pdf_files, printable_html, public_list_url
 from sanfu.lib.errors import ApplicationError
 
 
@@ -103,20 +103,18 @@ class Command(BaseCommand):
                 path.write_bytes(lists_workbook(three_lists(unit=unit)))
                 self._progress(number, len(units), unit, path)
         else:
-            # Every page is read from the database before Chromium starts: Playwright's sync
-            # API runs its caller in a greenlet of its own, which would open a second
-            # database connection outside the caller's transaction.
-            pages = [
-                printable_html(
-                    unit=unit, url=public_list_url(unit, base_url), paper=options["paper"]
+            documents = (
+                (
+                    printable_html(
+                        unit=unit, url=public_list_url(unit, base_url), paper=options["paper"]
+                    ),
+                    path,
                 )
-                for unit in units
-            ]
-            with PdfPrinter() as printer:
-                for number, (unit, path, html) in enumerate(
-                    zip(units, paths, pages, strict=True), start=1
-                ):
-                    path.write_bytes(printer.pdf(html))
-                    self._progress(number, len(units), unit, path)
+                for unit, path in zip(units, paths, strict=True)
+            )
+            pdf_files(
+                documents,
+                printed=lambda n: self._progress(n, len(units), units[n - 1], paths[n - 1]),
+            )
         written = [str(path) for path in paths]
         return {"format": fmt, "units": len(units), "files": written if single else len(written)}
