@@ -12,9 +12,7 @@ from tests.conftest import Tree
 START = datetime(2020, 3, 1, 8, 0, tzinfo=UTC)
 
 
-def test_it_copies_the_template_varying_the_named_columns(
-    tree: Tree, catalogue: Catalogue
-) -> None:
+def test_it_copies_the_template_varying_the_named_columns(tree: Tree, catalogue: Catalogue) -> None:
     template = web_case(tree, catalogue)
     bulk_copy_cases(
         template=template,
