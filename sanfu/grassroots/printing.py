@@ -7,8 +7,7 @@ machine installed with the main dependencies only writes Excel, and asking it fo
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from queue import Empty, Queue
 from types import TracebackType
@@ -106,12 +105,6 @@ class PdfPrinter:
         self._page.set_content(html, wait_until="load")
         data: bytes = self._page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
         return data
-
-
-@contextmanager
-def pdf_printer() -> Iterator[PdfPrinter]:
-    with PdfPrinter() as printer:
-        yield printer
 
 
 # Documents made ahead of the printer: enough to keep it busy, few enough to keep memory low.
