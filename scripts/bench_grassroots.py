@@ -168,7 +168,7 @@ def seed_cases(count: int, *, first: int) -> None:
     )
     n = f"(n + {first})"
     day = f"(({n} / {len(villages)}) % {DAYS})"
-    second = f"(({n} * 7919) % 86400)"
+    second = f"((({n} % 10007) * 7919) % 86400)"  # within 32 bits on PostgreSQL
     still_open = f"({day} >= {DAYS - 20} OR {n} % 997 = 0)"
     bulk_copy_cases(
         template=template,
