@@ -103,9 +103,10 @@ class Command(BaseCommand):
                 )
                 for unit, path in zip(units, paths, strict=True)
             )
+            unit_of = dict(zip(paths, units, strict=True))
             pdf_files(
                 documents,
-                printed=lambda n: self._progress(n, len(units), units[n - 1], paths[n - 1]),
+                printed=lambda n, path: self._progress(n, len(units), unit_of[path], path),
             )
         written = [str(path) for path in paths]
         return {"format": fmt, "units": len(units), "files": written if single else len(written)}
