@@ -19,6 +19,16 @@ one statement (sanfu.ops.synthetic.bulk, as scripts/bench_enterprise_page.py doe
 villages and ten years — closed but for the last 20 days' and one in 997 older ones — and one
 meeting a month in every village for the last 12 months (nine problems each, six of them cases)
 on top of the demo's. Prints one JSON object per measure, with the load average.
+
+Measured 2026-12-05 on the shared 2-core machine (load 6-14 from other work, so read the CPU
+figures first), 1,000,654 cases, 8,475 of them the village's (49 open), 1,518 meetings,
+13,672 problems; main run by the same script from `git archive main` on the same database:
+
+| measure | SQLite main → this branch | PostgreSQL 15 main → this branch |
+|---|---|---|
+| lists page, median (CPU) | 271 (65) → 158 (51) ms | 270 (100) → 232 (87) ms |
+| figures page, median (CPU) | 229 (76) → 194 (63) ms | 332 (115) → 168 (57) ms |
+| PDF batch, 118 villages | 67 → 46 s (medians of 3, load 4-7) | 116 s (load 7) → 110 s (load 14) |
 """
 
 from __future__ import annotations
