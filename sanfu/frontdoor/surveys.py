@@ -9,7 +9,6 @@ per hour and are marked in the results.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -35,6 +34,7 @@ from sanfu.frontdoor.models.surveys import (
     TEXT_LIMIT,
     SurveyPurpose,
 )
+from sanfu.frontdoor.tallies import answer_counts
 from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sanfu.notify.codes import Checked, check_code, issue_code
 
@@ -477,7 +477,8 @@ def _question_result(question: Question, counts: dict[int, int], answered: int) 
 
 
 def survey_results(*, survey: Survey) -> SurveyResults:
-    """Counts per choice / scale value, recent texts, responses by town: a few GROUP BYs."""
+    """Counts per choice / scale value, recent texts, responses by town: a few GROUP BYs, the
+    answers' over the responses not yet in the survey's tally."""
     responses = Response.objects.filter(survey=survey)
     totals = responses.aggregate(all=Count("pk"), anonymous=Count("pk", filter=Q(anonymous=True)))
     by_town = [
@@ -487,33 +488,16 @@ def survey_results(*, survey: Survey) -> SurveyResults:
         .order_by("town__code")
     ]
     questions = list(survey.questions.order_by("number"))
-    ids = [q.pk for q in questions]
-    answers = Answer.objects.filter(question_id__in=ids)
-    # One pass over the answers: rows per (question, choice, value). Text answers fall in the
-    # (question, None, None) group, so the same pass counts them.
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    rows_per_question: dict[int, int] = defaultdict(int)
-    for question_id, choice, value, n in (
-        answers.values_list("question_id", "choice", "value").annotate(n=Count("pk")).order_by()
-    ):
-        rows_per_question[question_id] += n
-        key = choice if choice is not None else value
-        if key is not None:
-            counts[question_id][key] = n
-    # A multiple-choice answer is one row per choice: count its people apart.
-    multiple = [q.pk for q in questions if q.kind == QuestionKind.MULTIPLE]
-    people = dict(
-        answers.filter(question_id__in=multiple)
-        .values("question_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .values_list("question_id", "n")
-        .order_by()
-    )
+    # The tally of folded responses plus the pending ones (sanfu.frontdoor.tallies).
+    counts = answer_counts(survey)
     results = [
         _question_result(
             question,
-            counts.get(question.pk, {}),
-            people.get(question.pk, rows_per_question.get(question.pk, 0)),
+            counts.keys.get(question.pk, {}),
+            # A multiple-choice answer is one row per choice: its people are counted apart.
+            counts.people.get(question.pk, 0)
+            if question.kind == QuestionKind.MULTIPLE
+            else counts.rows.get(question.pk, 0),
         )
         for question in questions
     ]
