@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from playwright.sync_api import Page, expect
 
 from sanfu.directory.models import User
@@ -42,3 +44,17 @@ def overflowing(page: Page) -> list[str]:
             .map(e => `${e.tagName}.${e.className} ${e.getBoundingClientRect().right}`)"""
     )
     return found
+
+
+def wait_until(page: Page, expression: str, *, timeout_ms: int = 15_000) -> None:
+    """Poll a JavaScript expression (a promise is awaited) until it is truthy.
+
+    Playwright's wait_for_function compiles its predicate with eval inside the page, which the
+    pages' strict Content-Security-Policy refuses; page.evaluate goes through the debugging
+    protocol, which the policy does not govern.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(50)

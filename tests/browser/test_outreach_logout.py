@@ -16,7 +16,7 @@ from sanfu.outreach.checklists import checklists_ship
 from sanfu.outreach.models import LinkRole, Period
 from sanfu.outreach.services import NewLink, link_create
 from tests.browser.conftest import Opener
-from tests.browser.helpers import log_in
+from tests.browser.helpers import log_in, wait_until
 from tests.cases.conftest import People
 from tests.conftest import Tree, login
 
@@ -81,9 +81,9 @@ def test_log_out_warns_of_unsent_visits_then_forgets_the_device(
     link_id = _patrol_link(people, tree)
     page = open_page()
     log_in(page, people.grid_worker, next_url=f"/outreach/links/{link_id}/visit/")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready")
+    wait_until(page, "navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now under the worker: the form is kept for offline use
-    page.wait_for_function("caches.keys().then((names) => names.length > 0)")
+    wait_until(page, "caches.keys().then((names) => names.length > 0)")
     page.goto("/workbench/")
     page.evaluate(QUEUE_A_VISIT)
 

@@ -17,7 +17,14 @@ from sanfu.directory.models import StaffRole
 from sanfu.outreach.checklists import checklists_ship
 from sanfu.outreach.models import Link, Visit
 from tests.browser.conftest import Opener
-from tests.browser.helpers import fits_the_phone, log_in, open_action, overflowing, submit_action
+from tests.browser.helpers import (
+    fits_the_phone,
+    log_in,
+    open_action,
+    overflowing,
+    submit_action,
+    wait_until,
+)
 from tests.cases.conftest import Catalogue, People
 from tests.conftest import Tree, make_staff
 from tests.factories import make_enterprise
@@ -104,7 +111,7 @@ def run_the_case(dispatcher: Page, town: Page, case: Case, catalogue: Catalogue)
 
 def patrol_offline(page: Page, link: Link, shot: Shot) -> None:
     page.goto(f"/outreach/links/{link.pk}/visit/")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready")
+    wait_until(page, "navigator.serviceWorker.ready.then(() => true)")
     page.context.set_offline(True)
     expect(page.get_by_test_id("offline-status")).to_be_visible()
     page.locator("#id_answer_hazards").fill("无")
@@ -120,7 +127,7 @@ def patrol_offline(page: Page, link: Link, shot: Shot) -> None:
     shot(page, "05-patrol-sent")
     # Back online, a reload sends nothing more: the queue is empty, the visit stored once.
     page.reload()
-    page.wait_for_function("document.documentElement.dataset.queueFlushed")
+    wait_until(page, "Boolean(document.documentElement.dataset.queueFlushed)")
     assert Visit.objects.filter(link=link).count() == 1
 
 
