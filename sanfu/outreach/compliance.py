@@ -67,6 +67,9 @@ class LinkCompliance:
     overdue: int = 0
     # Every visit dated in the window, outside-term ones included (they happened).
     visits: int = 0
+    # The problems found on them (found, turned into cases, of which solved, solved on the
+    # spot), when read with the sums from the monthly tallies; None: figures.py counts them.
+    problems: tuple[int, int, int, int] | None = None
 
     @property
     def is_overdue(self) -> bool:
@@ -259,9 +262,15 @@ def link_id_groups(
         yield ids[chunk : chunk + CHUNK]
 
 
-def tallies_for(link_ids: Iterable[LinkIds], window: Span) -> dict[int, tuple[int, int]]:
-    """Per link: (visits recorded, done) summed over the tallies of the window's months."""
-    sums: dict[int, tuple[int, int]] = {}
+# Per link, summed over a window's months: visits recorded, done, and the problems' four counts.
+TallySums = tuple[int, int, int, int, int, int]
+NO_TALLIES: TallySums = (0, 0, 0, 0, 0, 0)
+
+
+def tallies_for(link_ids: Iterable[LinkIds], window: Span) -> dict[int, TallySums]:
+    """Per link: (visits recorded, done, problems found, turned into cases, of which solved,
+    solved on the spot) summed over the tallies of the window's months."""
+    sums: dict[int, TallySums] = {}
     for ids in link_ids:
         rows = (
             LinkMonth.objects.filter(
@@ -270,10 +279,17 @@ def tallies_for(link_ids: Iterable[LinkIds], window: Span) -> dict[int, tuple[in
                 month__lte=window.last,
             )
             .values_list("link_id")
-            .annotate(recorded=Sum("visits_recorded"), done=Sum("done"))
+            .annotate(
+                Sum("visits_recorded"),
+                Sum("done"),
+                Sum("problems_found"),
+                Sum("problems_to_cases"),
+                Sum("cases_solved"),
+                Sum("solved_on_the_spot"),
+            )
             .order_by()
         )
-        sums.update((link_id, (recorded, done)) for link_id, recorded, done in rows)
+        sums.update((row[0], row[1:]) for row in rows)
     return sums
 
 
@@ -324,7 +340,7 @@ def compliance_from_tallies(
     lasts = {period: [span.last for span in found] for period, found in spans.items()}
     result: list[LinkCompliance] = []
     for link in chosen:
-        recorded, done = sums.get(link.pk, (0, 0))
+        recorded, done, *problems = sums.get(link.pk, NO_TALLIES)
         period = link.cadence_period
         # The covered periods are a run of the sorted list: those beginning on or after the
         # link's start and ending on or before its end.
@@ -333,7 +349,12 @@ def compliance_from_tallies(
         if link.ends_on is not None:
             high = bisect_right(lasts[period], link.ends_on)
         covered = max(0, high - low)
-        row = LinkCompliance(link=link, visits=recorded, due=covered * link.cadence_count)
+        row = LinkCompliance(
+            link=link,
+            visits=recorded,
+            due=covered * link.cadence_count,
+            problems=(problems[0], problems[1], problems[2], problems[3]),
+        )
         # The period holding today is due but not overdue, whatever its visits.
         current = period_of(period, today)
         running = 1 if current.first in window and covers(link, current) else 0

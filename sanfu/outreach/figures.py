@@ -25,13 +25,19 @@ from fractions import Fraction
 
 from django.db.models import Count, Q, QuerySet
 
-from sanfu.cases.models import CaseState, ReplyKind
+from sanfu.cases.models import Case, CaseState, ReplyKind
 from sanfu.outreach.compliance import LinkCompliance, day_bounds, link_id_groups
 from sanfu.outreach.models import Link, ProblemOutcome, VisitProblem
 from sanfu.outreach.periods import Span
 
 SOLVED_STATES = (CaseState.REPLIED, CaseState.CLOSED)
 SOLVED_KINDS = (ReplyKind.SOLVED, ReplyKind.ON_THE_SPOT)
+# A visit problem whose case is solved as it stands now; and the same of a case in hand.
+SOLVED = Q(case__state__in=SOLVED_STATES, case__reply_kind__in=SOLVED_KINDS)
+
+
+def case_is_solved(case: Case) -> bool:
+    return case.state in SOLVED_STATES and case.reply_kind in SOLVED_KINDS
 
 
 @dataclass
@@ -86,10 +92,7 @@ def _visit_parts(
             .annotate(
                 found=Count("pk"),
                 cases=Count("pk", filter=Q(outcome=ProblemOutcome.CASE)),
-                solved=Count(
-                    "pk",
-                    filter=Q(case__state__in=SOLVED_STATES, case__reply_kind__in=SOLVED_KINDS),
-                ),
+                solved=Count("pk", filter=SOLVED),
                 spot=Count("pk", filter=Q(outcome=ProblemOutcome.ON_THE_SPOT)),
             )
             .order_by()
@@ -121,7 +124,10 @@ def figures_by_each(
     """`figures_by` for each of several groupings (by person, by town…), asking the database
     for the problems once."""
     chosen = list(rows)
-    problems = _visit_parts([row.link for row in chosen], window, source)
+    problems: dict[int, dict[str, int]] = {}
+    # Rows read from the monthly tallies carry their problems; others are counted here.
+    if any(row.problems is None for row in chosen):
+        problems = _visit_parts([row.link for row in chosen], window, source)
     result: list[dict[str, Figures]] = []
     for key in keys:
         groups: dict[str, Figures] = {}
@@ -137,7 +143,13 @@ def _add_row(figures: Figures, row: LinkCompliance, part: dict[str, int] | None)
     figures.visits_done += row.done
     figures.overdue_links += 1 if row.is_overdue else 0
     figures.visits += row.visits
-    if part:
+    if row.problems is not None:
+        found, cases, solved, spot = row.problems
+        figures.problems_found += found
+        figures.problems_to_cases += cases
+        figures.cases_solved += solved
+        figures.solved_on_the_spot += spot
+    elif part:
         figures.problems_found += part["found"]
         figures.problems_to_cases += part["cases"]
         figures.cases_solved += part["solved"]
