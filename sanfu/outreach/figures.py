@@ -165,8 +165,10 @@ def figures_total(
 def figures_sum(groups: Iterable[Figures]) -> Figures:
     """The figures of several groups together: every part is a count, so they add up (a page
     showing groups and their total asks the database once)."""
-    total = Figures()
-    for figures in groups:
-        for name in fields(Figures):
-            setattr(total, name.name, getattr(total, name.name) + getattr(figures, name.name))
-    return total
+    chosen = list(groups)
+    return Figures(
+        **{name: sum(getattr(figures, name) for figures in chosen) for name in _FIELD_NAMES}
+    )
+
+
+_FIELD_NAMES = [field.name for field in fields(Figures)]
