@@ -15,6 +15,10 @@ For a set of links (a unit's subtree, a cadre, a town, a target kind) and a wind
   the visit, without a case).
 
 Parts are counts, so they add up across cadres, units and towns; rates are computed from parts.
+
+Over whole months the problems' counts come with the compliance rows, from the monthly tallies
+(tallies.py keeps them as problems are found and their cases change); over a week or a day
+they are counted here from the problems themselves. A test holds the two equal.
 """
 
 from __future__ import annotations
