@@ -11,9 +11,10 @@ them first (as `sanfu outreach tally` after an upgrade) and prints how long that
 
 Then it times, each a median of `--runs`: the county's compliance page over the calendar year
 (the county leader), the dashboard's outreach figures for the county over the same year, and a
-cadre's "my links" page. Each timing round runs in a fresh process; with `--compare DIR` (a
-checkout of another version, e.g. a worktree at main) the rounds alternate between that code
-and this one on the same database, and both are printed with their ratio. The other code only
+cadre's "my links" page, after one warming run and `gc.freeze()` as the WSGI entry does.
+Each timing round runs in a fresh process; with `--compare DIR` (a checkout of another
+version, e.g. a worktree at main) the rounds alternate between that code and this one on the
+same database, and both are printed with their ratio. The other code only
 reads: its schema may lack this one's newer columns, never the reverse.
 
 `--explain` prints to stderr the slowest queries of one compliance page with EXPLAIN ANALYZE.
@@ -141,9 +142,14 @@ def _actions() -> dict[str, Callable[[], object]]:
 
 
 def _time(runs: int) -> dict[str, float]:
+    import gc
+
     actions = _actions()
     for action in actions.values():
         action()  # a first run warms the caches of this process: the server's steady state
+    # As sanfu/wsgi.py does after start-up: the process's long-lived objects leave the
+    # collector's sight (for either version timed, so both are measured alike).
+    gc.freeze()
     return {name: _median_ms(action, runs) for name, action in actions.items()}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sanfu.cases import announce
 from sanfu.cases.models import Case, CaseEvent, EventKind
 from sanfu.directory.models import Unit, User
 
@@ -20,8 +21,9 @@ def append(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    """Record one event; `to_state` is the case's state after the change, read from the case."""
-    return CaseEvent.objects.create(
+    """Record one event; `to_state` is the case's state after the change, read from the case.
+    Announces the change (`announce.case_changed`) to the apps that count cases by state."""
+    event = CaseEvent.objects.create(
         case=case,
         kind=kind,
         at=at,
@@ -32,6 +34,8 @@ def append(
         note=note,
         data=data or {},
     )
+    announce.case_changed(case)
+    return event
 
 
 def append_system(

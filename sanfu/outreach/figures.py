@@ -15,6 +15,10 @@ For a set of links (a unit's subtree, a cadre, a town, a target kind) and a wind
   the visit, without a case).
 
 Parts are counts, so they add up across cadres, units and towns; rates are computed from parts.
+
+Over whole months the problems' counts come with the compliance rows, from the monthly tallies
+(tallies.py keeps them as problems are found and their cases change); over a week or a day
+they are counted here from the problems themselves. A test holds the two equal.
 """
 
 from __future__ import annotations
@@ -25,13 +29,19 @@ from fractions import Fraction
 
 from django.db.models import Count, Q, QuerySet
 
-from sanfu.cases.models import CaseState, ReplyKind
+from sanfu.cases.models import Case, CaseState, ReplyKind
 from sanfu.outreach.compliance import LinkCompliance, day_bounds, link_id_groups
 from sanfu.outreach.models import Link, ProblemOutcome, VisitProblem
 from sanfu.outreach.periods import Span
 
 SOLVED_STATES = (CaseState.REPLIED, CaseState.CLOSED)
 SOLVED_KINDS = (ReplyKind.SOLVED, ReplyKind.ON_THE_SPOT)
+# A visit problem whose case is solved as it stands now; and the same of a case in hand.
+SOLVED = Q(case__state__in=SOLVED_STATES, case__reply_kind__in=SOLVED_KINDS)
+
+
+def case_is_solved(case: Case) -> bool:
+    return case.state in SOLVED_STATES and case.reply_kind in SOLVED_KINDS
 
 
 @dataclass
@@ -86,10 +96,7 @@ def _visit_parts(
             .annotate(
                 found=Count("pk"),
                 cases=Count("pk", filter=Q(outcome=ProblemOutcome.CASE)),
-                solved=Count(
-                    "pk",
-                    filter=Q(case__state__in=SOLVED_STATES, case__reply_kind__in=SOLVED_KINDS),
-                ),
+                solved=Count("pk", filter=SOLVED),
                 spot=Count("pk", filter=Q(outcome=ProblemOutcome.ON_THE_SPOT)),
             )
             .order_by()
@@ -121,12 +128,20 @@ def figures_by_each(
     """`figures_by` for each of several groupings (by person, by town…), asking the database
     for the problems once."""
     chosen = list(rows)
-    problems = _visit_parts([row.link for row in chosen], window, source)
+    problems: dict[int, dict[str, int]] = {}
+    # Rows read from the monthly tallies carry their problems; others are counted here.
+    if any(row.problems is None for row in chosen):
+        problems = _visit_parts([row.link for row in chosen], window, source)
     result: list[dict[str, Figures]] = []
     for key in keys:
         groups: dict[str, Figures] = {}
         for row in chosen:
-            _add_row(groups.setdefault(key(row.link), Figures()), row, problems.get(row.link.pk))
+            name = key(row.link)
+            figures = groups.get(name)
+            if figures is None:
+                # Not setdefault(…, Figures()): that builds a Figures for each of 12k rows.
+                figures = groups[name] = Figures()
+            _add_row(figures, row, problems.get(row.link.pk) if problems else None)
         result.append(groups)
     return result
 
@@ -137,7 +152,13 @@ def _add_row(figures: Figures, row: LinkCompliance, part: dict[str, int] | None)
     figures.visits_done += row.done
     figures.overdue_links += 1 if row.is_overdue else 0
     figures.visits += row.visits
-    if part:
+    if row.problems is not None:
+        found, cases, solved, spot = row.problems
+        figures.problems_found += found
+        figures.problems_to_cases += cases
+        figures.cases_solved += solved
+        figures.solved_on_the_spot += spot
+    elif part:
         figures.problems_found += part["found"]
         figures.problems_to_cases += part["cases"]
         figures.cases_solved += part["solved"]
@@ -153,8 +174,10 @@ def figures_total(
 def figures_sum(groups: Iterable[Figures]) -> Figures:
     """The figures of several groups together: every part is a count, so they add up (a page
     showing groups and their total asks the database once)."""
-    total = Figures()
-    for figures in groups:
-        for name in fields(Figures):
-            setattr(total, name.name, getattr(total, name.name) + getattr(figures, name.name))
-    return total
+    chosen = list(groups)
+    return Figures(
+        **{name: sum(getattr(figures, name) for figures in chosen) for name in _FIELD_NAMES}
+    )
+
+
+_FIELD_NAMES = [field.name for field in fields(Figures)]

@@ -341,10 +341,18 @@ class LinkMonth(models.Model):
     visits_counted = models.PositiveIntegerField(_("visits counted"), default=0)
     # Counted visits of the cadence periods beginning this month, each up to the cadence.
     done = models.PositiveIntegerField(_("visits done"), default=0)
+    # The problems found on the month's visits (by the local date they were found), as
+    # figures.py defines them; `cases_solved` follows each case as it stands now.
+    problems_found = models.PositiveIntegerField(_("problems found"), default=0)
+    problems_to_cases = models.PositiveIntegerField(_("problems turned into cases"), default=0)
+    cases_solved = models.PositiveIntegerField(_("of which solved"), default=0)
+    solved_on_the_spot = models.PositiveIntegerField(_("solved on the spot"), default=0)
 
     class Meta:
         verbose_name = _("link's month")
         verbose_name_plural = _("links' months")
+        # A county's months of report: the rows of a window, whichever links ask.
+        indexes = [models.Index(fields=["month", "link"], name="outreach_link_month_by_month")]
         constraints = [
             models.UniqueConstraint(fields=["link", "month"], name="outreach_link_month_once"),
             models.CheckConstraint(

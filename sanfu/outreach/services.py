@@ -45,7 +45,7 @@ from sanfu.outreach.models import (
     VisitPhoto,
     VisitProblem,
 )
-from sanfu.outreach.tallies import tally_rebuild, tally_visit_added
+from sanfu.outreach.tallies import tally_problem_added, tally_rebuild, tally_visit_added
 
 TARGET_UNIT_KINDS = frozenset(
     {UnitKind.TOWN, UnitKind.STREET, UnitKind.VILLAGE, UnitKind.COMMUNITY, UnitKind.GRID}
@@ -447,7 +447,7 @@ def _visit_create(*, actor: User, new: NewVisit, key: str) -> Visit:
         row.file.save(photo.name[-100:], ContentFile(photo.content), save=False)
         row.save()
     for problem in problems:
-        _problem_create(actor=actor, visit=visit, problem=problem)
+        tally_problem_added(_problem_create(actor=actor, visit=visit, problem=problem))
     return visit
 
 

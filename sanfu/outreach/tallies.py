@@ -7,12 +7,18 @@ A row holds, for one link and one calendar month (local dates):
 - `visits_counted`: of those, the ones that count (not outside the link's term);
 - `done`: over the link's cadence periods that *begin* in the month and that the link covers
   whole, the counted visits of each period up to the cadence (compliance.py's "done"; a week
-  that begins on 30 March belongs to March, even for its visits in April).
+  that begins on 30 March belongs to March, even for its visits in April);
+- the problems found on the link's visits in the month (by the local date they were found),
+  as figures.py defines them: found, turned into cases, of which solved (the case as it stands
+  now), solved on the spot.
 
 Who keeps them:
 - `tally_visit_added(visit)`, called by the visit service in the visit's transaction, under a
   lock on the link row, so two visits of one link at once cannot both take the last place
-  under the cadence;
+  under the cadence; `tally_problem_added(problem)` likewise for each problem of the visit;
+- `tally_case_changed(case)`, which the case loop announces with every event of a case's
+  timeline (cases/announce.py): a problem's case answered as solved, reopened, closed. It
+  counts the month's solved cases again under a lock on the month's row;
 - `tally_rebuild(link_ids=…)` for a link whose term changed (the link services call it) and,
   with no argument, for everything: `sanfu outreach tally`, run once after upgrading and
   whenever visits were written around the services (bulk seeding). It is safe to run twice.
@@ -26,11 +32,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from sanfu.cases.models import Case, Channel
 from sanfu.outreach.compliance import covers, day_bounds, visits_per_day
-from sanfu.outreach.models import Link, LinkMonth, Visit
+from sanfu.outreach.figures import SOLVED, case_is_solved
+from sanfu.outreach.models import Link, LinkMonth, ProblemOutcome, Visit, VisitProblem
 from sanfu.outreach.periods import period_of
 
 CHUNK = 2000
@@ -62,17 +71,62 @@ def tally_visit_added(visit: Visit) -> None:
 
 
 def _add(link_id: int, month: date, *, recorded: int, counted: int, done: int) -> None:
-    row, created = LinkMonth.objects.get_or_create(
-        link_id=link_id,
-        month=month,
-        defaults={"visits_recorded": recorded, "visits_counted": counted, "done": done},
+    _add_counts(
+        link_id, month, {"visits_recorded": recorded, "visits_counted": counted, "done": done}
     )
+
+
+def _add_counts(link_id: int, month: date, counts: dict[str, int]) -> None:
+    row, created = LinkMonth.objects.get_or_create(link_id=link_id, month=month, defaults=counts)
     if not created:
         LinkMonth.objects.filter(pk=row.pk).update(
-            visits_recorded=F("visits_recorded") + recorded,
-            visits_counted=F("visits_counted") + counted,
-            done=F("done") + done,
+            **{name: F(name) + number for name, number in counts.items()}
         )
+
+
+# Visit problems' cases come from these channels only: a case of any other asks nothing more.
+_PROBLEM_CHANNELS = (Channel.VISIT, Channel.PATROL)
+
+
+def tally_problem_added(problem: VisitProblem) -> None:
+    """Count a problem just stored (inside the visit's transaction, after its visit)."""
+    case = problem.case if problem.case_id is not None else None
+    to_case = problem.outcome == ProblemOutcome.CASE
+    counts = {
+        "problems_found": 1,
+        "problems_to_cases": 1 if to_case else 0,
+        "cases_solved": 1 if case is not None and case_is_solved(case) else 0,
+        "solved_on_the_spot": 1 if problem.outcome == ProblemOutcome.ON_THE_SPOT else 0,
+    }
+    _add_counts(problem.link_id, month_of(timezone.localdate(problem.found_at)), counts)
+
+
+def tally_case_changed(case: Case) -> None:
+    """A case changed (the loop announces each event of its timeline): if a visit's problem
+    became it, count its month's solved cases again, this case as it stands in memory (its
+    row may be saved after the event), the others as their rows stand."""
+    if case.channel not in _PROBLEM_CHANNELS:
+        return
+    found = VisitProblem.objects.filter(case_id=case.pk).values_list("link_id", "found_at")
+    if not found:
+        return
+    link_id, found_at = found[0]
+    month = month_of(timezone.localdate(found_at))
+    # The lock makes two cases of one month solved at once count each other: the second
+    # counts after the first committed.
+    row = LinkMonth.objects.select_for_update().filter(link_id=link_id, month=month).first()
+    if row is None:  # pragma: no cover - the problem's visit made the row
+        return
+    start, end = day_bounds(month, period_of("monthly", month).last)
+    others = (
+        VisitProblem.objects.filter(link_id=link_id, found_at__gte=start, found_at__lte=end)
+        .filter(SOLVED)
+        .exclude(case_id=case.pk)
+        .count()
+    )
+    solved = others + (1 if case_is_solved(case) else 0)
+    if solved != row.cases_solved:
+        LinkMonth.objects.filter(pk=row.pk).update(cases_solved=solved)
 
 
 @dataclass
@@ -80,6 +134,29 @@ class _Row:
     recorded: int = 0
     counted: int = 0
     done: int = 0
+    found: int = 0
+    to_cases: int = 0
+    solved: int = 0
+    on_the_spot: int = 0
+
+
+def _problem_tallies(link_ids: list[int], rows: dict[tuple[int, date], _Row]) -> None:
+    """Add the problems of `link_ids`, per local month, to `rows`."""
+    found = (
+        VisitProblem.objects.filter(link_id__in=link_ids)
+        .annotate(day=TruncDate("found_at", tzinfo=timezone.get_default_timezone()))
+        .values_list("link_id", "day", "outcome")
+        .annotate(n=Count("pk"), solved=Count("pk", filter=SOLVED))
+        .order_by()
+    )
+    for link_id, day, outcome, number, solved in found:
+        row = rows[link_id, month_of(day)]
+        row.found += number
+        row.solved += solved
+        if outcome == ProblemOutcome.CASE:
+            row.to_cases += number
+        elif outcome == ProblemOutcome.ON_THE_SPOT:
+            row.on_the_spot += number
 
 
 def tallies_from_visits(links: Iterable[Link]) -> dict[tuple[int, date], _Row]:
@@ -103,6 +180,7 @@ def tallies_from_visits(links: Iterable[Link]) -> dict[tuple[int, date], _Row]:
             for first, number in per_period.items():
                 if covers(link, period_of(link.cadence_period, first)):
                     rows[link.pk, month_of(first)].done += min(number, link.cadence_count)
+        _problem_tallies([link.pk for link in part], rows)
     return rows
 
 
@@ -126,6 +204,10 @@ def tally_rebuild(*, link_ids: Iterable[int] | None = None) -> int:
                 visits_recorded=row.recorded,
                 visits_counted=row.counted,
                 done=row.done,
+                problems_found=row.found,
+                problems_to_cases=row.to_cases,
+                cases_solved=row.solved,
+                solved_on_the_spot=row.on_the_spot,
             )
             for (link_id, month), row in sorted(tallies_from_visits(part).items())
         ]

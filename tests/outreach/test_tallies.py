@@ -1,5 +1,6 @@
-"""The monthly tallies: kept beside every visit, rebuilt by `sanfu outreach tally`, and giving
-compliance the very sums the visits give; and the week that crosses a quarter's end."""
+"""The monthly tallies: kept beside every visit, problem and case change, rebuilt by `sanfu
+outreach tally`, and giving compliance and the figures the very sums the visits and problems
+give; and the week that crosses a quarter's end."""
 
 from __future__ import annotations
 
@@ -12,13 +13,23 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from sanfu.cases import services as case_services
+from sanfu.cases.models import Case, CaseState, Rating, ReplyKind
 from sanfu.directory.models import User
 from sanfu.outreach.compliance import compliance_for, compliance_from_tallies, compliance_scan
-from sanfu.outreach.models import Link, LinkMonth, LinkRole, Period
+from sanfu.outreach.figures import figures_total
+from sanfu.outreach.models import Link, LinkMonth, LinkRole, Period, VisitProblem
 from sanfu.outreach.periods import parse_window
-from sanfu.outreach.services import NewLink, NewVisit, link_create, link_end, visit_record
+from sanfu.outreach.services import (
+    NewLink,
+    NewProblem,
+    NewVisit,
+    link_create,
+    link_end,
+    visit_record,
+)
 from sanfu.outreach.tallies import tallies_from_visits
-from tests.cases.conftest import People
+from tests.cases.conftest import Catalogue, People
 from tests.conftest import Tree, make_staff
 from tests.factories import make_enterprise
 from tests.outreach.conftest import NOW, SHANGHAI, Outreach
@@ -159,3 +170,114 @@ def test_a_week_crossing_a_quarter_end_counts_in_the_quarter_it_begins(
     october = [row for row in compliance_for([link], parse_window("2026-10")) if row.link == link]
     assert (october[0].done, october[0].visits) == (0, 1)
     assert [(r.due, r.done) for r in compliance_for([link], parse_window("2026-W40"))] == [(1, 1)]
+
+
+def _figures(period: str) -> dict[str, int]:
+    out = StringIO()
+    call_command("outreach", "compliance", "--period", period, stdout=out)
+    figures = json.loads(out.getvalue())["figures"]
+    names = ("problems_found", "problems_to_cases", "cases_solved", "solved_on_the_spot")
+    return {name: figures[name] for name in names}
+
+
+def _problem_sums_agree(window: str) -> None:
+    """The month's tallies of problems give what counting the problems themselves gives (the
+    scan's rows carry no problems, so the figures count them)."""
+    span = parse_window(window)
+    every = list(Link.objects.all())
+    from_tallies = figures_total(compliance_for(every, span), span)
+    from_problems = figures_total(compliance_scan(every, span), span)
+    assert from_tallies == from_problems
+    assert {
+        key: (row.found, row.to_cases, row.solved, row.on_the_spot)
+        for key, row in tallies_from_visits(every).items()
+    } == {
+        (row.link_id, row.month): (
+            row.problems_found,
+            row.problems_to_cases,
+            row.cases_solved,
+            row.solved_on_the_spot,
+        )
+        for row in LinkMonth.objects.all()
+    }
+
+
+def test_problem_tallies_follow_a_case_solved_later_and_reopened(
+    tree: Tree, catalogue: Catalogue, outreach: Outreach, people: People
+):
+    at = datetime(2026, 12, 3, 10, tzinfo=SHANGHAI)
+    visit_record(
+        actor=people.grid_worker,
+        new=NewVisit(
+            link_id=outreach.grid_link.pk,
+            client_key=uuid.uuid4().hex,
+            visited_at=at,
+            problems=[
+                NewProblem("路灯不亮"),
+                NewProblem("井盖松动"),
+                NewProblem("垃圾未清运", solved_on_the_spot=True, solution="当场清运"),
+            ],
+        ),
+    )
+    assert _figures("2026-12") == {
+        "problems_found": 3,
+        "problems_to_cases": 2,
+        "cases_solved": 0,
+        "solved_on_the_spot": 1,
+    }
+    _problem_sums_agree("2026-12")
+    first, second = (
+        Case.objects.get(pk=pk)
+        for pk in VisitProblem.objects.filter(case__isnull=False)
+        .order_by("pk")
+        .values_list("case_id", flat=True)
+    )
+    for case in (first, second):
+        case_services.case_dispatch(
+            actor=people.dispatcher,
+            case_id=case.pk,
+            lead_unit=tree.village_a,
+            category=catalogue.roads,
+        )
+        case_services.case_sign(actor=people.cadre, case_id=case.pk)
+    case_services.case_reply(
+        actor=people.cadre, case_id=first.pk, kind=ReplyKind.SOLVED, text="已修复"
+    )
+    case_services.case_reply(
+        actor=people.cadre, case_id=second.pk, kind=ReplyKind.EXPLAINED, text="已说明"
+    )
+    # Solved as it stands now: answered solved counts; answered with an explanation does not.
+    assert _figures("2026-12")["cases_solved"] == 1
+    _problem_sums_agree("2026-12")
+    # The requester is not satisfied: the case goes back to the unit, no longer solved.
+    case_services.case_rate(
+        number=first.number,
+        token=first.tracking_token,
+        rating=Rating.UNSATISFIED,
+        solved=False,
+    )
+    assert Case.objects.get(pk=first.pk).state == CaseState.ASSIGNED
+    assert _figures("2026-12")["cases_solved"] == 0
+    _problem_sums_agree("2026-12")
+    case_services.case_sign(actor=people.cadre, case_id=first.pk)
+    case_services.case_reply(
+        actor=people.cadre, case_id=first.pk, kind=ReplyKind.SOLVED, text="再次修复"
+    )
+    case_services.case_rate(
+        number=first.number, token=first.tracking_token, rating=Rating.SATISFIED, solved=True
+    )
+    assert Case.objects.get(pk=first.pk).state == CaseState.CLOSED
+    assert _figures("2026-12") == {
+        "problems_found": 3,
+        "problems_to_cases": 2,
+        "cases_solved": 1,
+        "solved_on_the_spot": 1,
+    }
+    _problem_sums_agree("2026-12")
+    # A week is counted from the problems themselves, and agrees.
+    assert _figures("2026-W49") == _figures("2026-12")
+    # The tally command rebuilds the same counts.
+    LinkMonth.objects.all().delete()
+    call_command("outreach", "tally", stdout=StringIO())
+    assert _figures("2026-12")["cases_solved"] == 1
+    _problem_sums_agree("2026-12")
