@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from sanfu.api.conf import idempotency_hours
 from sanfu.api.models import IdempotencyRecord
 from sanfu.lib.errors import Conflict, ValidationFailed
+from sanfu.lib.rows import row_insert
 
 HEADER = "Idempotency-Key"
 KEY_MAX = 255
@@ -151,14 +152,16 @@ def run_once(claim: Claim, run: Callable[[], HttpResponseBase]) -> HttpResponseB
             body = response.content if isinstance(response, HttpResponse) else b""
             try:
                 with transaction.atomic():
-                    IdempotencyRecord.objects.create(
-                        scope=claim.scope,
-                        key=claim.key,
-                        fingerprint=claim.print_,
-                        status=response.status_code,
-                        content_type=response.get("Content-Type", ""),
-                        body=body,
-                        created_at=timezone.now(),
+                    row_insert(
+                        IdempotencyRecord(
+                            scope=claim.scope,
+                            key=claim.key,
+                            fingerprint=claim.print_,
+                            status=response.status_code,
+                            content_type=response.get("Content-Type", ""),
+                            body=body,
+                            created_at=timezone.now(),
+                        )
                     )
             except IntegrityError:
                 raise _Taken from None

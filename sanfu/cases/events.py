@@ -7,6 +7,7 @@ from typing import Any
 
 from sanfu.cases.models import Case, CaseEvent, EventKind
 from sanfu.directory.models import Unit, User
+from sanfu.lib.rows import row_insert
 
 
 def append(
@@ -21,16 +22,19 @@ def append(
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
     """Record one event; `to_state` is the case's state after the change, read from the case."""
-    return CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        at=at,
-        actor=actor,
-        actor_unit=unit,
-        from_state=from_state,
-        to_state=case.state,
-        note=note,
-        data=data or {},
+    # A new row only (append-only); its INSERT prepared once, not compiled on every event.
+    return row_insert(
+        CaseEvent(
+            case=case,
+            kind=kind,
+            at=at,
+            actor=actor,
+            actor_unit=unit,
+            from_state=from_state,
+            to_state=case.state,
+            note=note,
+            data=data or {},
+        )
     )
 
 

@@ -26,6 +26,7 @@ from sanfu.api.ratelimit import client_address, rate_limits_hit
 from sanfu.cases.models import Category
 from sanfu.directory.models import Unit, UnitKind
 from sanfu.lib.errors import ApplicationError, NotFound, ValidationFailed
+from sanfu.lib.rows import row_get, rows_get
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 View = Callable[..., HttpResponseBase]
@@ -64,13 +65,14 @@ def endpoint(*methods: str) -> Callable[[View], View]:
 def jurisdiction(data: QueryDict) -> Unit:
     """The county named by jurisdiction_id (its unit code); optional while there is only one."""
     code = param(data, "jurisdiction_id", limit=32)
-    counties = Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True)
+    # Read on every POST: prepared statements, not queries built each time (issue 21).
+    counties = "kind = %s AND is_active = %s"
     if code is not None:
-        county = counties.filter(code=code).first()
+        county = row_get(Unit, f"{counties} AND code = %s", [UnitKind.COUNTY, True, code])
         if county is None:
             raise NotFound(_("jurisdiction_id was not found."), field="jurisdiction_id")
         return county
-    found = list(counties[:2])
+    found = rows_get(Unit, counties, [UnitKind.COUNTY, True], order_by="path", limit=2)
     if len(found) == 1:
         return found[0]
     if not found:
