@@ -36,7 +36,7 @@ from sanfu.api.open311.services import (
     Snapshot,
 )
 from sanfu.cases.models import DESCRIPTION_MAX, TITLE_MAX, Case, Category, Channel, RequesterKind
-from sanfu.cases.services import NewCase, Requester, case_create
+from sanfu.cases.services import NewCase, Requester, case_prepare, case_write
 from sanfu.cases.services.intake import PLACE_KINDS
 from sanfu.directory.models import TOWN_KINDS, Unit
 from sanfu.lib.errors import NotFound, ValidationFailed
@@ -204,11 +204,15 @@ def _title(category: Category, description: str, answers: dict[str, answer_check
     return first_line
 
 
-@transaction.atomic
 def open311_request_create(
     *, client: ApiClient, county: Unit, submission: Submission, snapshot: Snapshot
 ) -> Case:
-    """File the submission as a case at the county desk, with what only Open311 carries."""
+    """File the submission as a case at the county desk, with what only Open311 carries.
+
+    Checks and reads come first; the transaction holds the writes alone (the case's and the
+    Open311 extras), and needs no savepoint inside the idempotency record's transaction:
+    `case_prepare` refuses before anything is written.
+    """
     category = snapshot.service(submission.service_code)
     if category is None:
         raise NotFound(_("service_code was not found."), field="service_code")
@@ -241,21 +245,23 @@ def open311_request_create(
         county=county,
     )
     try:
-        case = case_create(new=new)
+        checked = case_prepare(new=new)
     except ValidationFailed as error:
         raise ValidationFailed(
             error.message, field=PARAMETER_OF.get(error.field or "", error.field)
         ) from None
-    row_insert(
-        Open311Submission(
-            case=case,
-            client=client,
-            token=secrets.token_hex(16),
-            email=submission.email,
-            device_id=submission.device_id,
-            account_id=submission.account_id,
-            media_url=submission.media_url,
-            attributes=answers,
+    with transaction.atomic(savepoint=False):
+        case = case_write(checked=checked)
+        row_insert(
+            Open311Submission(
+                case=case,
+                client=client,
+                token=secrets.token_hex(16),
+                email=submission.email,
+                device_id=submission.device_id,
+                account_id=submission.account_id,
+                media_url=submission.media_url,
+                attributes=answers,
+            )
         )
-    )
     return case

@@ -158,9 +158,27 @@ def _desk_for(new: NewCase, actor: User | None, county: Unit) -> Unit:
     return acting_unit(actor, Capability.HANDLE, new.location_unit, from_above=True)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class CheckedCase:
+    """A case checked and ready to write (`case_prepare`), not yet numbered or saved."""
+
+    case: Case
+    uploads: list[tuple[Upload, str]]
+    actor: User | None
+
+
 def case_create(*, new: NewCase, actor: User | None = None) -> Case:
     """Take in a case; returns it with its number and the requester's tracking token."""
+    return case_write(checked=case_prepare(new=new, actor=actor))
+
+
+def case_prepare(*, new: NewCase, actor: User | None = None) -> CheckedCase:
+    """Everything that can refuse a case, checked and read before any write (no transaction).
+
+    A caller that writes more in the same transaction (Open311's extras, the idempotency
+    record) then needs no savepoint around `case_write`, and the case counter's row lock,
+    taken by the first write, is held for the writes alone.
+    """
     if new.channel not in Channel.values:
         raise ValidationFailed(_("Unknown channel."), field="channel")
     if new.priority not in Priority.values:
@@ -169,6 +187,7 @@ def case_create(*, new: NewCase, actor: User | None = None) -> Case:
     text = require_text(new.text, field="text", label=_("Request text"), limit=DESCRIPTION_MAX)
     requester = _check_requester(new.requester)
     _check_place(new)
+    address = limit_text(new.address, field="address", label=_("Address"), limit=200)
     if len(new.attachments) > MAX_ATTACHMENTS:
         raise ValidationFailed(
             _("At most %(count)d attachments.") % {"count": MAX_ATTACHMENTS}, field="attachments"
@@ -177,10 +196,8 @@ def case_create(*, new: NewCase, actor: User | None = None) -> Case:
     at = now()
     county = county_of(new.location_unit, new.county)
     desk = _desk_for(new, actor, county)
-    # The widest row intake writes: its INSERT prepared once, not compiled on every case.
     case = Case(
         county=county,
-        number=next_case_number(county, at),
         tracking_token=secrets.token_urlsafe(24),
         requester_kind=requester.kind,
         requester_name=requester.name,
@@ -195,32 +212,48 @@ def case_create(*, new: NewCase, actor: User | None = None) -> Case:
         title=title,
         text=text,
         location_unit=new.location_unit,
-        address=limit_text(new.address, field="address", label=_("Address"), limit=200),
+        address=address,
         latitude=new.latitude,
         longitude=new.longitude,
         confidential=new.confidential,
         desk_unit=desk,
         received_at=at,
     )
-    row_insert(case)
-    for upload, content_type in zip(new.attachments, checked, strict=True):
-        attachment = Attachment(
-            case=case, name=upload.name[:200], content_type=content_type, size=len(upload.content)
-        )
-        attachment.file.save(upload.name, ContentFile(upload.content), save=False)
-        attachment.save()
-    events.append(
-        case=case,
-        kind=EventKind.RECEIVED,
-        at=at,
-        from_state="",
-        actor=actor,
-        unit=desk if actor else None,
-        data={"channel": new.channel},
+    return CheckedCase(
+        case=case, uploads=list(zip(new.attachments, checked, strict=True)), actor=actor
     )
-    announce.case_received(case)
-    # The receipt: the case number and the short link, whatever the channel.
-    notify_requester(case, "received")
+
+
+def case_write(*, checked: CheckedCase) -> Case:
+    """Number and write a case `case_prepare` checked: its row, attachments, the timeline's
+    first event, the announcement (queued work) and the receipt, in one transaction."""
+    case, actor = checked.case, checked.actor
+    at = case.received_at
+    with transaction.atomic(savepoint=False):
+        case.number = next_case_number(case.county, at)
+        # The widest row intake writes: its INSERT prepared once, not compiled on every case.
+        row_insert(case)
+        for upload, content_type in checked.uploads:
+            attachment = Attachment(
+                case=case,
+                name=upload.name[:200],
+                content_type=content_type,
+                size=len(upload.content),
+            )
+            attachment.file.save(upload.name, ContentFile(upload.content), save=False)
+            attachment.save()
+        events.append(
+            case=case,
+            kind=EventKind.RECEIVED,
+            at=at,
+            from_state="",
+            actor=actor,
+            unit=case.desk_unit if actor else None,
+            data={"channel": case.channel},
+        )
+        announce.case_received(case)
+        # The receipt: the case number and the short link, whatever the channel.
+        notify_requester(case, "received")
     return case
 
 
