@@ -38,7 +38,7 @@ from sanfu.lib.errors import ValidationFailed
 from sanfu.lib.files import check_upload
 from sanfu.lib.idnumber import id_number_require
 from sanfu.lib.phones import phone_require
-from sanfu.lib.rows import row_insert
+from sanfu.lib.rows import row_get, row_insert
 from sanfu.lib.treepath import path_ids
 
 MAX_ATTACHMENTS = 6
@@ -88,7 +88,11 @@ def county_of(unit: Unit, known: Unit | None = None) -> Unit:
     root = path_ids(unit.path)[0]
     if known is not None and known.pk == root:
         return known
-    return Unit.objects.get(pk=root)
+    # On every intake from the portal and the workbench: a prepared statement (issue 21).
+    county = row_get(Unit, "id = %s", [root])
+    if county is None:
+        raise Unit.DoesNotExist(root)
+    return county
 
 
 def next_case_number(county: Unit, at: datetime) -> str:
