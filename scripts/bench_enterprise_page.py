@@ -1,15 +1,17 @@
-"""Enterprise page benchmark: one enterprise's page (10 years of cases, facts and benefits)
-in a database of many cases, through HTTP as its town's staff.
+"""Enterprise page benchmark: one enterprise's page (10 years of cases, facts, benefits and
+visits) in a database of many cases and visits, through HTTP as its town's staff.
 
     SANFU_DEBUG=true .venv/bin/python scripts/bench_enterprise_page.py [--cases 1000000]
-        [--enterprises 20000] [--mine 2000] [--repeat 7]
+        [--enterprises 20000] [--mine 2000] [--visits 1000000] [--linked 2000] [--repeat 7]
     scripts/with-postgres.sh .venv/bin/python scripts/bench_enterprise_page.py ...
 
 Uses DATABASE_URL when set, else a temporary SQLite file. The cases are written by one
 INSERT … SELECT over a number series (SQLite's recursive CTE, PostgreSQL's generate_series)
 copying a template case, so a million rows take a minute or two rather than the hours the
 case loop would need; `--mine` of them are the measured enterprise's, spread over ten years,
-the rest spread over the other enterprises and the towns. Seeding is not timed. Prints one
+the rest spread over the other enterprises and the towns. Visits the same way: the
+enterprise's chief service officer weekly for ten years (520), and `--visits` more on the
+links of `--linked` other enterprises. Seeding is not timed. Prints one
 JSON object: the page's median and worst time over `--repeat` loads (after one warm-up),
 and its query count. The machine is shared: read the times as an upper bound. Target: the
 page under 200 ms at 1 M cases.
@@ -44,6 +46,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--enterprises", type=int, default=20_000)
     parser.add_argument("--mine", type=int, default=2_000)
+    parser.add_argument("--visits", type=int, default=1_000_000)
+    parser.add_argument("--linked", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="sanfu-bench-enterprise-page-")
@@ -59,6 +63,7 @@ def main() -> None:
     started = time.perf_counter()
     target, user = build(args.enterprises, args.mine)
     seed_cases(args.cases, args.mine, target)
+    seed_visits(args.visits, target, cadre(), args.linked)
     seed_seconds = time.perf_counter() - started
     print(json.dumps(measure(target, user, args.repeat, seed_seconds), ensure_ascii=False))
 
@@ -140,50 +145,122 @@ def build(count: int, mine: int) -> tuple[int, object]:
     return target.pk, user
 
 
+def cadre() -> object:
+    from sanfu.directory.models import User
+
+    return User.objects.create_user(username="bench-cadre", password=None)
+
+
 def seed_cases(count: int, mine: int, target: int) -> None:
     """`count` cases in one statement: copies of the template, numbered, spread over ten
     years; every n-th (n = count / mine) is the target's, the rest the other enterprises'."""
-    from django.db import connection, transaction
-
     from sanfu.cases.models import Case
     from sanfu.directory.models import Enterprise, Unit
 
-    table = Case._meta.db_table
-    first_enterprise = target
     enterprises = Enterprise.objects.count()
     towns = list(Unit.objects.filter(kind="town").order_by("pk").values_list("pk", flat=True))
     every = max(count // max(mine, 1), 1)
-    pg = connection.vendor == "postgresql"
-    if pg:
-        received = (
-            f"%s::timestamptz + (n %% {DAYS}) * interval '1 day' "
+    copy_rows(
+        Case,
+        "number = 'TEMPLATE'",
+        count,
+        {
+            "number": "'B' || n",
+            "tracking_token": "'t' || n",
+            "received_at": _spread("received_at"),
+            "enterprise_id": (
+                f"CASE WHEN n %% {every} = 0 THEN {target} "
+                f"ELSE {target} + 1 + n %% {max(enterprises - 1, 1)} END"
+            ),
+            "location_unit_id": (
+                f"CASE WHEN n %% {every} = 0 THEN location_unit_id ELSE ({_town_case(towns)}) END"
+            ),
+        },
+    )
+
+
+def seed_visits(count: int, target: int, cadre: object, linked: int) -> None:
+    """The target's chief service officer visiting weekly for ten years (520 visits), and
+    `count` visits on the links of `linked` other enterprises, in one statement each."""
+    from sanfu.directory.models import Enterprise
+    from sanfu.outreach.models import Link, LinkRole, Period, TargetKind, Visit
+
+    def link(enterprise: Enterprise) -> Link:
+        return Link(
+            person=cadre,
+            target_kind=TargetKind.ENTERPRISE,
+            enterprise=enterprise,
+            place=enterprise.village or enterprise.town,
+            role=LinkRole.CHIEF_SERVICE,
+            starts_on=START.date(),
+            cadence_count=1,
+            cadence_period=Period.WEEKLY,
+        )
+
+    others = Enterprise.objects.select_related("town", "village").exclude(pk=target)
+    links = Link.objects.bulk_create(
+        [link(Enterprise.objects.select_related("town", "village").get(pk=target))]
+        + [link(e) for e in others.order_by("pk")[:linked]],
+        batch_size=5000,
+    )
+    mine, first = links[0], links[1]
+    Visit.objects.create(
+        client_key="TEMPLATE",
+        link=mine,
+        visitor=cadre,
+        place=mine.place,
+        visited_at=START,
+        notes="企业生产经营正常，订单充足",
+    )
+    copy_rows(
+        Visit,
+        "client_key = 'TEMPLATE'",
+        520,
+        {"client_key": "'m' || n", "visited_at": _spread("visited_at", step=7)},
+    )
+    copy_rows(
+        Visit,
+        "client_key = 'TEMPLATE'",
+        count,
+        {
+            "client_key": "'v' || n",
+            "visited_at": _spread("visited_at"),
+            "link_id": f"{first.pk} + n %% {max(len(links) - 1, 1)}",
+        },
+    )
+
+
+def _spread(column: str, *, step: int = 1) -> str:
+    """The template's `column` moved forward by n × `step` days (within ten years) and a few
+    hours, in the database's own date arithmetic."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return (
+            f"{column} + ((n * {step}) %% {DAYS}) * interval '1 day' "
             "+ (n %% 86400) * interval '1 second'"
         )
-    else:
-        received = (
-            f"strftime('%%Y-%%m-%%d %%H:%%M:%%S', %s, '+' || (n %% {DAYS}) || ' days', "
-            f"'+' || (n %% 86400) || ' seconds')"
-        )
-    varied: dict[str, str | None] = {
-        "id": None,  # left to the database
-        "number": "'B' || n",
-        "tracking_token": "'t' || n",
-        "received_at": received,
-        "enterprise_id": (
-            f"CASE WHEN n %% {every} = 0 THEN {target} "
-            f"ELSE {first_enterprise} + 1 + n %% {max(enterprises - 1, 1)} END"
-        ),
-        "location_unit_id": (
-            f"CASE WHEN n %% {every} = 0 THEN location_unit_id ELSE ({_town_case(towns)}) END"
-        ),
-    }
+    return (
+        f"strftime('%%Y-%%m-%%d %%H:%%M:%%S', {column}, '+' || ((n * {step}) %% {DAYS}) "
+        "|| ' days', '+' || (n %% 86400) || ' seconds')"
+    )
+
+
+def copy_rows(model: type, template: str, count: int, varied: dict[str, str]) -> None:
+    """`count` copies of `model`'s one row matching the SQL condition `template`, made by one
+    INSERT … SELECT over a number series n = 1‥count; `varied` gives the SQL expression (in n
+    and the template's columns) of each column that differs; the id is the database's."""
+    from django.db import connection, transaction
+
+    table = model._meta.db_table  # type: ignore[attr-defined]
     columns, values = [], []
-    for field in Case._meta.concrete_fields:
-        column = field.column
-        if column in varied and varied[column] is None:
+    for field in model._meta.concrete_fields:  # type: ignore[attr-defined]
+        if field.primary_key:
             continue
-        columns.append(column)
-        values.append(varied.get(column) or column)
+        quoted = connection.ops.quote_name(field.column)  # a visit has a column named "where"
+        columns.append(quoted)
+        values.append(varied.get(field.column, quoted))
+    pg = connection.vendor == "postgresql"
     series = (
         "SELECT generate_series(1, %s) AS n"
         if pg
@@ -193,17 +270,12 @@ def seed_cases(count: int, mine: int, target: int) -> None:
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - our own names
         f"SELECT {', '.join(values)} FROM ({series}) AS series, "
-        f"(SELECT * FROM {table} WHERE number = 'TEMPLATE') AS template"
+        f"(SELECT * FROM {table} WHERE {template}) AS template"
     )
-    start = START.isoformat() if pg else START.strftime("%Y-%m-%d %H:%M:%S")
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [start, count])
-    if pg:
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {table}")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        cursor.execute(sql, [count])
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}" if pg else "ANALYZE")
 
 
 def _town_case(towns: list[int]) -> str:
@@ -218,6 +290,7 @@ def measure(target: int, user: object, repeat: int, seed_seconds: float) -> dict
     from django.urls import reverse
 
     from sanfu.cases.models import Case
+    from sanfu.outreach.models import Visit
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)  # type: ignore[arg-type]
@@ -234,6 +307,8 @@ def measure(target: int, user: object, repeat: int, seed_seconds: float) -> dict
         "database": connection.vendor,
         "cases": Case.objects.count(),
         "cases_of_the_enterprise": Case.objects.filter(enterprise_id=target).count(),
+        "visits": Visit.objects.count(),
+        "visits_of_the_enterprise": Visit.objects.filter(link__enterprise_id=target).count(),
         "seed_seconds": round(seed_seconds, 1),
         "page_ms_median": round(statistics.median(times), 1),
         "page_ms_worst": round(max(times), 1),

@@ -150,40 +150,48 @@ def _answers_through_the_portal(
 
 
 def _fill(survey: Any, total: int, rng: random.Random) -> None:
+    """Responses up to `total`, their answer rows written as tuples (as the portal writes them)."""
+    from django.db import connection, transaction
+
     from sanfu.frontdoor.models import Answer, Response
 
     questions = list(survey.questions.order_by("number"))
     towns = [t.pk for t in survey.area.children.all()]
     have = Response.objects.filter(survey=survey).count()
-    batch = 1000
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(Answer._meta.db_table)} "  # noqa: S608 - the model's own names
+        '("response_id", "question_id", "choice", "value", "text") VALUES (%s, %s, %s, %s, %s)'
+    )
+    batch = 2000
     while have < total:
         size = min(batch, total - have)
-        responses = Response.objects.bulk_create(
-            Response(
-                survey=survey, town_id=rng.choice(towns), anonymous=True, sender=f"bench{have + i}"
+        with transaction.atomic():
+            responses = Response.objects.bulk_create(
+                Response(
+                    survey=survey,
+                    town_id=rng.choice(towns),
+                    anonymous=True,
+                    sender=f"bench{have + i}",
+                )
+                for i in range(size)
             )
-            for i in range(size)
-        )
-        answers = []
-        for response in responses:
-            for question in questions:
-                if question.kind == "single":
-                    answers.append(
-                        Answer(response=response, question=question, choice=rng.randrange(4))
-                    )
-                elif question.kind == "multiple":
-                    answers.extend(
-                        Answer(response=response, question=question, choice=i)
-                        for i in range(4)
-                        if rng.random() < 0.5
-                    )
-                elif question.kind == "scale":
-                    answers.append(
-                        Answer(response=response, question=question, value=rng.randint(1, 5))
-                    )
-                else:
-                    answers.append(Answer(response=response, question=question, text="停车难"))
-        Answer.objects.bulk_create(answers, batch_size=5000)
+            rows: list[tuple[int, int, int | None, int | None, str]] = []
+            for response in responses:
+                for question in questions:
+                    pk = response.pk
+                    if question.kind == "single":
+                        rows.append((pk, question.pk, rng.randrange(4), None, ""))
+                    elif question.kind == "multiple":
+                        rows.extend(
+                            (pk, question.pk, i, None, "") for i in range(4) if rng.random() < 0.5
+                        )
+                    elif question.kind == "scale":
+                        rows.append((pk, question.pk, None, rng.randint(1, 5), ""))
+                    else:
+                        rows.append((pk, question.pk, None, None, "停车难"))
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, rows)
         have += size
 
 
@@ -195,7 +203,10 @@ def _results_page(survey: Any, author: Any) -> dict[str, Any]:
     client = Client()
     client.force_login(author)
     url = f"/frontdoor/surveys/{survey.pk}/results/"
-    client.get(url, secure=True)  # warm up
+    started = time.perf_counter()
+    first = client.get(url, secure=True)  # the first view after the fill
+    first_ms = (time.perf_counter() - started) * 1000
+    assert first.status_code == 200  # noqa: S101
     times = []
     for _ in range(5):
         started = time.perf_counter()
@@ -205,6 +216,7 @@ def _results_page(survey: Any, author: Any) -> dict[str, Any]:
     return {
         "responses": Response.objects.filter(survey=survey).count(),
         "answer_rows": Answer.objects.filter(question__survey=survey).count(),
+        "results_page_ms_first": round(first_ms, 1),
         "results_page_ms_median": round(sorted(times)[2], 1),
         "results_page_ms_max": round(max(times), 1),
     }

@@ -49,6 +49,11 @@ def extract(app: str | None = None) -> None:
         env=env,
         check=True,
     )
+    # gettext wraps long strings its own way and polib (which compile and every hand edit use)
+    # another; saving through polib keeps the catalogue in one shape, so a diff shows only what
+    # changed in the strings.
+    for path in catalogues(app):
+        polib.pofile(str(path)).save()
 
 
 def compile_catalogues(app: str | None = None) -> None:

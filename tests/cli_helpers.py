@@ -33,8 +33,10 @@ def production_environment(data_dir: Path, **overrides: str) -> dict[str, str]:
 
 
 def run_sanfu(
-    *args: str, env: dict[str, str], timeout: float = 120
+    *args: str, env: dict[str, str], timeout: float = 900
 ) -> subprocess.CompletedProcess[str]:
+    # The timeout only stops a hung command; a fresh migrate took over two minutes on the shared
+    # 2-core machine at load 12, so it is generous.
     return subprocess.run(  # noqa: S603 - our own command with fixed arguments
         [SANFU, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
     )

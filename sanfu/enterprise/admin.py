@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanfu.directory.models import EnterpriseSize, Industry, Unit, UnitKind, User
 from sanfu.enterprise.models import Offer, Policy, Provider, TaxGrade
-from sanfu.enterprise.policies import issuing_units
+from sanfu.enterprise.policies import issuing_units, menu_counties
 from sanfu.enterprise.services import menu
 from sanfu.enterprise.services.policies import (
     PolicySpec,
@@ -164,14 +164,14 @@ class OfferInline(admin.TabularInline[Offer, Provider]):
 class ProviderForm(forms.ModelForm[Provider]):
     class Meta:
         model = Provider
-        fields = ["name", "kind", "phone", "account"]
+        fields = ["county", "name", "kind", "phone", "account"]
 
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin[Provider]):
     form = ProviderForm
-    list_display = ["name", "kind", "phone", "approved_at"]
-    list_filter = ["kind"]
+    list_display = ["name", "county", "kind", "phone", "approved_at"]
+    list_filter = ["county", "kind"]
     search_fields = ["name"]
     readonly_fields = ["approved_at"]
     inlines = [OfferInline]
@@ -181,13 +181,26 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
         # Bookings refer to the provider's offers; a provider is withdrawn, never deleted.
         return False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Provider]:
+        # Staff see the providers of the counties whose menu they administer.
+        return super().get_queryset(request).filter(county__in=menu_counties(_user(request)))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "county":
+            kwargs["queryset"] = menu_counties(_user(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request: HttpRequest, obj: Provider, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
             return
         data = form.cleaned_data
         saved = menu.provider_create(
-            name=data["name"], kind=data["kind"], account=data["account"], phone=data["phone"]
+            county=data["county"],
+            name=data["name"],
+            kind=data["kind"],
+            account=data["account"],
+            phone=data["phone"],
         )
         obj.pk = saved.pk
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -32,6 +33,7 @@ from sanfu.enterprise.models import (
 )
 from sanfu.lib.errors import NotFound
 from sanfu.lib.masking import mask_name, mask_phone
+from sanfu.lib.treepath import path_ids
 
 RECENT = 50
 
@@ -221,13 +223,20 @@ def figures_for_user(*, user: User) -> dict[str, Any]:
     }
 
 
-def offers_ranked(*, now: datetime) -> list[Offer]:
-    """Approved offers of approved providers; a provider who lets bookings lapse (unanswered
-    past the deadline, or answered late) drops, then the better rated come first."""
+def county_id_of(enterprise: Enterprise) -> int:
+    """The county an enterprise lies in: the root of its town's path."""
+    return path_ids(enterprise.town.path)[0]
+
+
+def offers_ranked(*, now: datetime, county_ids: Collection[int]) -> list[Offer]:
+    """Approved offers of the counties' approved providers; a provider who lets bookings lapse
+    (unanswered past the deadline, or answered late) drops, then the better rated come first."""
     lapsed = Q(
         offers__bookings__state=BookingState.REQUESTED, offers__bookings__due_at__lt=now
     ) | Q(offers__bookings__answered_on_time=False)
-    providers = Provider.objects.filter(approved_at__isnull=False).annotate(
+    providers = Provider.objects.filter(
+        approved_at__isnull=False, county_id__in=county_ids
+    ).annotate(
         lapsed=Count("offers__bookings", filter=lapsed, distinct=True),
         rating=Avg("offers__bookings__rating"),
     )

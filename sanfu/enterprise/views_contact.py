@@ -22,6 +22,7 @@ from sanfu.enterprise import selectors
 from sanfu.enterprise.forms import AnswerForm, CodeForm, OfferForm, PhoneForm
 from sanfu.enterprise.matching import policies_for_enterprise
 from sanfu.enterprise.models import Booking, BookingState, EnterpriseContact, Offer, Provider
+from sanfu.enterprise.policies import menu_counties
 from sanfu.enterprise.services import menu
 from sanfu.enterprise.services.contacts import contacts_of_phone
 from sanfu.enterprise.views import staff
@@ -111,7 +112,9 @@ def contact_home(request: HttpRequest) -> HttpResponse:
         "enterprise": enterprise,
         "qualified": policies_for_enterprise(enterprise),
         "texts": selectors.policy_texts_for(enterprise),
-        "offers": selectors.offers_ranked(now=timezone.now()),
+        "offers": selectors.offers_ranked(
+            now=timezone.now(), county_ids=[selectors.county_id_of(enterprise)]
+        ),
         "bookings": Booking.objects.filter(enterprise=enterprise).select_related(
             "offer", "offer__provider"
         ),
@@ -181,10 +184,13 @@ def menu_review(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Approved."))
         return redirect("enterprise:menu")
+    counties = list(menu_counties(user).values_list("pk", flat=True))
     context = {
-        "providers": Provider.objects.filter(approved_at__isnull=True),
-        "offers": Offer.objects.filter(approved_at__isnull=True).select_related("provider"),
-        "ranked": selectors.offers_ranked(now=timezone.now()),
+        "providers": Provider.objects.filter(approved_at__isnull=True, county_id__in=counties),
+        "offers": Offer.objects.filter(
+            approved_at__isnull=True, provider__county_id__in=counties
+        ).select_related("provider"),
+        "ranked": selectors.offers_ranked(now=timezone.now(), county_ids=counties),
     }
     return render(request, "enterprise/menu.html", context)
 

@@ -14,3 +14,8 @@ class FrontdoorConfig(AppConfig):
 
         if module_for not in lead_resolvers:
             lead_resolvers.append(module_for)
+
+        from sanfu.frontdoor.tallies import tallies_sweep
+        from sanfu.lib.jobs import job_register
+
+        job_register("frontdoor-survey-tallies", tallies_sweep, order=55)

@@ -20,7 +20,7 @@ from sanfu.cases.selectors import case_get_for_user
 from sanfu.directory.models import TOWN_KINDS, Unit, User
 from sanfu.frontdoor.models import Answer, QuestionKind, Response, Survey, SurveyState
 from sanfu.frontdoor.models.surveys import SurveyPurpose
-from sanfu.frontdoor.surveys import _answers_clean
+from sanfu.frontdoor.surveys import _answers_clean, answers_insert
 from sanfu.lib.errors import Conflict, ValidationFailed
 from sanfu.lib.treepath import path_ids
 
@@ -69,9 +69,7 @@ def followup_record(*, actor: User, case_id: int, answers: dict[str, list[str]])
     response = Response.objects.create(
         survey=survey, town=_town_of(case.location_unit), case=case, sender=f"staff:{actor.pk}"
     )
-    for row in rows:
-        row.response = response
-    Answer.objects.bulk_create(rows)
+    answers_insert(response=response, rows=rows)
     return response
 
 

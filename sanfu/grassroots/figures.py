@@ -64,23 +64,29 @@ class MeetingFiguresRow:
     figures: MeetingFigures
 
 
+Key = tuple[int, ...]
+
+
 def _grouped(
-    scope: Unit, start: date, end: date, today: date, *, by_month: bool
-) -> dict[int, MeetingFigures]:
-    """Figures per village (or per month of the meeting's date): two grouped queries."""
+    scope: Unit, start: date, end: date, today: date, *, by: tuple[str, ...]
+) -> dict[Key, MeetingFigures]:
+    """Figures per key, `by` naming its parts ("village", "month" of the meeting's date):
+    two grouped queries, one over the meetings and one over their problems."""
     last = min(end, today)
     meetings = Meeting.objects.filter(
         village__path__descendant=scope.path, held_on__gte=start, held_on__lte=last
     )
-    meeting_key = ExtractMonth("held_on") if by_month else F("village_id")
-    problem_key = ExtractMonth("meeting__held_on") if by_month else F("meeting__village_id")
-    result: dict[int, MeetingFigures] = defaultdict(MeetingFigures)
-    for row in meetings.annotate(key=meeting_key).values("key").annotate(n=Count("pk")):
-        result[row["key"]].meetings = row["n"]
+    meeting_keys = {"village": F("village_id"), "month": ExtractMonth("held_on")}
+    problem_keys = {"village": F("meeting__village_id"), "month": ExtractMonth("meeting__held_on")}
+    names = [f"key_{part}" for part in by]
+    result: dict[Key, MeetingFigures] = defaultdict(MeetingFigures)
+    held = meetings.annotate(**{n: meeting_keys[p] for n, p in zip(names, by, strict=True)})
+    for row in held.values(*names).annotate(n=Count("pk")):
+        result[tuple(row[n] for n in names)].meetings = row["n"]
     problems = (
         Problem.objects.filter(meeting__in=meetings)
-        .annotate(key=problem_key)
-        .values("key")
+        .annotate(**{n: problem_keys[p] for n, p in zip(names, by, strict=True)})
+        .values(*names)
         .annotate(
             n=Count("pk"),
             spot=Count("pk", filter=Q(outcome=Outcome.ON_THE_SPOT)),
@@ -93,28 +99,30 @@ def _grouped(
         )
     )
     for row in problems:
-        figures = result[row["key"]]
+        figures = result[tuple(row[n] for n in names)]
         figures.problems, figures.on_the_spot = row["n"], row["spot"]
         figures.cases, figures.answered = row["cases"], row["answered"]
     return result
 
 
 def _per_village(scope: Unit, start: date, end: date, today: date) -> dict[int, MeetingFigures]:
-    return _grouped(scope, start, end, today, by_month=False)
+    return {key[0]: f for key, f in _grouped(scope, start, end, today, by=("village",)).items()}
 
 
-def meeting_figures(*, scope: Unit, start: date, end: date, today: date) -> MeetingFigures:
+def _total(figures: Iterable[MeetingFigures]) -> MeetingFigures:
     total = MeetingFigures()
-    for figures in _per_village(scope, start, end, today).values():
-        total.add(figures)
+    for one in figures:
+        total.add(one)
     return total
 
 
-def meeting_figures_by(
-    *, scope: Unit, start: date, end: date, today: date, level: str
+def meeting_figures(*, scope: Unit, start: date, end: date, today: date) -> MeetingFigures:
+    return _total(_per_village(scope, start, end, today).values())
+
+
+def _rows(
+    scope: Unit, per_village: dict[int, MeetingFigures], level: str
 ) -> list[MeetingFiguresRow]:
-    """Rows per village (level "village") or per town (level "town") under `scope`."""
-    per_village = _per_village(scope, start, end, today)
     villages = Unit.objects.subtree(scope.path).filter(kind__in=VILLAGE_KINDS)
     if level == "village":
         return [
@@ -131,11 +139,47 @@ def meeting_figures_by(
     ]
 
 
+def meeting_figures_by(
+    *, scope: Unit, start: date, end: date, today: date, level: str
+) -> list[MeetingFiguresRow]:
+    """Rows per village (level "village") or per town (level "town") under `scope`."""
+    return _rows(scope, _per_village(scope, start, end, today), level)
+
+
+def _months(cells: dict[int, MeetingFigures]) -> list[tuple[int, MeetingFigures]]:
+    return [(month, cells.get(month, MeetingFigures())) for month in range(1, 13)]
+
+
 def meeting_figures_by_month(
     *, scope: Unit, year: int, today: date
 ) -> list[tuple[int, MeetingFigures]]:
-    months = _grouped(scope, date(year, 1, 1), date(year, 12, 31), today, by_month=True)
-    return [(month, months.get(month, MeetingFigures())) for month in range(1, 13)]
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    grouped = _grouped(scope, start, end, today, by=("month",))
+    return _months({key[0]: f for key, f in grouped.items()})
+
+
+@dataclass
+class MeetingFiguresYear:
+    total: MeetingFigures
+    rows: list[MeetingFiguresRow]
+    months: list[tuple[int, MeetingFigures]]
+
+
+def meeting_figures_year(*, scope: Unit, year: int, today: date, level: str) -> MeetingFiguresYear:
+    """A year's total, rows (as `meeting_figures_by`) and months from one pass grouped by
+    village and month, instead of a pass for each."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    cells = _grouped(scope, start, end, today, by=("village", "month"))
+    per_village: dict[int, MeetingFigures] = defaultdict(MeetingFigures)
+    per_month: dict[int, MeetingFigures] = defaultdict(MeetingFigures)
+    for (village_id, month), figures in cells.items():
+        per_village[village_id].add(figures)
+        per_month[month].add(figures)
+    return MeetingFiguresYear(
+        total=_total(per_village.values()),
+        rows=_rows(scope, per_village, level),
+        months=_months(per_month),
+    )
 
 
 # --- burdens -----------------------------------------------------------------------------------

@@ -219,7 +219,15 @@ def _cases_here(context: ListContext) -> Q:
     return Q(location_unit_id__in=context.subtree_ids())
 
 
-def _case_row(case: Case, context: ListContext, *, finished: bool) -> list[str]:
+def _state_labels() -> dict[str, str]:
+    """Each state's label, translated once for a section: `get_state_display()` rebuilds the
+    choices' dictionary on every call, a fifth of the lists page's time with 400 rows."""
+    return {value: str(label) for value, label in CaseState.choices}
+
+
+def _case_row(
+    case: Case, context: ListContext, *, finished: bool, states: dict[str, str]
+) -> list[str]:
     if context.public:
         title = case.public_title if case.published_at else ""
         title = title or (case.category.name if case.category else _("A request"))
@@ -229,7 +237,7 @@ def _case_row(case: Case, context: ListContext, *, finished: bool) -> list[str]:
     return [
         case.number,
         title,
-        str(case.get_state_display()),
+        states.get(case.state, case.state),
         case.lead_unit.name if case.lead_unit else "",
         timezone.localtime(when).strftime("%Y-%m-%d") if when else "",
     ]
@@ -266,11 +274,12 @@ def open_cases_section(context: ListContext) -> Section:
         key=lambda f: (f.reply_deadline is None, f.reply_deadline or f.received_at, f.received_at)
     )
     cases = _cases_by_pk([f.pk for f in facts[:ROW_LIMIT]])
+    states = _state_labels()
     return Section(
         key="open_cases",
         title=_("Open problems"),
         columns=[_("Case number"), _("Problem"), _("State"), _("Handled by"), _("Deadline")],
-        rows=[_case_row(c, context, finished=False) for c in cases],
+        rows=[_case_row(c, context, finished=False, states=states) for c in cases],
         more=max(0, len(facts) - ROW_LIMIT),
         empty=_("No open problems."),
     )
@@ -280,11 +289,12 @@ def finished_cases_section(context: ListContext) -> Section:
     facts = [f for f in context.case_facts if f.state not in OPEN_STATES]
     facts.sort(key=lambda f: (f.replied_at or f.received_at, f.received_at), reverse=True)
     cases = _cases_by_pk([f.pk for f in facts[:ROW_LIMIT]])
+    states = _state_labels()
     return Section(
         key="finished_cases",
         title=_("Solved this year"),
         columns=[_("Case number"), _("Problem"), _("State"), _("Handled by"), _("Answered on")],
-        rows=[_case_row(c, context, finished=True) for c in cases],
+        rows=[_case_row(c, context, finished=True, states=states) for c in cases],
         more=max(0, len(facts) - ROW_LIMIT),
         empty=_("None yet this year."),
     )

@@ -6,8 +6,6 @@ a row the user may not see is a 404, as if it did not exist.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -243,19 +241,17 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = today.year
     year = min(max(year, 2000), 2100)
-    start, end = date(year, 1, 1), date(year, 12, 31)
     level = "village" if scope.kind in {UnitKind.TOWN, UnitKind.STREET} else "town"
+    shown = figures.meeting_figures_year(scope=scope, year=year, today=today, level=level)
     return render(
         request,
         "grassroots/figures.html",
         {
             "scope": scope,
             "year": year,
-            "total": figures.meeting_figures(scope=scope, start=start, end=end, today=today),
-            "rows": figures.meeting_figures_by(
-                scope=scope, start=start, end=end, today=today, level=level
-            ),
-            "months": figures.meeting_figures_by_month(scope=scope, year=year, today=today),
+            "total": shown.total,
+            "rows": shown.rows,
+            "months": shown.months,
         },
     )
 

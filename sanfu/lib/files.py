@@ -36,21 +36,32 @@ def sniff_content_type(content: bytes) -> str | None:
     return None
 
 
-def check_upload(name: str, content: bytes) -> str:
-    """The file's real content type, or ValidationFailed naming the file and the problem."""
+def check_upload(name: str, content: bytes, *, field: str = "attachments") -> str:
+    """The file's real content type, or ValidationFailed naming the form's `field`, the file and
+    the problem."""
     if not content:
-        raise ValidationFailed(_("%(name)s is empty.") % {"name": name}, field="attachments")
+        raise ValidationFailed(_("%(name)s is empty.") % {"name": name}, field=field)
     if len(content) > MAX_UPLOAD_BYTES:
         raise ValidationFailed(
             _("%(name)s is larger than %(limit)d MB.")
             % {"name": name, "limit": MAX_UPLOAD_BYTES // (1024 * 1024)},
-            field="attachments",
+            field=field,
         )
     content_type = sniff_content_type(content)
     if content_type is None:
         raise ValidationFailed(
             _("%(name)s is not a photo (JPEG, PNG, GIF, WebP) or a PDF.") % {"name": name},
-            field="attachments",
+            field=field,
+        )
+    return content_type
+
+
+def check_photo(name: str, content: bytes, *, field: str = "photos") -> str:
+    """As check_upload, but only a photo passes: a PDF is refused too."""
+    content_type = check_upload(name, content, field=field)
+    if not content_type.startswith("image/"):
+        raise ValidationFailed(
+            _("%(name)s is not a photo (JPEG, PNG, GIF, WebP).") % {"name": name}, field=field
         )
     return content_type
 

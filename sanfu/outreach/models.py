@@ -393,6 +393,12 @@ class VisitProblem(models.Model):
     visit = models.ForeignKey(
         Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="problems"
     )
+    # The visit's link, copied when the problem is stored (a visit never changes link), so the
+    # figures count a link's problems from this table alone: at a county-year the visits are
+    # millions of rows and the problems a few per cent of them.
+    link = models.ForeignKey(
+        Link, verbose_name=_("link"), on_delete=models.PROTECT, related_name="problems"
+    )
     text = models.TextField(_("problem"))
     outcome = models.CharField(_("outcome"), max_length=12, choices=ProblemOutcome.choices)
     solution = models.TextField(_("how it was solved"), blank=True)
@@ -412,6 +418,7 @@ class VisitProblem(models.Model):
         verbose_name = _("problem found on a visit")
         verbose_name_plural = _("problems found on visits")
         ordering = ["pk"]
+        indexes = [models.Index(fields=["link", "found_at"], name="outreach_problem_link_time")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(outcome=ProblemOutcome.ON_THE_SPOT, case__isnull=True)

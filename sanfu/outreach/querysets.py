@@ -71,7 +71,7 @@ class VisitQuerySet(models.QuerySet["Visit"]):
 
 class VisitProblemQuerySet(models.QuerySet["VisitProblem"]):
     def visible_to(self, user: AnyUser) -> VisitProblemQuerySet:
-        condition = link_condition(user, "visit__link__")
+        condition = link_condition(user, "link__")
         return self if condition is None else self.filter(condition)
 
 

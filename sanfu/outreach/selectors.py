@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import F, Q, prefetch_related_objects
+from django.db.models import F, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -168,15 +168,20 @@ def holder_key(link: Link) -> str:
     return f"p{link.person_id}" if link.person_id else f"u{link.person_unit_id}"
 
 
-def holder_names(keys: Iterable[str]) -> dict[str, str]:
-    """The names of the holders `holder_key` gave, in two small queries (no whole rows)."""
+def holder_names(keys: Iterable[str], *, links: QuerySet[Link] | None = None) -> dict[str, str]:
+    """The names of the holders `holder_key` gave, in two small queries (no whole rows).
+    `links`, the queryset the keys' links came from, lets the database select the people
+    itself: a county's eleven thousand ids cost more to send in IN (...) than to read."""
     chosen = set(keys)
     people = [int(key[1:]) for key in chosen if key.startswith("p")]
     units = [int(key[1:]) for key in chosen if key.startswith("u")]
     names: dict[str, str] = {}
-    for pk, full_name, username in User.objects.filter(pk__in=people).values_list(
-        "pk", "full_name", "username"
-    ):
+    holders = (
+        User.objects.filter(pk__in=links.order_by().values("person_id"))
+        if links is not None
+        else User.objects.filter(pk__in=people)
+    )
+    for pk, full_name, username in holders.values_list("pk", "full_name", "username"):
         names[f"p{pk}"] = full_name or username
     for pk, name in Unit.objects.filter(pk__in=units).values_list("pk", "name"):
         names[f"u{pk}"] = name

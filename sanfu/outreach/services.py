@@ -30,7 +30,7 @@ from sanfu.directory.models import (
     User,
 )
 from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from sanfu.lib.files import check_upload
+from sanfu.lib.files import check_photo
 from sanfu.outreach.models import (
     NOTE_MAX,
     ChecklistKind,
@@ -355,12 +355,7 @@ def _checked_photos(photos: Sequence[Photo]) -> list[str]:
         )
     types: list[str] = []
     for photo in photos:
-        content_type = check_upload(photo.name, photo.content)
-        if not content_type.startswith("image/"):
-            raise ValidationFailed(
-                _("%(name)s is not a photo (JPEG, PNG, GIF, WebP).") % {"name": photo.name},
-                field="photos",
-            )
+        content_type = check_photo(photo.name, photo.content)
         types.append(content_type)
     return types
 
@@ -460,6 +455,7 @@ def _problem_create(*, actor: User, visit: Visit, problem: NewProblem) -> VisitP
     if problem.solved_on_the_spot:
         return VisitProblem.objects.create(
             visit=visit,
+            link_id=visit.link_id,
             text=problem.text,
             outcome=ProblemOutcome.ON_THE_SPOT,
             solution=problem.solution,
@@ -487,6 +483,7 @@ def _problem_create(*, actor: User, visit: Visit, problem: NewProblem) -> VisitP
     )
     return VisitProblem.objects.create(
         visit=visit,
+        link_id=visit.link_id,
         text=problem.text,
         outcome=ProblemOutcome.CASE,
         case=case,

@@ -199,6 +199,15 @@ def _paged(request: HttpRequest, items: list[Any], param: str) -> Page[Any]:
     return Paginator(items, PAGE_ROWS).get_page(request.GET.get(param))
 
 
+def _query_without(request: HttpRequest, param: str) -> str:
+    """The page's query string for a pager's links: without that pager's own parameter (the
+    link adds it) and without `format` (a pager shows the page, not the Excel download)."""
+    query = request.GET.copy()
+    for name in (param, "format"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
 @login_required
 @require_GET
 def compliance(request: HttpRequest) -> HttpResponse:
@@ -232,22 +241,21 @@ def compliance(request: HttpRequest) -> HttpResponse:
     by_person, by_area = figures_by_each(
         rows, window, [selectors.holder_key, _area_key(unit)], source=source
     )
-    names = selectors.holder_names(by_person)
+    names = selectors.holder_names(by_person, links=source)
     people = sorted((names.get(key, key), figures) for key, figures in by_person.items())
     # A county holds thousands of links: each table shows a page of them; Excel holds all.
     links_page = _paged(request, rows, "page")
     people_page = _paged(request, people, "people")
     shown_overdue = overdue[:PAGE_ROWS]
     selectors.links_labelled(row.link for row in [*links_page, *shown_overdue])
-    query = request.GET.copy()
-    for param in ("page", "people", "format"):
-        query.pop(param, None)
     context = {
         "unit": unit,
         "homes": homes,
         "form": form,
         "window": window,
-        "query": query.urlencode(),
+        # Each pager's links keep everything else asked for, the other pager's page included.
+        "links_query": _query_without(request, "page"),
+        "people_query": _query_without(request, "people"),
         "rows": links_page,
         "overdue": shown_overdue,
         "more_overdue": max(len(overdue) - PAGE_ROWS, 0),

@@ -54,7 +54,9 @@ def test_the_enterprise_service_story(
 ) -> None:
     policies_match()
     account = make_staff("bank")
-    bank = menu.provider_create(name="云溪农商银行", kind="bank", account=account)
+    bank = menu.provider_create(
+        county=tree.county, name="云溪农商银行", kind="bank", account=account
+    )
     admin = make_staff("admin", tree.county, StaffRole.ADMINISTRATOR)
     menu.provider_approve(actor=admin, provider_id=bank.pk)
     loan = menu.offer_create(

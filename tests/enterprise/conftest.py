@@ -37,6 +37,7 @@ class World:
     baiyan: Enterprise
     sme: Policy
     town_a_policy: Policy
+    county: Unit
 
 
 CONTACT_PHONES = {
@@ -106,4 +107,4 @@ def world(tree: Tree) -> World:
         benefit_text="每人500元",
         towns=[tree.town_a],
     )
-    return World(hengda, qinghe, baiyan, sme, town_a_policy)
+    return World(hengda, qinghe, baiyan, sme, town_a_policy, tree.county)

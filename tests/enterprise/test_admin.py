@@ -116,6 +116,7 @@ def test_county_staff_approve_a_provider_and_its_offers_in_the_admin(
     added = client.post(
         f"{PROVIDERS}add/",
         {
+            "county": str(world.county.pk),
             "name": "云溪农商银行",
             "kind": "bank",
             "phone": "",
@@ -142,7 +143,9 @@ def test_a_superuser_administers_the_menu_and_the_outsider_is_kept_out(
     world: World, outsider: User
 ) -> None:
     root = User.objects.create_superuser(username="root", password="x" * 20)
-    provider = menu.provider_create(name="云溪农商银行", kind="bank", account=make_staff("bank"))
+    provider = menu.provider_create(
+        county=world.county, name="云溪农商银行", kind="bank", account=make_staff("bank")
+    )
     client = login(root)
     assert client.get(f"{PROVIDERS}add/").status_code == 200
     client.post(PROVIDERS, {"action": "approve_providers", "_selected_action": [str(provider.pk)]})

@@ -36,7 +36,9 @@ def texts() -> Iterator[list[tuple[str, str]]]:
 @pytest.fixture
 def bank(world: World, administrator: User) -> Offer:
     account = make_staff("bank")
-    provider = menu.provider_create(name="云溪农商银行", kind="bank", account=account)
+    provider = menu.provider_create(
+        county=world.county, name="云溪农商银行", kind="bank", account=account
+    )
     menu.provider_approve(actor=administrator, provider_id=provider.pk)
     offer = menu.offer_create(
         actor=account,
@@ -143,7 +145,7 @@ def test_codes_per_phone_are_limited(world: World) -> None:
 
 def test_an_offer_with_a_rate_outside_the_legal_range_is_refused(world: World) -> None:
     account = make_staff("bank2")
-    menu.provider_create(name="某小贷公司", kind="bank", account=account)
+    menu.provider_create(county=world.county, name="某小贷公司", kind="bank", account=account)
     client = login(account)
     data = {"category": "finance", "title": "快贷", "rate": "36", "answer_days": "3"}
     response = client.post(reverse("enterprise:provider"), {**data, "new_offer": "1"})
@@ -184,7 +186,9 @@ def test_a_provider_that_lets_bookings_lapse_drops_in_the_ranking(
     world: World, bank: Offer, administrator: User
 ) -> None:
     other = make_staff("bank3")
-    provider = menu.provider_create(name="云溪村镇银行", kind="bank", account=other)
+    provider = menu.provider_create(
+        county=world.county, name="云溪村镇银行", kind="bank", account=other
+    )
     menu.provider_approve(actor=administrator, provider_id=provider.pk)
     offer = menu.offer_create(
         actor=other, category="finance", title="惠企贷", rate=Decimal("4"), answer_days=1
@@ -194,7 +198,7 @@ def test_a_provider_that_lets_bookings_lapse_drops_in_the_ranking(
     with time_machine.travel(start, tick=False):
         menu.booking_create(enterprise=world.hengda, phone=PHONE, offer_id=bank.pk)
     with time_machine.travel(start + timedelta(days=10), tick=False):
-        ranked = offers_ranked(now=start + timedelta(days=10))
+        ranked = offers_ranked(now=start + timedelta(days=10), county_ids=[world.county.pk])
     assert [o.title for o in ranked] == ["惠企贷", "小微成长贷"]
 
 
@@ -202,7 +206,7 @@ def test_only_county_staff_approve_and_only_approved_offers_are_booked(
     world: World, town_staff: User, django_capture_on_commit_callbacks: Capture
 ) -> None:
     account = make_staff("bank4")
-    menu.provider_create(name="某银行", kind="bank", account=account)
+    menu.provider_create(county=world.county, name="某银行", kind="bank", account=account)
     offer = menu.offer_create(
         actor=account, category="finance", title="贷", rate=Decimal("4"), answer_days=2
     )

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 from sanfu.directory.models import User
-from sanfu.frontdoor import surveys
-from sanfu.frontdoor.models import Response, Survey
+from sanfu.frontdoor import surveys, tallies
+from sanfu.frontdoor.models import Response, Survey, SurveyTally
 from sanfu.lib.errors import ValidationFailed
 from sanfu.notify.models import OneTimeCode
 from tests.conftest import Tree, https_client, login
@@ -304,3 +305,41 @@ def test_an_answer_racing_a_first_one_from_the_phone_is_refused_and_spends_nothi
     assert Response.objects.count() == 1
     # One transaction: the refused answer gave its code back rather than spending it.
     assert OneTimeCode.objects.get(phone=PHONE).used_at is None
+
+
+def test_results_count_the_tallied_and_the_pending_answers_alike(
+    monkeypatch: pytest.MonkeyPatch,
+    survey: Survey,
+    tree: Tree,
+    town_staff: User,
+    sms: type[RecordingSms],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    _verified_answer(survey, tree, capture)
+    _verified_answer(survey, tree, capture, phone="13900000000", q1="1", q3=["1"])
+    before = surveys.survey_results(survey=survey)
+    call_command("sweep", "--once", stdout=io.StringIO())
+    assert SurveyTally.objects.get(survey=survey).responses == 2
+    assert not Response.objects.filter(tallied=False).exists()
+    # A second sweep finds nothing to fold and counts nothing twice.
+    call_command("sweep", "--once", stdout=io.StringIO())
+    assert SurveyTally.objects.get(survey=survey).responses == 2
+    after = surveys.survey_results(survey=survey)
+    assert [(q.counts, q.answered) for q in after.questions] == [
+        (q.counts, q.answered) for q in before.questions
+    ]
+    # One more answer, still pending: the page adds it to the tally.
+    _verified_answer(survey, tree, capture, phone="13900000001", q1="1", q2="5", q3=[])
+    results = surveys.survey_results(survey=survey)
+    assert results.questions[0].counts == [1, 2]
+    assert results.questions[1].counts == [0, 0, 0, 2, 1]
+    assert results.questions[2].counts == [1, 1, 1]
+    assert results.questions[2].answered == 2  # people, not rows: the first chose two
+    page = login(town_staff).get(f"/frontdoor/surveys/{survey.pk}/results/").content.decode()
+    assert "<td>石门镇</td><td>3</td>" in page
+    assert Response.objects.filter(tallied=False).count() == 1
+    # Past FOLD_AT pending responses the page folds them first.
+    monkeypatch.setattr(tallies, "FOLD_AT", 0)
+    assert login(town_staff).get(f"/frontdoor/surveys/{survey.pk}/results/").status_code == 200
+    assert SurveyTally.objects.get(survey=survey).responses == 3

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from sanfu.grassroots.printing import pdf_files
 from tests.cases.conftest import Catalogue, People, web_case
 from tests.conftest import Tree
 
@@ -103,3 +104,22 @@ def test_it_prints_a3_with_a_chinese_font(
     # always in the clear.
     fonts = re.findall(rb"/(?:BaseFont|FontName)\s*/[A-Z]{6}\+([\w-]+)", data)
     assert any(re.search(rb"CJK|Hei|Song|WenQuanYi", name) for name in fonts), fonts
+
+
+def test_the_pdf_batch_prints_every_village_and_names_each_in_its_progress(
+    tree: Tree, people: People, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    result, progress = _run("lists", "--all", "--format", "pdf", "--output-dir", str(tmp_path))
+    assert result["units"] == 2
+    for code in (tree.village_a.code, tree.village_b.code):
+        assert (tmp_path / f"lists-{code}.pdf").read_bytes().startswith(b"%PDF")
+        assert f"{code} " in progress
+    assert "[2/2]" in progress
+
+
+def test_a_printer_that_cannot_start_fails_the_batch(tmp_path: Path) -> None:
+    documents = [(f"<p>{n}</p>", tmp_path / f"{n}.pdf") for n in range(6)]
+    # Playwright's own error, raised on the caller's thread with the path it could not start.
+    with pytest.raises(Exception, match="no-such-chromium"):
+        pdf_files(documents, executable_path=str(tmp_path / "no-such-chromium"))
+    assert not list(tmp_path.iterdir())

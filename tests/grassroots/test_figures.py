@@ -7,7 +7,12 @@ import datetime as dt
 
 from sanfu.cases.services import case_dispatch, case_reply, case_sign
 from sanfu.grassroots import services
-from sanfu.grassroots.figures import meeting_figures, meeting_figures_by, meeting_figures_by_month
+from sanfu.grassroots.figures import (
+    meeting_figures,
+    meeting_figures_by,
+    meeting_figures_by_month,
+    meeting_figures_year,
+)
 from sanfu.grassroots.models import Meeting, MeetingKind
 from tests.cases.conftest import Catalogue, People
 from tests.conftest import Tree, login
@@ -71,6 +76,13 @@ def test_the_figures_count_held_meetings_and_their_problems(
     assert (town_b.unit, town_b.figures.problems) == (tree.town_b, 0)
     assert months[TODAY.month].problems == 4
     assert months[1].meetings == 0
+    # The page's one pass by village and month adds up to the same figures.
+    year = meeting_figures_year(scope=tree.county, year=TODAY.year, today=TODAY, level="town")
+    assert year.total == total
+    assert [(r.unit, r.figures) for r in year.rows] == [
+        (r.unit, r.figures) for r in (town_a, town_b)
+    ]
+    assert dict(year.months) == months
 
 
 def test_the_figures_page_covers_the_users_area_only(

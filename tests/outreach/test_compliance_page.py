@@ -79,3 +79,37 @@ def test_the_outsider_gets_no_town_figures(outreach: Outreach, people: People, t
     page = outsider.get("/outreach/compliance/?period=2026-11").content.decode()
     assert "石门镇" not in page
     assert "上坪村" not in page
+
+
+def _href(page: str, pager: str, label: str) -> str:
+    pages = page.split(f'data-testid="pages-{pager}"')[1].split("</p>")[0]
+    before_label = pages.split(f">{label}</a>")[0]
+    return before_label.rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+
+
+def test_each_pager_keeps_the_other_pagers_page(
+    outreach: Outreach, people: People, tree: Tree, monkeypatch: pytest.MonkeyPatch
+):
+    _village_b_link(people, tree)
+    monkeypatch.setattr(views, "PAGE_ROWS", 1)
+    leader = make_staff("county-leader", tree.county, StaffRole.LEADER)
+    client = login(leader)
+    start = f"/outreach/compliance/?unit={tree.county.pk}&period=2026-11"
+    # Page 2 of the links, then the next page of the people: the links stay on page 2.
+    links_second = client.get(f"{start}&page=2").content.decode()
+    people_next = _href(links_second, "people", "Next")
+    assert "page=2" in people_next.split("?")[1].split("&")
+    both = client.get(f"/outreach/compliance/{people_next}").content.decode()
+    assert _section(both, "links") == _section(links_second, "links")
+    assert _section(both, "by-person") != _section(links_second, "by-person")
+    # And the links' pager, on the people's page 2, keeps it while it moves the links.
+    links_next = _href(both, "page", "Next")
+    params = links_next.split("?")[1].split("&")
+    assert "people=2" in params
+    assert "page=3" in params
+    third = client.get(f"/outreach/compliance/{links_next}").content.decode()
+    assert _section(third, "by-person") == _section(both, "by-person")
+    assert _section(third, "links") != _section(both, "links")
+    # The Excel download's parameter never leaks into a pager's links.
+    excel_asked = client.get(f"{start}&page=2&people=1&format=html").content.decode()
+    assert "format=" not in _href(excel_asked, "people", "Next")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from sanfu.cases.models import Case, Channel
 from sanfu.outreach.models import PlanItem, PlanItemState
@@ -68,3 +69,36 @@ def test_the_outsider_gets_404(outreach: Outreach, people: People, tree: Tree):
     outsider.post(_url(outreach), {"need": "x", "owner": tree.town_a.pk, "due_on": "2027-01-01"})
     assert not PlanItem.objects.exists()
     assert not Case.objects.exists()
+
+
+def test_the_enterprise_page_shows_who_serves_it_the_open_plan_and_the_latest_visits(
+    outreach: Outreach, people: People, tree: Tree
+):
+    cadre = login(people.cadre)
+    cadre.post(
+        _url(outreach),
+        {"need": "扩建厂房需新增用地20亩", "owner": tree.town_a.pk, "due_on": "2027-03-31"},
+    )
+    cadre.post(_url(outreach), {"need": "招工难", "owner": tree.town_a.pk, "due_on": "2027-02-28"})
+    done = PlanItem.objects.get(need="招工难")
+    cadre.post(_url(outreach), {"done": str(done.pk)})
+    response = cadre.post(
+        f"/outreach/links/{outreach.enterprise_link.pk}/visit/",
+        {"client_key": "k-panel-1", "visited_at": "2026-12-04T09:30", "notes": "平稳"},
+    )
+    assert response.status_code == 302
+    page = login(people.town_leader).get(
+        reverse("enterprise:enterprise", args=[outreach.enterprise.pk])
+    )
+    assert page.status_code == 200
+    panel = page.content.decode().split('data-testid="outreach-panel"')[1]
+    assert "扩建厂房需新增用地20亩" in panel
+    assert "招工难" not in panel  # done items stay on the outreach page only
+    assert "2026-12-04 09:30" in panel.split('data-testid="enterprise-visits"')[1]
+    assert "cadre" in panel.split('data-testid="enterprise-links"')[1]
+    assert (
+        login(people.outsider)
+        .get(reverse("enterprise:enterprise", args=[outreach.enterprise.pk]))
+        .status_code
+        == 404
+    )

@@ -141,3 +141,21 @@ def test_the_outsider_cannot_acknowledge_a_warning_not_sent_to_them(tree: Tree, 
     response = staff(crew.outsider).post(f"/api/projects/{project.pk}/acknowledge")
     assert response.status_code == 404
     assert not Receipt.objects.filter(acknowledged_at__isnull=False).exists()
+
+
+def test_a_later_warning_is_acknowledged_anew_and_the_first_keeps_its_time(tree: Tree, crew: Crew):
+    project = open_incident(tree, crew)
+    client = staff(crew.cadre)
+    first = client.post(f"/api/projects/{project.pk}/acknowledge").json()
+    later = services.warning_send(
+        actor=crew.leader, project_id=project.pk, text="水位上涨，转移群众"
+    )
+    second = client.post(f"/api/projects/{project.pk}/acknowledge").json()
+    assert second["warning"] == later.pk != first["warning"]
+    assert second["acknowledged_at"] is not None
+    times = dict(
+        Receipt.objects.filter(user=crew.cadre).values_list("warning_id", "acknowledged_at")
+    )
+    assert times[first["warning"]] is not None
+    assert times[later.pk] is not None
+    assert Receipt.objects.filter(user=crew.cadre, acknowledged_at__isnull=True).count() == 0

@@ -10,7 +10,7 @@ from django.db import connection, connections
 from sanfu.directory.models import StaffRole, User
 from sanfu.lib.errors import ApplicationError
 from sanfu.projects import services
-from sanfu.projects.models import State, Target
+from sanfu.projects.models import Receipt, State, Target
 from sanfu.projects.services import BoardTarget
 from tests.conftest import Tree, make_staff
 
@@ -95,3 +95,36 @@ def test_the_last_units_at_once_one_fits_and_the_other_is_told(tree: Tree):
     assert sum(isinstance(result, ApplicationError) for result in results) == 1
     target.refresh_from_db()
     assert target.achieved == 3
+
+
+def test_presses_of_one_acknowledgement_at_once_record_one_time(tree: Tree):
+    leader = make_staff("leader", tree.county, StaffRole.LEADER)
+    cadre = make_staff("town-0", tree.town_a, StaffRole.TOWN_STAFF)
+    project = services.incident_open(
+        actor=leader,
+        title="台风抢险",
+        incident_kind="typhoon",
+        towns=[tree.town_a],
+        targets=[BoardTarget("电力线路恢复", "条", 76, tree.town_a, hours=48)],
+    )
+    services.warning_send(actor=leader, project_id=project.pk, text="请到岗")
+    presses = 4
+    barrier = threading.Barrier(presses)
+    answers: list[object] = []
+
+    def press() -> None:
+        try:
+            barrier.wait()
+            receipt = services.project_warning_acknowledge(actor=cadre, project_id=project.pk)
+            answers.append(receipt.acknowledged_at)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=press) for _ in range(presses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    recorded = Receipt.objects.get(user=cadre).acknowledged_at
+    assert recorded is not None
+    assert answers == [recorded] * presses

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sanfu.directory.models import Enterprise, User
+from sanfu.directory.models import Enterprise, Unit, User
 
 
 class ProviderKind(models.TextChoices):
@@ -18,7 +18,11 @@ class ProviderKind(models.TextChoices):
 
 
 class Provider(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    # The county whose menu lists the provider: its staff approve it and its enterprises book.
+    county = models.ForeignKey(
+        Unit, verbose_name=_("county"), on_delete=models.PROTECT, related_name="service_providers"
+    )
+    name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=ProviderKind.choices)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     # The staff account the provider answers bookings with.
@@ -32,6 +36,9 @@ class Provider(models.Model):
         verbose_name = _("service provider")
         verbose_name_plural = _("service providers")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="ent_provider_name_in_county")
+        ]
 
     def __str__(self) -> str:
         return self.name

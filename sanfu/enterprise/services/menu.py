@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanfu.cases.calendar import add_working_days, load_calendar
-from sanfu.directory.models import Enterprise, User
+from sanfu.directory.models import Enterprise, Unit, UnitKind, User
 from sanfu.enterprise.models import (
     Booking,
     BookingState,
@@ -20,7 +20,8 @@ from sanfu.enterprise.models import (
     Provider,
     ProviderKind,
 )
-from sanfu.enterprise.policies import may_administer_menu
+from sanfu.enterprise.policies import may_administer_menu, menu_counties
+from sanfu.enterprise.selectors import county_id_of
 from sanfu.enterprise.services.contacts import contacts_of_phone
 from sanfu.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sanfu.lib.phones import phone_clean, phone_require
@@ -42,21 +43,29 @@ def _require_county_staff(actor: User) -> None:
 
 
 @transaction.atomic
-def provider_create(*, name: str, kind: str, account: User, phone: str = "") -> Provider:
+def provider_create(
+    *, county: Unit, name: str, kind: str, account: User, phone: str = ""
+) -> Provider:
+    if county.kind != UnitKind.COUNTY:
+        raise ValidationFailed(_("Choose a county."), field="county")
     if kind not in ProviderKind.values:
         raise ValidationFailed(_("Unknown kind."), field="kind")
     if not name.strip():
         raise ValidationFailed(_("This field is required."), field="name")
-    return Provider.objects.create(name=name.strip(), kind=kind, account=account, phone=phone)
+    if Provider.objects.filter(county=county, name=name.strip()).exists():
+        raise ValidationFailed(_("The county already has a provider of this name."), field="name")
+    return Provider.objects.create(
+        county=county, name=name.strip(), kind=kind, account=account, phone=phone
+    )
 
 
 @transaction.atomic
 def provider_approve(*, actor: User, provider_id: int) -> Provider:
     _require_county_staff(actor)
-    updated = Provider.objects.filter(pk=provider_id, approved_at__isnull=True).update(
-        approved_at=timezone.now()
-    )
-    if not updated and not Provider.objects.filter(pk=provider_id).exists():
+    # Another county's provider is as unknown as one that does not exist.
+    mine = Provider.objects.filter(pk=provider_id, county__in=menu_counties(actor))
+    updated = mine.filter(approved_at__isnull=True).update(approved_at=timezone.now())
+    if not updated and not mine.exists():
         raise NotFound(_("No such provider."))
     return Provider.objects.get(pk=provider_id)
 
@@ -110,7 +119,8 @@ def offer_create(
 @transaction.atomic
 def offer_approve(*, actor: User, offer_id: int) -> Offer:
     _require_county_staff(actor)
-    if not Offer.objects.filter(pk=offer_id).update(approved_at=timezone.now()):
+    mine = Offer.objects.filter(pk=offer_id, provider__county__in=menu_counties(actor))
+    if not mine.update(approved_at=timezone.now()):
         raise NotFound(_("No such offer."))
     return Offer.objects.get(pk=offer_id)
 
@@ -119,7 +129,10 @@ def offer_approve(*, actor: User, offer_id: int) -> Offer:
 def booking_create(*, enterprise: Enterprise, phone: str, offer_id: int, note: str = "") -> Booking:
     offer = (
         Offer.objects.filter(
-            pk=offer_id, approved_at__isnull=False, provider__approved_at__isnull=False
+            pk=offer_id,
+            approved_at__isnull=False,
+            provider__approved_at__isnull=False,
+            provider__county_id=county_id_of(enterprise),
         )
         .select_related("provider")
         .first()

@@ -25,7 +25,7 @@ from sanfu.enterprise.models import (
     ResourceState,
 )
 from sanfu.lib.errors import Conflict, NotFound, ValidationFailed
-from sanfu.lib.files import check_upload
+from sanfu.lib.files import check_photo
 from sanfu.lib.idnumber import id_number_require
 from sanfu.lib.phones import phone_require
 
@@ -59,12 +59,7 @@ def _photos(photos: Sequence[Photo]) -> list[tuple[Photo, str]]:
         )
     checked = []
     for photo in photos:
-        content_type = check_upload(photo.name, photo.content)
-        if not content_type.startswith("image/"):
-            raise ValidationFailed(
-                _("%(name)s is not a photo (JPEG, PNG, GIF, WebP).") % {"name": photo.name},
-                field="photos",
-            )
+        content_type = check_photo(photo.name, photo.content)
         checked.append((photo, content_type))
     return checked
 

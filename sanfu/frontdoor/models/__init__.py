@@ -15,6 +15,7 @@ from sanfu.frontdoor.models.surveys import (
     Response,
     Survey,
     SurveyState,
+    SurveyTally,
 )
 
 __all__ = [
@@ -31,5 +32,6 @@ __all__ = [
     "ServiceEntry",
     "Survey",
     "SurveyState",
+    "SurveyTally",
     "Verification",
 ]

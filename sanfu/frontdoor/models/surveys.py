@@ -147,6 +147,8 @@ class Response(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("answered at"), auto_now_add=True, db_index=True)
+    # Counted into the survey's SurveyTally (sanfu.frontdoor.tallies) once true.
+    tallied = models.BooleanField(_("tallied"), default=False)
 
     class Meta:
         verbose_name = _("response")
@@ -170,7 +172,13 @@ class Response(models.Model):
                 name="response_one_followup_per_case",
             ),
         ]
-        indexes = [models.Index(fields=["survey", "town"], name="response_survey_town")]
+        indexes = [
+            models.Index(fields=["survey", "town"], name="response_survey_town"),
+            # The few responses not yet in the tally: small, whatever the survey's size.
+            models.Index(
+                fields=["survey"], condition=models.Q(tallied=False), name="response_untallied"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey} · {self.pk}"
@@ -203,3 +211,30 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id} · {self.question_id}"
+
+
+class SurveyTally(models.Model):
+    """The answer counts of a survey's tallied responses, so the results page adds only the
+    responses since instead of counting millions of answer rows (sanfu.frontdoor.tallies).
+
+    `counts` maps a question id to {"rows": answer rows, "people": responses that answered,
+    "keys": {choice or scale value: rows}}.
+    """
+
+    survey = models.OneToOneField(
+        Survey,
+        verbose_name=_("survey"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="tally",
+    )
+    counts = models.JSONField(_("counts"), default=dict)
+    responses = models.PositiveIntegerField(_("responses tallied"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("survey tally")
+        verbose_name_plural = _("survey tallies")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.responses}"

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sanfu.directory.backends import is_administrator
 from sanfu.directory.models import TOWN_KINDS, Unit, UnitKind, User
-from sanfu.frontdoor import catalogue, modules, rates, reports, surveys
+from sanfu.frontdoor import catalogue, modules, rates, reports, surveys, tallies
 from sanfu.frontdoor.forms import (
     ConcludeForm,
     ConsentForm,
@@ -247,6 +247,7 @@ def survey_qr(request: HttpRequest, survey_id: int) -> HttpResponse:
 @require_GET
 def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = _survey(request, survey_id)
+    tallies.survey_tally_catch_up(survey=survey)
     results = surveys.survey_results(survey=survey)
     charts = [
         {"id": f"chart-{r.question.number}", "labels": r.labels, "counts": r.counts}

@@ -35,6 +35,7 @@ from sanfu.enterprise import rules
 from sanfu.enterprise.imports import enterprise_import
 from sanfu.enterprise.matching import active_rules, facts_rows, policies_match
 from sanfu.enterprise.models import Approval, IdleResource, Policy, Project
+from sanfu.enterprise.selectors import county_id_of
 from sanfu.enterprise.services import menu, projects, resources
 from sanfu.enterprise.services.contacts import contacts_from_register
 from sanfu.enterprise.services.policies import policy_create
@@ -417,11 +418,12 @@ _PROVIDERS = [
 
 def _menu(rng: random.Random, actor: User, enterprises: list[Enterprise]) -> int:
     """20 approved providers with an offer each; their accounts share demo-admin's password."""
+    county = Unit.objects.get(pk=county_id_of(enterprises[0]))
     for n, (name, kind, category, title, rate) in enumerate(_PROVIDERS, start=1):
         account = User.objects.create(
             username=f"demo-provider-{n:02d}", full_name=name, password=actor.password
         )
-        provider = menu.provider_create(name=name, kind=kind, account=account)
+        provider = menu.provider_create(county=county, name=name, kind=kind, account=account)
         menu.provider_approve(actor=actor, provider_id=provider.pk)
         offer = menu.offer_create(
             actor=account,

@@ -63,7 +63,7 @@ def _summary(county: Unit, *, created: bool) -> OutreachDemoSummary:
         created=created,
         links=links.count(),
         visits=Visit.objects.filter(link__in=links).count(),
-        problems=VisitProblem.objects.filter(visit__link__in=links).count(),
+        problems=VisitProblem.objects.filter(link__in=links).count(),
     )
 
 
@@ -307,14 +307,16 @@ def _flush(batch: list[tuple[object, ...]], problems: list[tuple[str, str, datet
             ]
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608 - names from the model, values bound
     if problems:
-        ids = dict(
-            Visit.objects.filter(client_key__in=[key for key, _text, _at in problems]).values_list(
-                "client_key", "pk"
-            )
-        )
+        ids = {
+            key: (pk, link_id)
+            for key, pk, link_id in Visit.objects.filter(
+                client_key__in=[key for key, _text, _at in problems]
+            ).values_list("client_key", "pk", "link_id")
+        }
         VisitProblem.objects.bulk_create(
             VisitProblem(
-                visit_id=ids[key],
+                visit_id=ids[key][0],
+                link_id=ids[key][1],
                 text=text.split("，")[0],
                 outcome=ProblemOutcome.ON_THE_SPOT,
                 solution=text,

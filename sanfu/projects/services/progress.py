@@ -17,7 +17,7 @@ from sanfu.cases.models import CaseState, ReplyKind
 from sanfu.cases.services import Upload, case_reply
 from sanfu.directory.models import Unit, User
 from sanfu.lib.errors import NotFound, ValidationFailed
-from sanfu.lib.files import check_upload
+from sanfu.lib.files import check_photo
 from sanfu.projects import events
 from sanfu.projects.models import (
     REASON_MAX,
@@ -226,7 +226,7 @@ def progress_report(
         raise ValidationFailed(
             _("At most %(count)d photos.") % {"count": MAX_PHOTOS}, field="photos"
         )
-    checked = [_check_photo(upload) for upload in photos]
+    checked = [check_photo(upload.name, upload.content) for upload in photos]
     targets = {target.pk: target for target in project.targets.all()}
     for target_id in quantities or {}:
         if target_id not in targets:
@@ -263,20 +263,6 @@ def progress_report(
         data={"report": report.pk, "photos": len(photos), "quantities": changes},
     )
     return report
-
-
-def _check_photo(upload: Upload) -> str:
-    # check_upload names the cases' "attachments" field; here the refusal names "photos".
-    try:
-        content_type = check_upload(upload.name, upload.content)
-    except ValidationFailed as error:
-        raise ValidationFailed(error.message, field="photos") from None
-    if not content_type.startswith("image/"):
-        raise ValidationFailed(
-            _("%(name)s is not a photo (JPEG, PNG, GIF, WebP).") % {"name": upload.name},
-            field="photos",
-        )
-    return content_type
 
 
 @transaction.atomic

@@ -3,9 +3,9 @@
 - ``lists --unit CODE --format xlsx|pdf [--paper A4|A3] [--output PATH] [--base-url URL]``:
   one unit's three lists to a file (PDF on A4, or A3 for a large notice board);
 - ``lists --all --format xlsx|pdf --output-dir DIR``: every active village and community (and
-  with ``--departments`` every department), one file each, with progress;
-- ``bench [--villages N] [--pdf]``: time one village's lists page and the county's meeting
-  figures over 12 months on the configured database, and with ``--pdf`` every village's PDF.
+  with ``--departments`` every department), one file each, with progress.
+
+The issue's speed targets are measured by scripts/bench_grassroots.py.
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from sanfu.directory.models import VILLAGE_KINDS, Unit, UnitKind
-from sanfu.grassroots.bench import bench_run
 from sanfu.grassroots.exports import lists_workbook
 from sanfu.grassroots.lists import LIST_UNIT_KINDS, three_lists
-from sanfu.grassroots.printing import PdfPrinter, printable_html, public_list_url
+from sanfu.grassroots.printing import pdf_files, printable_html, public_list_url
 from sanfu.lib.errors import ApplicationError
 
 
@@ -51,19 +50,11 @@ class Command(BaseCommand):
         lists.add_argument(
             "--base-url", default="", help="the portal's address, for the QR code (pdf)"
         )
-        bench = subcommands.add_parser("bench", help="time the lists and the meeting figures")
-        bench.add_argument("--villages", type=int, default=20, help="villages to time (default 20)")
-        bench.add_argument("--pdf", action="store_true", help="also print every village's PDF")
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         try:
-            if options["subcommand"] == "bench":
-                result = bench_run(
-                    villages=options["villages"], pdf=options["pdf"], progress=self.stderr.write
-                )
-            else:
-                result = self._lists(options)
+            result = self._lists(options)
         except ApplicationError as error:
             raise CommandError(str(error)) from None
         result["seconds"] = round(time.perf_counter() - started, 2)
@@ -103,20 +94,19 @@ class Command(BaseCommand):
                 path.write_bytes(lists_workbook(three_lists(unit=unit)))
                 self._progress(number, len(units), unit, path)
         else:
-            # Every page is read from the database before Chromium starts: Playwright's sync
-            # API runs its caller in a greenlet of its own, which would open a second
-            # database connection outside the caller's transaction.
-            pages = [
-                printable_html(
-                    unit=unit, url=public_list_url(unit, base_url), paper=options["paper"]
+            documents = (
+                (
+                    printable_html(
+                        unit=unit, url=public_list_url(unit, base_url), paper=options["paper"]
+                    ),
+                    path,
                 )
-                for unit in units
-            ]
-            with PdfPrinter() as printer:
-                for number, (unit, path, html) in enumerate(
-                    zip(units, paths, pages, strict=True), start=1
-                ):
-                    path.write_bytes(printer.pdf(html))
-                    self._progress(number, len(units), unit, path)
+                for unit, path in zip(units, paths, strict=True)
+            )
+            unit_of = dict(zip(paths, units, strict=True))
+            pdf_files(
+                documents,
+                printed=lambda n, path: self._progress(n, len(units), unit_of[path], path),
+            )
         written = [str(path) for path in paths]
         return {"format": fmt, "units": len(units), "files": written if single else len(written)}
