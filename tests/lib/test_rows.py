@@ -1,4 +1,4 @@
-"""Prepared single-row writes and reads give what the ORM's own would: defaults, JSON, the
+"""Single-row writes and reads with statements built once give what the ORM's own would: defaults, JSON, the
 database's booleans and dates turned into Python's, None for no row."""
 
 from __future__ import annotations
@@ -54,3 +54,11 @@ def test_a_row_read_has_python_values_and_none_when_nothing_matches(tree: Tree) 
     assert [t.pk for t in towns] == list(
         Unit.objects.filter(parent=county).order_by("path").values_list("pk", flat=True)[:2]
     )
+
+
+def test_a_saved_row_is_not_inserted_again() -> None:
+    at = timezone.now()
+    task = row_insert(BackgroundTask(kind="test.kind", run_after=at, created_at=at, updated_at=at))
+    with pytest.raises(ValueError, match="new rows only"):
+        row_insert(task)
+    assert BackgroundTask.objects.count() == 1
