@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -85,10 +84,6 @@ class Claim:
 def idempotency_claim(*, scope: str, key: str, print_: str) -> Claim:
     """A read, no write: the stored answer for this key, if there is one."""
     now = timezone.now()
-    if secrets.randbelow(100) == 0:
-        # Now and then, forget answers past their time (a cheap indexed delete).
-        expired = now - timedelta(hours=idempotency_hours())
-        IdempotencyRecord.objects.filter(created_at__lt=expired).delete()
     found = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
     if found is None:
         return Claim(scope, key, print_)
@@ -117,6 +112,13 @@ def _existing(
     ):
         return Claim(scope, key, print_)
     raise KeyInUse(_("A request with this Idempotency-Key is still running; retry shortly."))
+
+
+def idempotency_records_expire(*, now: datetime | None = None) -> int:
+    """Forget the answers past their time; how many. A sweep job (an indexed delete, safe to
+    run twice); until it runs, a claim treats an expired answer as absent."""
+    expired = (now or timezone.now()) - timedelta(hours=idempotency_hours())
+    return IdempotencyRecord.objects.filter(created_at__lt=expired).delete()[0]
 
 
 def replay_response(record: IdempotencyRecord) -> HttpResponse:
@@ -151,7 +153,8 @@ def run_once(claim: Claim, run: Callable[[], HttpResponseBase]) -> HttpResponseB
                 raise _Failed(response)
             body = response.content if isinstance(response, HttpResponse) else b""
             try:
-                with transaction.atomic():
+                # No savepoint: a clash rolls the whole request back anyway (`_Taken`).
+                with transaction.atomic(savepoint=False):
                     row_insert(
                         IdempotencyRecord(
                             scope=claim.scope,

@@ -22,7 +22,7 @@ from sanfu.api.open311.intake import open311_request_create, submission_read
 from sanfu.api.open311.openapi import document as openapi_document
 from sanfu.api.open311.params import param, param_list, positive_int, w3c_datetime
 from sanfu.api.open311.services import Question, Snapshot, snapshot
-from sanfu.api.ratelimit import client_address, rate_limits_hit
+from sanfu.api.ratelimit import ADDRESS_BUCKET, KEY_BUCKET, client_address, rate_limits_hit
 from sanfu.cases.models import Category
 from sanfu.directory.models import Unit, UnitKind
 from sanfu.lib.errors import ApplicationError, NotFound, ValidationFailed
@@ -241,8 +241,8 @@ def _client(request: HttpRequest) -> ApiClient:
 def _limited(request: HttpRequest, client: ApiClient) -> int | None:
     return rate_limits_hit(
         [
-            (f"o311:key:{client.pk}", rate_per_key()),
-            (f"o311:ip:{client_address(request)}", rate_per_address()),
+            (f"{KEY_BUCKET}{client.pk}", rate_per_key()),
+            (f"{ADDRESS_BUCKET}{client_address(request)}", rate_per_address()),
         ]
     )
 
