@@ -75,7 +75,7 @@ def api_client_for_key(key: str) -> ApiClient | None:
     """The live client this key belongs to, or None."""
     if not key.startswith(KEY_PREFIX):
         return None
-    # On every Open311 POST: a prepared statement, not a query built each time (issue 21).
+    # On every Open311 POST: a statement built once, not a query compiled each time (issue 21).
     return row_get(ApiClient, "key_hash = %s AND revoked_at IS NULL", [secret_hash(key)])
 
 

@@ -22,7 +22,7 @@ def append(
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
     """Record one event; `to_state` is the case's state after the change, read from the case."""
-    # A new row only (append-only); its INSERT prepared once, not compiled on every event.
+    # A new row only (append-only); its INSERT built once, not compiled on every event.
     return row_insert(
         CaseEvent(
             case=case,

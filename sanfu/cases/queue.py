@@ -72,7 +72,7 @@ def enqueue(
 ) -> int:
     """Add a task in the caller's transaction (it is kept only if the caller's writes are)."""
     at = timezone.now()
-    # On every intake: an INSERT prepared once, not compiled each time (issue 21).
+    # On every intake: an INSERT built once, not compiled each time (issue 21).
     task = row_insert(
         BackgroundTask(
             kind=kind,

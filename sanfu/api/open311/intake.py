@@ -133,7 +133,7 @@ def place_for(county: Unit, *, address_id: str, address_string: str) -> Unit:
     """The unit a request lies in, by the rule in this module's docstring."""
     if address_id:
         # By the unique code first, then the county: one index lookup, not a subtree scan
-        # (and a prepared statement: this runs on nearly every POST).
+        # (and a statement built once: this runs on nearly every POST).
         unit = row_get(Unit, "code = %s AND is_active = %s", [address_id, True])
         if unit is None or unit.kind not in PLACE_KINDS or not unit.path.startswith(county.path):
             raise ValidationFailed(

@@ -65,7 +65,7 @@ def endpoint(*methods: str) -> Callable[[View], View]:
 def jurisdiction(data: QueryDict) -> Unit:
     """The county named by jurisdiction_id (its unit code); optional while there is only one."""
     code = param(data, "jurisdiction_id", limit=32)
-    # Read on every POST: prepared statements, not queries built each time (issue 21).
+    # Read on every POST: statements built once, not queries compiled each time (issue 21).
     counties = "kind = %s AND is_active = %s"
     if code is not None:
         county = row_get(Unit, f"{counties} AND code = %s", [UnitKind.COUNTY, True, code])

@@ -88,7 +88,7 @@ def county_of(unit: Unit, known: Unit | None = None) -> Unit:
     root = path_ids(unit.path)[0]
     if known is not None and known.pk == root:
         return known
-    # On every intake from the portal and the workbench: a prepared statement (issue 21).
+    # On every intake from the portal and the workbench: a statement built once (issue 21).
     county = row_get(Unit, "id = %s", [root])
     if county is None:
         raise Unit.DoesNotExist(root)
@@ -235,7 +235,7 @@ def case_write(*, checked: CheckedCase) -> Case:
     at = case.received_at
     with transaction.atomic(savepoint=False):
         case.number = next_case_number(case.county, at)
-        # The widest row intake writes: its INSERT prepared once, not compiled on every case.
+        # The widest row intake writes: its INSERT built once, not compiled on every case.
         row_insert(case)
         for upload, content_type in checked.uploads:
             attachment = Attachment(
