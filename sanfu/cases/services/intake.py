@@ -191,7 +191,6 @@ def case_prepare(*, new: NewCase, actor: User | None = None) -> CheckedCase:
     text = require_text(new.text, field="text", label=_("Request text"), limit=DESCRIPTION_MAX)
     requester = _check_requester(new.requester)
     _check_place(new)
-    address = limit_text(new.address, field="address", label=_("Address"), limit=200)
     if len(new.attachments) > MAX_ATTACHMENTS:
         raise ValidationFailed(
             _("At most %(count)d attachments.") % {"count": MAX_ATTACHMENTS}, field="attachments"
@@ -200,6 +199,9 @@ def case_prepare(*, new: NewCase, actor: User | None = None) -> CheckedCase:
     at = now()
     county = county_of(new.location_unit, new.county)
     desk = _desk_for(new, actor, county)
+    # Checked last, as when the case was built in the same call that saved it: which of two
+    # errors a request meets first is unchanged.
+    address = limit_text(new.address, field="address", label=_("Address"), limit=200)
     case = Case(
         county=county,
         tracking_token=secrets.token_urlsafe(24),
