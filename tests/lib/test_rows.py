@@ -1,5 +1,5 @@
-"""Single-row writes and reads with statements built once give what the ORM's own would: defaults, JSON, the
-database's booleans and dates turned into Python's, None for no row."""
+"""Single-row writes and reads with statements built once give what the ORM's own would:
+defaults, JSON, the database's booleans and dates turned into Python's, None for no row."""
 
 from __future__ import annotations
 
