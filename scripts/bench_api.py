@@ -81,9 +81,14 @@ async def one(client: httpx.AsyncClient, args: argparse.Namespace, n: int, tally
     started = time.perf_counter()
     if args.scenario == "post":
         headers = {"Idempotency-Key": uuid.uuid4().hex} if args.idempotency else {}
-        response = await client.post(
-            "/open311/v2/requests.json", data=post_form(args), headers=headers
-        )
+        try:
+            response = await client.post(
+                "/open311/v2/requests.json", data=post_form(args), headers=headers
+            )
+        except httpx.TransportError as error:
+            # Counted as what it is (a dropped connection), not a crash of the whole run.
+            tally.statuses[type(error).__name__] += 1
+            return
         ok = response.status_code == 201
     else:
         params = {"page_size": str(args.page_size), "page": str(n % 5 + 1)}

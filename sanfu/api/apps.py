@@ -13,7 +13,9 @@ class ApiConfig(AppConfig):
         from sanfu.api import conf
         from sanfu.api.models import ServiceAttribute
         from sanfu.api.open311.services import forget_snapshot
+        from sanfu.api.sweep import api_sweep
         from sanfu.cases.models import Category, Sla
+        from sanfu.lib.jobs import job_register
 
         # A bad rate in the environment stops start-up with the variable's name, not later.
         conf.check()
@@ -21,3 +23,5 @@ class ApiConfig(AppConfig):
         for model in (Category, Sla, ServiceAttribute):
             for signal in (post_save, post_delete):
                 signal.connect(forget_snapshot, sender=model, dispatch_uid=f"open311-{model}")
+        # The rate counters' old windows and expired idempotency answers, off the request path.
+        job_register("api", api_sweep, order=70)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from sanfu.api.conf import idempotency_hours
 from sanfu.api.models import IdempotencyRecord
 from sanfu.lib.errors import Conflict, ValidationFailed
+from sanfu.lib.rows import row_insert
 
 HEADER = "Idempotency-Key"
 KEY_MAX = 255
@@ -84,10 +84,6 @@ class Claim:
 def idempotency_claim(*, scope: str, key: str, print_: str) -> Claim:
     """A read, no write: the stored answer for this key, if there is one."""
     now = timezone.now()
-    if secrets.randbelow(100) == 0:
-        # Now and then, forget answers past their time (a cheap indexed delete).
-        expired = now - timedelta(hours=idempotency_hours())
-        IdempotencyRecord.objects.filter(created_at__lt=expired).delete()
     found = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
     if found is None:
         return Claim(scope, key, print_)
@@ -116,6 +112,13 @@ def _existing(
     ):
         return Claim(scope, key, print_)
     raise KeyInUse(_("A request with this Idempotency-Key is still running; retry shortly."))
+
+
+def idempotency_records_expire(*, now: datetime | None = None) -> int:
+    """Forget the answers past their time; how many. A sweep job (an indexed delete, safe to
+    run twice); until it runs, a claim treats an expired answer as absent."""
+    expired = (now or timezone.now()) - timedelta(hours=idempotency_hours())
+    return IdempotencyRecord.objects.filter(created_at__lt=expired).delete()[0]
 
 
 def replay_response(record: IdempotencyRecord) -> HttpResponse:
@@ -150,15 +153,18 @@ def run_once(claim: Claim, run: Callable[[], HttpResponseBase]) -> HttpResponseB
                 raise _Failed(response)
             body = response.content if isinstance(response, HttpResponse) else b""
             try:
-                with transaction.atomic():
-                    IdempotencyRecord.objects.create(
-                        scope=claim.scope,
-                        key=claim.key,
-                        fingerprint=claim.print_,
-                        status=response.status_code,
-                        content_type=response.get("Content-Type", ""),
-                        body=body,
-                        created_at=timezone.now(),
+                # No savepoint: a clash rolls the whole request back anyway (`_Taken`).
+                with transaction.atomic(savepoint=False):
+                    row_insert(
+                        IdempotencyRecord(
+                            scope=claim.scope,
+                            key=claim.key,
+                            fingerprint=claim.print_,
+                            status=response.status_code,
+                            content_type=response.get("Content-Type", ""),
+                            body=body,
+                            created_at=timezone.now(),
+                        )
                     )
             except IntegrityError:
                 raise _Taken from None

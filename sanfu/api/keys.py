@@ -18,6 +18,7 @@ from sanfu.api.models import PREFIX_LENGTH, ApiClient, StaffToken
 from sanfu.cases.services.common import limit_text, require_text
 from sanfu.directory.models import User
 from sanfu.lib.errors import Conflict, NotFound, ValidationFailed
+from sanfu.lib.rows import row_get
 
 KEY_PREFIX = "o311_"
 TOKEN_PREFIX = "sfu_"  # noqa: S105 - a marker that tells tokens apart, not a secret
@@ -74,7 +75,8 @@ def api_client_for_key(key: str) -> ApiClient | None:
     """The live client this key belongs to, or None."""
     if not key.startswith(KEY_PREFIX):
         return None
-    return ApiClient.objects.filter(key_hash=secret_hash(key), revoked_at__isnull=True).first()
+    # On every Open311 POST: a statement built once, not a query compiled each time (issue 21).
+    return row_get(ApiClient, "key_hash = %s AND revoked_at IS NULL", [secret_hash(key)])
 
 
 # --- staff API tokens ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from sanfu.cases import announce
 from sanfu.cases.models import Case, CaseEvent, EventKind
 from sanfu.directory.models import Unit, User
+from sanfu.lib.rows import row_insert
 
 
 def append(
@@ -23,16 +24,19 @@ def append(
 ) -> CaseEvent:
     """Record one event; `to_state` is the case's state after the change, read from the case.
     Announces the change (`announce.case_changed`) to the apps that count cases by state."""
-    event = CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        at=at,
-        actor=actor,
-        actor_unit=unit,
-        from_state=from_state,
-        to_state=case.state,
-        note=note,
-        data=data or {},
+    # A new row only (append-only); its INSERT built once, not compiled on every event.
+    event = row_insert(
+        CaseEvent(
+            case=case,
+            kind=kind,
+            at=at,
+            actor=actor,
+            actor_unit=unit,
+            from_state=from_state,
+            to_state=case.state,
+            note=note,
+            data=data or {},
+        )
     )
     announce.case_changed(case)
     return event

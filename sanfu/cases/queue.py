@@ -32,6 +32,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from sanfu.cases.models import MAX_ATTEMPTS, BackgroundTask, TaskState
+from sanfu.lib.rows import row_insert
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +72,16 @@ def enqueue(
 ) -> int:
     """Add a task in the caller's transaction (it is kept only if the caller's writes are)."""
     at = timezone.now()
-    task = BackgroundTask.objects.create(
-        kind=kind,
-        subject=subject,
-        payload=payload,
-        run_after=at + delay if delay else at,
-        created_at=at,
-        updated_at=at,
+    # On every intake: an INSERT built once, not compiled each time (issue 21).
+    task = row_insert(
+        BackgroundTask(
+            kind=kind,
+            subject=subject,
+            payload=payload,
+            run_after=at + delay if delay else at,
+            created_at=at,
+            updated_at=at,
+        )
     )
     return task.pk
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import json
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from sanfu.api.conf import Rate
 from sanfu.api.keys import api_client_create
-from sanfu.api.models import IdempotencyRecord
+from sanfu.api.models import IdempotencyRecord, RateCounter
 from sanfu.api.ratelimit import rate_limit_hit
 from sanfu.cases.models import Case
 from tests.api import open311_client as o311
@@ -166,3 +170,33 @@ def test_the_window_slides(db: None) -> None:
 def test_a_rate_of_zero_is_no_limit(db: None) -> None:
     rate = Rate(count=0, seconds=60)
     assert all(rate_limit_hit(bucket="z", rate=rate) is None for _ in range(50))
+
+
+@override_settings(SANFU_API_RATE_PER_KEY="100/60", SANFU_API_RATE_PER_ADDRESS="100/60")
+def test_the_sweep_removes_windows_no_count_reads_and_answers_past_their_time(
+    tree: Tree, catalogue: Catalogue, app_key: str, public: Client
+) -> None:
+    form = open311_form(tree, catalogue, app_key)
+    assert _post(public, form, "kept").status_code == 201
+    assert _post(public, form, "old").status_code == 201
+    IdempotencyRecord.objects.filter(key="old").update(
+        created_at=timezone.now() - timedelta(days=30)
+    )
+    window = int(time.time() // 60)
+    RateCounter.objects.bulk_create(
+        [
+            RateCounter(bucket="o311:ip:10.0.0.9", window=window - 5, count=3),
+            RateCounter(bucket="o311:ip:10.0.0.9", window=window - 1, count=3),
+            RateCounter(bucket="elsewhere", window=window - 5, count=3),
+        ]
+    )
+    out = io.StringIO()
+    call_command("sweep", "--once", stdout=out)
+    figures = json.loads(out.getvalue())["api"]
+    assert figures == {"rate_counters_removed": 1, "idempotency_records_removed": 1}
+    # The window before the current one still counts; another limiter's buckets are its own.
+    assert set(RateCounter.objects.values_list("bucket", "window")) >= {
+        ("o311:ip:10.0.0.9", window - 1),
+        ("elsewhere", window - 5),
+    }
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["kept"]

@@ -36,10 +36,11 @@ from sanfu.api.open311.services import (
     Snapshot,
 )
 from sanfu.cases.models import DESCRIPTION_MAX, TITLE_MAX, Case, Category, Channel, RequesterKind
-from sanfu.cases.services import NewCase, Requester, case_create
+from sanfu.cases.services import NewCase, Requester, case_prepare, case_write
 from sanfu.cases.services.intake import PLACE_KINDS
 from sanfu.directory.models import TOWN_KINDS, Unit
 from sanfu.lib.errors import NotFound, ValidationFailed
+from sanfu.lib.rows import row_get, row_insert
 from sanfu.lib.treepath import path_ids
 
 # The case loop's field names, as the Open311 parameter a client has to fix.
@@ -130,16 +131,17 @@ def _media_url(value: str) -> str:
 
 def place_for(county: Unit, *, address_id: str, address_string: str) -> Unit:
     """The unit a request lies in, by the rule in this module's docstring."""
-    places = Unit.objects.filter(kind__in=PLACE_KINDS, is_active=True)
     if address_id:
-        # By the unique code first, then the county: one index lookup, not a subtree scan.
-        unit = places.filter(code=address_id).first()
-        if unit is None or not unit.path.startswith(county.path):
+        # By the unique code first, then the county: one index lookup, not a subtree scan
+        # (and a statement built once: this runs on nearly every POST).
+        unit = row_get(Unit, "code = %s AND is_active = %s", [address_id, True])
+        if unit is None or unit.kind not in PLACE_KINDS or not unit.path.startswith(county.path):
             raise ValidationFailed(
                 _("No town, village or grid of this jurisdiction has this code."),
                 field="address_id",
             )
         return unit
+    places = Unit.objects.filter(kind__in=PLACE_KINDS, is_active=True)
     places = places.filter(path__descendant=county.path)
     named = _named_in(places.order_by("path").values_list("id", "name", "path"), address_string)
     if named is not None:
@@ -202,11 +204,15 @@ def _title(category: Category, description: str, answers: dict[str, answer_check
     return first_line
 
 
-@transaction.atomic
 def open311_request_create(
     *, client: ApiClient, county: Unit, submission: Submission, snapshot: Snapshot
 ) -> Case:
-    """File the submission as a case at the county desk, with what only Open311 carries."""
+    """File the submission as a case at the county desk, with what only Open311 carries.
+
+    Checks and reads come first; the transaction holds the writes alone (the case's and the
+    Open311 extras), and needs no savepoint inside the idempotency record's transaction:
+    `case_prepare` refuses before anything is written.
+    """
     category = snapshot.service(submission.service_code)
     if category is None:
         raise NotFound(_("service_code was not found."), field="service_code")
@@ -239,19 +245,23 @@ def open311_request_create(
         county=county,
     )
     try:
-        case = case_create(new=new)
+        checked = case_prepare(new=new)
     except ValidationFailed as error:
         raise ValidationFailed(
             error.message, field=PARAMETER_OF.get(error.field or "", error.field)
         ) from None
-    Open311Submission.objects.create(
-        case=case,
-        client=client,
-        token=secrets.token_hex(16),
-        email=submission.email,
-        device_id=submission.device_id,
-        account_id=submission.account_id,
-        media_url=submission.media_url,
-        attributes=answers,
-    )
+    with transaction.atomic(savepoint=False):
+        case = case_write(checked=checked)
+        row_insert(
+            Open311Submission(
+                case=case,
+                client=client,
+                token=secrets.token_hex(16),
+                email=submission.email,
+                device_id=submission.device_id,
+                account_id=submission.account_id,
+                media_url=submission.media_url,
+                attributes=answers,
+            )
+        )
     return case

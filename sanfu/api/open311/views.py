@@ -22,10 +22,11 @@ from sanfu.api.open311.intake import open311_request_create, submission_read
 from sanfu.api.open311.openapi import document as openapi_document
 from sanfu.api.open311.params import param, param_list, positive_int, w3c_datetime
 from sanfu.api.open311.services import Question, Snapshot, snapshot
-from sanfu.api.ratelimit import client_address, rate_limits_hit
+from sanfu.api.ratelimit import ADDRESS_BUCKET, KEY_BUCKET, client_address, rate_limits_hit
 from sanfu.cases.models import Category
 from sanfu.directory.models import Unit, UnitKind
 from sanfu.lib.errors import ApplicationError, NotFound, ValidationFailed
+from sanfu.lib.rows import row_get, rows_get
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 View = Callable[..., HttpResponseBase]
@@ -64,13 +65,14 @@ def endpoint(*methods: str) -> Callable[[View], View]:
 def jurisdiction(data: QueryDict) -> Unit:
     """The county named by jurisdiction_id (its unit code); optional while there is only one."""
     code = param(data, "jurisdiction_id", limit=32)
-    counties = Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True)
+    # Read on every POST: statements built once, not queries compiled each time (issue 21).
+    counties = "kind = %s AND is_active = %s"
     if code is not None:
-        county = counties.filter(code=code).first()
+        county = row_get(Unit, f"{counties} AND code = %s", [UnitKind.COUNTY, True, code])
         if county is None:
             raise NotFound(_("jurisdiction_id was not found."), field="jurisdiction_id")
         return county
-    found = list(counties[:2])
+    found = rows_get(Unit, counties, [UnitKind.COUNTY, True], order_by="path", limit=2)
     if len(found) == 1:
         return found[0]
     if not found:
@@ -239,8 +241,8 @@ def _client(request: HttpRequest) -> ApiClient:
 def _limited(request: HttpRequest, client: ApiClient) -> int | None:
     return rate_limits_hit(
         [
-            (f"o311:key:{client.pk}", rate_per_key()),
-            (f"o311:ip:{client_address(request)}", rate_per_address()),
+            (f"{KEY_BUCKET}{client.pk}", rate_per_key()),
+            (f"{ADDRESS_BUCKET}{client_address(request)}", rate_per_address()),
         ]
     )
 

@@ -27,6 +27,8 @@ from sanfu.cases.services.intake import (
     Upload,
     case_create,
     case_create_solved_on_the_spot,
+    case_prepare,
+    case_write,
 )
 from sanfu.cases.services.oversight import (
     case_extension_decide,
@@ -51,6 +53,7 @@ __all__ = [
     "case_extension_decide",
     "case_extension_request",
     "case_merge",
+    "case_prepare",
     "case_publish",
     "case_rate",
     "case_reject",
@@ -62,6 +65,7 @@ __all__ = [
     "case_take_on",
     "case_transfer",
     "case_urge",
+    "case_write",
     "personal_data_access_record",
     "supervision_answer",
 ]

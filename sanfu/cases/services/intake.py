@@ -38,6 +38,7 @@ from sanfu.lib.errors import ValidationFailed
 from sanfu.lib.files import check_upload
 from sanfu.lib.idnumber import id_number_require
 from sanfu.lib.phones import phone_require
+from sanfu.lib.rows import row_get, row_insert
 from sanfu.lib.treepath import path_ids
 
 MAX_ATTACHMENTS = 6
@@ -87,7 +88,11 @@ def county_of(unit: Unit, known: Unit | None = None) -> Unit:
     root = path_ids(unit.path)[0]
     if known is not None and known.pk == root:
         return known
-    return Unit.objects.get(pk=root)
+    # On every intake from the portal and the workbench: a statement built once (issue 21).
+    county = row_get(Unit, "id = %s", [root])
+    if county is None:
+        raise Unit.DoesNotExist(root)
+    return county
 
 
 def next_case_number(county: Unit, at: datetime) -> str:
@@ -157,9 +162,27 @@ def _desk_for(new: NewCase, actor: User | None, county: Unit) -> Unit:
     return acting_unit(actor, Capability.HANDLE, new.location_unit, from_above=True)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class CheckedCase:
+    """A case checked and ready to write (`case_prepare`), not yet numbered or saved."""
+
+    case: Case
+    uploads: list[tuple[Upload, str]]
+    actor: User | None
+
+
 def case_create(*, new: NewCase, actor: User | None = None) -> Case:
     """Take in a case; returns it with its number and the requester's tracking token."""
+    return case_write(checked=case_prepare(new=new, actor=actor))
+
+
+def case_prepare(*, new: NewCase, actor: User | None = None) -> CheckedCase:
+    """Everything that can refuse a case, checked and read before any write (no transaction).
+
+    A caller that writes more in the same transaction (Open311's extras, the idempotency
+    record) then needs no savepoint around `case_write`, and the case counter's row lock,
+    taken by the first write, is held for the writes alone.
+    """
     if new.channel not in Channel.values:
         raise ValidationFailed(_("Unknown channel."), field="channel")
     if new.priority not in Priority.values:
@@ -176,9 +199,11 @@ def case_create(*, new: NewCase, actor: User | None = None) -> Case:
     at = now()
     county = county_of(new.location_unit, new.county)
     desk = _desk_for(new, actor, county)
-    case = Case.objects.create(
+    # Checked last, as when the case was built in the same call that saved it: which of two
+    # errors a request meets first is unchanged.
+    address = limit_text(new.address, field="address", label=_("Address"), limit=200)
+    case = Case(
         county=county,
-        number=next_case_number(county, at),
         tracking_token=secrets.token_urlsafe(24),
         requester_kind=requester.kind,
         requester_name=requester.name,
@@ -193,31 +218,48 @@ def case_create(*, new: NewCase, actor: User | None = None) -> Case:
         title=title,
         text=text,
         location_unit=new.location_unit,
-        address=limit_text(new.address, field="address", label=_("Address"), limit=200),
+        address=address,
         latitude=new.latitude,
         longitude=new.longitude,
         confidential=new.confidential,
         desk_unit=desk,
         received_at=at,
     )
-    for upload, content_type in zip(new.attachments, checked, strict=True):
-        attachment = Attachment(
-            case=case, name=upload.name[:200], content_type=content_type, size=len(upload.content)
-        )
-        attachment.file.save(upload.name, ContentFile(upload.content), save=False)
-        attachment.save()
-    events.append(
-        case=case,
-        kind=EventKind.RECEIVED,
-        at=at,
-        from_state="",
-        actor=actor,
-        unit=desk if actor else None,
-        data={"channel": new.channel},
+    return CheckedCase(
+        case=case, uploads=list(zip(new.attachments, checked, strict=True)), actor=actor
     )
-    announce.case_received(case)
-    # The receipt: the case number and the short link, whatever the channel.
-    notify_requester(case, "received")
+
+
+def case_write(*, checked: CheckedCase) -> Case:
+    """Number and write a case `case_prepare` checked: its row, attachments, the timeline's
+    first event, the announcement (queued work) and the receipt, in one transaction."""
+    case, actor = checked.case, checked.actor
+    at = case.received_at
+    with transaction.atomic(savepoint=False):
+        case.number = next_case_number(case.county, at)
+        # The widest row intake writes: its INSERT built once, not compiled on every case.
+        row_insert(case)
+        for upload, content_type in checked.uploads:
+            attachment = Attachment(
+                case=case,
+                name=upload.name[:200],
+                content_type=content_type,
+                size=len(upload.content),
+            )
+            attachment.file.save(upload.name, ContentFile(upload.content), save=False)
+            attachment.save()
+        events.append(
+            case=case,
+            kind=EventKind.RECEIVED,
+            at=at,
+            from_state="",
+            actor=actor,
+            unit=case.desk_unit if actor else None,
+            data={"channel": case.channel},
+        )
+        announce.case_received(case)
+        # The receipt: the case number and the short link, whatever the channel.
+        notify_requester(case, "received")
     return case
 
 
