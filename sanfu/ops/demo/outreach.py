@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -30,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sanfu.directory.models import Enterprise, Membership, StaffRole, Unit, UnitKind, User
+from sanfu.outreach.compliance import VisitCounts
 from sanfu.outreach.models import (
     ChecklistVersion,
     Link,
@@ -87,10 +89,13 @@ def outreach_demo_create(
     with transaction.atomic():
         links = _roster(county, rng, cadres=cadres, patrollers=patrollers, today=today)
         say(f"outreach: {len(links)} links")
-        visits = _visits(links, rng, days=days, today=today, say=say)
+        counts: dict[int, VisitCounts] = defaultdict(VisitCounts)
+        visits = _visits(links, rng, days=days, today=today, say=say, counts=counts)
         say(f"outreach: {visits} visits")
-        # The visits went in around the visit service: count them into the monthly tallies.
-        say(f"outreach: {tally_rebuild(link_ids=[link.pk for link in links])} monthly tallies")
+        # The visits went in around the visit service: count them into the monthly tallies,
+        # from the days just written (reading half a million rows back costs more than this).
+        tallies = tally_rebuild(link_ids=[link.pk for link in links], counts=counts)
+        say(f"outreach: {tallies} monthly tallies")
     return _summary(county, created=True)
 
 
@@ -228,10 +233,17 @@ VISIT_COLUMNS = (
 
 
 def _visits(
-    links: list[Link], rng: random.Random, *, days: int, today: date, say: Callable[[str], None]
+    links: list[Link],
+    rng: random.Random,
+    *,
+    days: int,
+    today: date,
+    say: Callable[[str], None],
+    counts: dict[int, VisitCounts],
 ) -> int:
     """Rows as tuples, written with COPY on PostgreSQL and executemany on SQLite: a model
-    instance per visit costs more than the insert itself at millions of rows."""
+    instance per visit costs more than the insert itself at millions of rows. Each visit's
+    local day is counted into `counts` (none is outside its link's term)."""
     zone = ZoneInfo(settings.TIME_ZONE)
     first = today - timedelta(days=days)
     now = timezone.now()
@@ -263,6 +275,9 @@ def _visits(
             if at > now:
                 continue
             key = f"demo-{link.pk}-{number}"
+            found = counts[link.pk]
+            found.recorded[day] = found.recorded.get(day, 0) + 1
+            found.counted[day] = found.counted.get(day, 0) + 1
             batch.append(
                 (
                     key,
@@ -301,8 +316,9 @@ def _flush(batch: list[tuple[object, ...]], problems: list[tuple[str, str, datet
             marks = ", ".join(["%s"] * len(VISIT_COLUMNS))
             # SQLite stores times as UTC text, as Django writes them; psycopg takes them as is.
             adapt = connection.ops.adapt_datetimefield_value
+            recorded = adapt(batch[0][11]) if batch else None  # type: ignore[arg-type]
             rows: list[Any] = [
-                (*row[:4], adapt(row[4]), *row[5:11], adapt(row[11]))  # type: ignore[arg-type]
+                (*row[:4], adapt(row[4]), *row[5:11], recorded)  # type: ignore[arg-type]
                 for row in batch
             ]
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608 - names from the model, values bound
