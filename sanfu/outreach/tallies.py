@@ -117,12 +117,6 @@ def tallies_from_counts(
     return rows
 
 
-def _tallies(
-    links: list[Link], counts: dict[int, VisitCounts] | None
-) -> dict[tuple[int, date], _Row]:
-    return tallies_from_visits(links) if counts is None else tallies_from_counts(links, counts)
-
-
 @transaction.atomic
 def tally_rebuild(
     *, link_ids: Iterable[int] | None = None, counts: dict[int, VisitCounts] | None = None
