@@ -6,10 +6,13 @@ cd "$(dirname "$0")/.."
 started=$(date +%s.%N)
 phase() { awk -v s="$started" -v n="$(date +%s.%N)" -v what="$1" \
   'BEGIN { printf "demo: %s at %.1f s\n", what, n - s > "/dev/stderr" }'; }
+# The front-end packages install beside the Python ones: only collectstatic needs them.
+npm ci --no-audit --no-fund --loglevel=error &
+installing_assets=$!
 # --inexact: keep whatever else is installed (the test tools), just add what the demo needs.
 scripts/uv.sh sync --locked --no-dev --inexact --quiet
 phase "python packages installed"
-npm ci --no-audit --no-fund --loglevel=error
+wait "$installing_assets"
 phase "front-end assets installed"
 
 export SANFU_DATA_DIR="${SANFU_DATA_DIR:-$PWD/var/demo}"
