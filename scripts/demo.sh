@@ -2,9 +2,18 @@
 # The demo: install, migrate an embedded SQLite database, load the demo county once, serve it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Where a first start spends its time, on stderr: seconds since the command began.
+started=$(date +%s.%N)
+phase() { awk -v s="$started" -v n="$(date +%s.%N)" -v what="$1" \
+  'BEGIN { printf "demo: %s at %.1f s\n", what, n - s > "/dev/stderr" }'; }
+# The front-end packages install beside the Python ones: only collectstatic needs them.
+npm ci --no-audit --no-fund --loglevel=error &
+installing_assets=$!
 # --inexact: keep whatever else is installed (the test tools), just add what the demo needs.
 scripts/uv.sh sync --locked --no-dev --inexact --quiet
-npm ci --no-audit --no-fund --loglevel=error
+phase "python packages installed"
+wait "$installing_assets"
+phase "front-end assets installed"
 
 export SANFU_DATA_DIR="${SANFU_DATA_DIR:-$PWD/var/demo}"
 mkdir -p "$SANFU_DATA_DIR"
@@ -35,6 +44,7 @@ collecting=$!
 # commands each paid Django's start-up and checks.
 .venv/bin/python scripts/demo_load.py
 wait "$collecting"
+phase "database loaded, static files collected"
 # No `sanfu routing replay` here. The seeded history's categories now fit its texts, but they
 # were placed by the same catalogue words the suggestion uses, so a replay would show the
 # suggestion agreeing with itself (99% of first-level categories), not with dispatchers; and it
@@ -47,4 +57,5 @@ sweeper=$!
 nice -n 10 "$sanfu" queue work > "$SANFU_DATA_DIR/queue.log" 2>&1 &
 worker=$!
 trap 'kill "$sweeper" "$worker" 2>/dev/null' EXIT
+phase "starting the server"
 "$sanfu" serve "$@"

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 
 from sanfu.assistance.models import Person, RecordKind, SourceRecord
 from sanfu.directory.models import Resident, Unit
+from sanfu.lib.bulk import rows_update
 
 if TYPE_CHECKING:
     from sanfu.assistance.linkage import LinkageModel, NewLinkage, Record
@@ -165,9 +166,7 @@ def _store_clusters(
                 pk=pk, person_id=person_id, match_probability=probability, match_evidence=evidence
             )
         )
-    SourceRecord.objects.bulk_update(
-        updates, ["person", "match_probability", "match_evidence"], batch_size=2000
-    )
+    rows_update(SourceRecord, updates, ["person", "match_probability", "match_evidence"])
     _record_merges(merges)
     taken = set(assignment.values())
     Person.objects.exclude(pk__in=taken).filter(records__isnull=True).delete()
@@ -194,19 +193,19 @@ def _record_merges(merges: dict[int, list[int]]) -> None:
     findings = list(Finding.objects.filter(person_id__in=survivor_of).only("pk", "person_id"))
     for finding in findings:
         finding.person_id = survivor_of[finding.person_id]
-    Finding.objects.bulk_update(findings, ["person"], batch_size=1000)
+    rows_update(Finding, findings, ["person"])
     applications = list(
         Application.objects.filter(person_id__in=survivor_of).only("pk", "person_id")
     )
     for application in applications:
         application.person_id = survivor_of[application.person_id]
-    Application.objects.bulk_update(applications, ["person"], batch_size=1000)
+    rows_update(Application, applications, ["person"])
     survivors = Person.objects.in_bulk(list(merges))
     for person_id, merged in merges.items():
         survivor = survivors[person_id]
         earlier = [p for m in merged for p in merged_before.get(m, [])]
         survivor.merged_ids = sorted({*survivor.merged_ids, *merged, *earlier})
-    Person.objects.bulk_update(list(survivors.values()), ["merged_ids"], batch_size=1000)
+    rows_update(Person, survivors.values(), ["merged_ids"])
 
 
 def persons_match_new(
@@ -261,9 +260,7 @@ def _store_matches(new: list[Record], linkage: NewLinkage, threshold: float) -> 
                 match_evidence={"incremental": f"{probability:.3f}"},
             )
         )
-    SourceRecord.objects.bulk_update(
-        updates, ["person", "match_probability", "match_evidence"], batch_size=2000
-    )
+    rows_update(SourceRecord, updates, ["person", "match_probability", "match_evidence"])
     person_facts_refresh(person_ids=touched)
     return LinkSummary(records=len(new), persons=Person.objects.count(), new_persons=len(created))
 
@@ -315,8 +312,9 @@ def person_facts_refresh(*, person_ids: Iterable[int]) -> None:
         for person_id, records in rows.items():
             person = persons[person_id]
             _refresh_one(person, records, residents)
-        Person.objects.bulk_update(
-            list(persons.values()),
+        rows_update(
+            Person,
+            persons.values(),
             [
                 "name",
                 "id_number",
@@ -328,7 +326,6 @@ def person_facts_refresh(*, person_ids: Iterable[int]) -> None:
                 "disability_grade",
                 "income_per_head",
             ],
-            batch_size=1000,
         )
 
 

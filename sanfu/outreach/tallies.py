@@ -37,7 +37,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from sanfu.cases.models import Case, Channel
-from sanfu.outreach.compliance import covers, day_bounds, visits_per_day
+from sanfu.outreach.compliance import VisitCounts, covers, day_bounds, visits_per_day
 from sanfu.outreach.figures import SOLVED, case_is_solved
 from sanfu.outreach.models import Link, LinkMonth, ProblemOutcome, Visit, VisitProblem
 from sanfu.outreach.periods import period_of
@@ -166,28 +166,44 @@ def tallies_from_visits(links: Iterable[Link]) -> dict[tuple[int, date], _Row]:
     rows: dict[tuple[int, date], _Row] = defaultdict(_Row)
     for chunk in range(0, len(chosen), CHUNK):
         part = chosen[chunk : chunk + CHUNK]
-        counts = visits_per_day((link.pk for link in part), None, None)
-        for link in part:
-            found = counts.get(link.pk)
-            if found is None:
-                continue
-            per_period: dict[date, int] = defaultdict(int)
-            for day, number in found.recorded.items():
-                rows[link.pk, month_of(day)].recorded += number
-            for day, number in found.counted.items():
-                rows[link.pk, month_of(day)].counted += number
-                per_period[period_of(link.cadence_period, day).first] += number
-            for first, number in per_period.items():
-                if covers(link, period_of(link.cadence_period, first)):
-                    rows[link.pk, month_of(first)].done += min(number, link.cadence_count)
+        rows.update(
+            tallies_from_counts(part, visits_per_day((link.pk for link in part), None, None))
+        )
         _problem_tallies([link.pk for link in part], rows)
     return rows
 
 
+def tallies_from_counts(
+    links: Iterable[Link], counts: dict[int, VisitCounts]
+) -> dict[tuple[int, date], _Row]:
+    """The tallies of `links` from their visits per local day: the demo seed, which wrote the
+    visits itself, passes what it wrote instead of reading a million rows back."""
+    rows: dict[tuple[int, date], _Row] = defaultdict(_Row)
+    for link in links:
+        found = counts.get(link.pk)
+        if found is None:
+            continue
+        per_period: dict[date, int] = defaultdict(int)
+        for day, number in found.recorded.items():
+            rows[link.pk, month_of(day)].recorded += number
+        for day, number in found.counted.items():
+            rows[link.pk, month_of(day)].counted += number
+            per_period[period_of(link.cadence_period, day).first] += number
+        for first, number in per_period.items():
+            if covers(link, period_of(link.cadence_period, first)):
+                rows[link.pk, month_of(first)].done += min(number, link.cadence_count)
+    return rows
+
+
 @transaction.atomic
-def tally_rebuild(*, link_ids: Iterable[int] | None = None) -> int:
+def tally_rebuild(
+    *, link_ids: Iterable[int] | None = None, counts: dict[int, VisitCounts] | None = None
+) -> int:
     """Rewrite the tallies of the given links (default: every link) from their visits; returns
-    the number of rows written. Locks the links' rows, so no visit is counted meanwhile."""
+    the number of rows written. Locks the links' rows, so no visit is counted meanwhile.
+
+    `counts`: the links' visits per local day when the caller knows them (it wrote them all,
+    in this transaction); by default they are read from the visits."""
     links = Link.objects.order_by("pk")
     if link_ids is not None:
         links = links.filter(pk__in=list(link_ids))
@@ -197,6 +213,11 @@ def tally_rebuild(*, link_ids: Iterable[int] | None = None) -> int:
     for chunk in range(0, len(chosen), CHUNK):
         part = chosen[chunk : chunk + CHUNK]
         LinkMonth.objects.filter(link_id__in=ids[chunk : chunk + CHUNK]).delete()
+        if counts is None:
+            rows = tallies_from_visits(part)
+        else:
+            rows = tallies_from_counts(part, counts)
+            _problem_tallies([link.pk for link in part], rows)
         fresh = [
             LinkMonth(
                 link_id=link_id,
@@ -209,7 +230,7 @@ def tally_rebuild(*, link_ids: Iterable[int] | None = None) -> int:
                 cases_solved=row.solved,
                 solved_on_the_spot=row.on_the_spot,
             )
-            for (link_id, month), row in sorted(tallies_from_visits(part).items())
+            for (link_id, month), row in sorted(rows.items())
         ]
         LinkMonth.objects.bulk_create(fresh, batch_size=CHUNK)
         written += len(fresh)
