@@ -34,7 +34,7 @@ from django.db.models.base import ModelState
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from sanfu.outreach.models import Link, LinkMonth, Period, Visit
+from sanfu.outreach.models import Link, LinkMonth, LinkYear, Period, Visit
 from sanfu.outreach.periods import Span, period_of, periods_starting_in
 
 CHUNK = 2000
@@ -269,29 +269,57 @@ TallySums = tuple[int, int, int, int, int, int]
 NO_TALLIES: TallySums = (0, 0, 0, 0, 0, 0)
 
 
+def _years_and_months(window: Span) -> tuple[list[int], list[tuple[date, date]]]:
+    """A window of whole months as the calendar years it holds whole and the runs of months
+    left before and after them (the first days of their first and last months)."""
+    years = [
+        year
+        for year in range(window.first.year, window.last.year + 1)
+        if date(year, 1, 1) >= window.first and date(year, 12, 31) <= window.last
+    ]
+    if not years:
+        return [], [(window.first, window.last)]
+    runs = []
+    if window.first < date(years[0], 1, 1):
+        runs.append((window.first, date(years[0] - 1, 12, 1)))
+    if window.last > date(years[-1], 12, 31):
+        runs.append((date(years[-1] + 1, 1, 1), window.last))
+    return years, runs
+
+
 def tallies_for(link_ids: Iterable[LinkIds], window: Span) -> dict[int, TallySums]:
     """Per link: (visits recorded, done, problems found, turned into cases, of which solved,
-    solved on the spot) summed over the tallies of the window's months."""
+    solved on the spot) summed over the tallies of the window's months: the years it holds
+    whole from the links' years, the other months from their months."""
+    years, runs = _years_and_months(window)
     sums: dict[int, TallySums] = {}
     for ids in link_ids:
-        rows = (
-            LinkMonth.objects.filter(
-                link_id__in=ids,
-                month__gte=window.first,
-                month__lte=window.last,
+        parts: list[QuerySet[Any, Any]] = []
+        if years:
+            parts.append(LinkYear.objects.filter(link_id__in=ids, year__in=years))
+        parts += [
+            LinkMonth.objects.filter(link_id__in=ids, month__gte=first, month__lte=last)
+            for first, last in runs
+        ]
+        for part in parts:
+            rows = (
+                part.values_list("link_id")
+                .annotate(
+                    Sum("visits_recorded"),
+                    Sum("done"),
+                    Sum("problems_found"),
+                    Sum("problems_to_cases"),
+                    Sum("cases_solved"),
+                    Sum("solved_on_the_spot"),
+                )
+                .order_by()
             )
-            .values_list("link_id")
-            .annotate(
-                Sum("visits_recorded"),
-                Sum("done"),
-                Sum("problems_found"),
-                Sum("problems_to_cases"),
-                Sum("cases_solved"),
-                Sum("solved_on_the_spot"),
-            )
-            .order_by()
-        )
-        sums.update((row[0], row[1:]) for row in plain_rows(rows))
+            for link_id, *found in plain_rows(rows):
+                kept = sums.get(link_id)
+                if kept is None:
+                    sums[link_id] = tuple(found)
+                else:
+                    sums[link_id] = tuple(a + b for a, b in zip(kept, found, strict=True))
     return sums
 
 

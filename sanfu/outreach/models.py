@@ -327,26 +327,33 @@ class Visit(models.Model):
         return f"{self.link.target_label} · {self.visited_at:%Y-%m-%d}"
 
 
-class LinkMonth(models.Model):
+class TallyCounts(models.Model):
+    """The counts a tally row keeps (see tallies.py for the definition of each)."""
+
+    visits_recorded = models.PositiveIntegerField(_("visits recorded"), default=0)
+    visits_counted = models.PositiveIntegerField(_("visits counted"), default=0)
+    # Counted visits of the cadence periods beginning in the row's span, each up to the cadence.
+    done = models.PositiveIntegerField(_("visits done"), default=0)
+    # The problems found on the span's visits (by the local date they were found), as
+    # figures.py defines them; `cases_solved` follows each case as it stands now.
+    problems_found = models.PositiveIntegerField(_("problems found"), default=0)
+    problems_to_cases = models.PositiveIntegerField(_("problems turned into cases"), default=0)
+    cases_solved = models.PositiveIntegerField(_("of which solved"), default=0)
+    solved_on_the_spot = models.PositiveIntegerField(_("solved on the spot"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class LinkMonth(TallyCounts):
     """A link's visits in one calendar month, kept by `tallies.py` beside every visit so that
-    compliance over months reads these rows instead of the visits (see tallies.py for the
-    definition of each count)."""
+    compliance over months reads these rows instead of the visits."""
 
     link = models.ForeignKey(
         Link, verbose_name=_("link"), on_delete=models.CASCADE, related_name="months"
     )
     # The month's first day.
     month = models.DateField(_("month"))
-    visits_recorded = models.PositiveIntegerField(_("visits recorded"), default=0)
-    visits_counted = models.PositiveIntegerField(_("visits counted"), default=0)
-    # Counted visits of the cadence periods beginning this month, each up to the cadence.
-    done = models.PositiveIntegerField(_("visits done"), default=0)
-    # The problems found on the month's visits (by the local date they were found), as
-    # figures.py defines them; `cases_solved` follows each case as it stands now.
-    problems_found = models.PositiveIntegerField(_("problems found"), default=0)
-    problems_to_cases = models.PositiveIntegerField(_("problems turned into cases"), default=0)
-    cases_solved = models.PositiveIntegerField(_("of which solved"), default=0)
-    solved_on_the_spot = models.PositiveIntegerField(_("solved on the spot"), default=0)
 
     class Meta:
         verbose_name = _("link's month")
@@ -363,6 +370,31 @@ class LinkMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link_id} {self.month:%Y-%m}"
+
+
+class LinkYear(TallyCounts):
+    """A link's calendar year: the sums of its twelve `LinkMonth` rows, kept beside them, so a
+    county-year of compliance reads one row per link instead of twelve."""
+
+    link = models.ForeignKey(
+        Link, verbose_name=_("link"), on_delete=models.CASCADE, related_name="years"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+
+    class Meta:
+        verbose_name = _("link's year")
+        verbose_name_plural = _("links' years")
+        indexes = [models.Index(fields=["year", "link"], name="outreach_link_year_by_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["link", "year"], name="outreach_link_year_once"),
+            models.CheckConstraint(
+                condition=models.Q(visits_counted__lte=models.F("visits_recorded")),
+                name="outreach_link_year_counted_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.year}"
 
 
 def _photo_path(instance: VisitPhoto, filename: str) -> str:

@@ -1,5 +1,6 @@
 """Per-link, per-month tallies of visits (`LinkMonth`), so a county-year of compliance reads
-some ten thousand small rows instead of millions of visits.
+some ten thousand small rows instead of millions of visits; and per-link, per-year sums of
+those months (`LinkYear`), written with them, so a calendar year reads one row per link.
 
 A row holds, for one link and one calendar month (local dates):
 
@@ -39,7 +40,14 @@ from django.utils import timezone
 from sanfu.cases.models import Case, Channel
 from sanfu.outreach.compliance import VisitCounts, covers, day_bounds, visits_per_day
 from sanfu.outreach.figures import SOLVED, case_is_solved
-from sanfu.outreach.models import Link, LinkMonth, ProblemOutcome, Visit, VisitProblem
+from sanfu.outreach.models import (
+    Link,
+    LinkMonth,
+    LinkYear,
+    ProblemOutcome,
+    Visit,
+    VisitProblem,
+)
 from sanfu.outreach.periods import period_of
 
 CHUNK = 2000
@@ -77,11 +85,16 @@ def _add(link_id: int, month: date, *, recorded: int, counted: int, done: int) -
 
 
 def _add_counts(link_id: int, month: date, counts: dict[str, int]) -> None:
+    """Add to the month's row and to its year's (the sum of the year's months)."""
     row, created = LinkMonth.objects.get_or_create(link_id=link_id, month=month, defaults=counts)
+    added = {name: F(name) + number for name, number in counts.items()}
     if not created:
-        LinkMonth.objects.filter(pk=row.pk).update(
-            **{name: F(name) + number for name, number in counts.items()}
-        )
+        LinkMonth.objects.filter(pk=row.pk).update(**added)
+    year, created = LinkYear.objects.get_or_create(
+        link_id=link_id, year=month.year, defaults=counts
+    )
+    if not created:
+        LinkYear.objects.filter(pk=year.pk).update(**added)
 
 
 # Visit problems' cases come from these channels only: a case of any other asks nothing more.
@@ -127,6 +140,11 @@ def tally_case_changed(case: Case) -> None:
     solved = others + (1 if case_is_solved(case) else 0)
     if solved != row.cases_solved:
         LinkMonth.objects.filter(pk=row.pk).update(cases_solved=solved)
+        # The year's row exists with its month's (both are written together); the month's
+        # lock keeps the difference right.
+        LinkYear.objects.filter(link_id=link_id, year=month.year).update(
+            cases_solved=F("cases_solved") + (solved - row.cases_solved)
+        )
 
 
 @dataclass
@@ -195,6 +213,31 @@ def tallies_from_counts(
     return rows
 
 
+TALLY_COUNTS = (
+    "visits_recorded",
+    "visits_counted",
+    "done",
+    "problems_found",
+    "problems_to_cases",
+    "cases_solved",
+    "solved_on_the_spot",
+)
+
+
+def _years_of(months: Iterable[LinkMonth]) -> list[LinkYear]:
+    """The year rows summing `months`."""
+    years: dict[tuple[int, int], LinkYear] = {}
+    for month in months:
+        year = years.get((month.link_id, month.month.year))
+        if year is None:
+            year = years[month.link_id, month.month.year] = LinkYear(
+                link_id=month.link_id, year=month.month.year
+            )
+        for name in TALLY_COUNTS:
+            setattr(year, name, getattr(year, name) + getattr(month, name))
+    return list(years.values())
+
+
 @transaction.atomic
 def tally_rebuild(
     *, link_ids: Iterable[int] | None = None, counts: dict[int, VisitCounts] | None = None
@@ -233,5 +276,7 @@ def tally_rebuild(
             for (link_id, month), row in sorted(rows.items())
         ]
         LinkMonth.objects.bulk_create(fresh, batch_size=CHUNK)
+        LinkYear.objects.filter(link_id__in=ids[chunk : chunk + CHUNK]).delete()
+        LinkYear.objects.bulk_create(_years_of(fresh), batch_size=CHUNK)
         written += len(fresh)
     return written

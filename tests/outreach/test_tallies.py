@@ -12,14 +12,17 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from sanfu.cases import services as case_services
 from sanfu.cases.models import Case, CaseState, Rating, ReplyKind
 from sanfu.directory.models import User
+from sanfu.outreach.checklists import checklists_ship
 from sanfu.outreach.compliance import compliance_for, compliance_from_tallies, compliance_scan
 from sanfu.outreach.figures import figures_total
-from sanfu.outreach.models import Link, LinkMonth, LinkRole, Period, VisitProblem
-from sanfu.outreach.periods import parse_window
+from sanfu.outreach.models import Link, LinkMonth, LinkRole, LinkYear, Period, VisitProblem
+from sanfu.outreach.periods import Span, parse_window
 from sanfu.outreach.services import (
     NewLink,
     NewProblem,
@@ -28,7 +31,7 @@ from sanfu.outreach.services import (
     link_end,
     visit_record,
 )
-from sanfu.outreach.tallies import tallies_from_visits
+from sanfu.outreach.tallies import TALLY_COUNTS, tallies_from_visits
 from tests.cases.conftest import Catalogue, People
 from tests.conftest import Tree, make_staff
 from tests.factories import make_enterprise
@@ -36,6 +39,9 @@ from tests.outreach.conftest import NOW, SHANGHAI, Outreach
 
 pytestmark = pytest.mark.django_db
 
+# Windows of whole months across years, as the dashboard asks: a whole year read from the
+# links' years and months before and after it from their months.
+SPANS = [Span(date(2025, 11, 1), date(2027, 1, 31)), Span(date(2026, 1, 1), date(2027, 2, 28))]
 WINDOWS = ["2025", "2026", "2027", "2026-Q3", "2026-Q4", "2026-09", "2026-10", "2026-11", "2026-12"]
 
 
@@ -53,6 +59,18 @@ def _kept() -> dict[tuple[int, date], tuple[int, int, int]]:
     return {
         (row.link_id, row.month): (row.visits_recorded, row.visits_counted, row.done)
         for row in LinkMonth.objects.all()
+    }
+
+
+def _years_sum_the_months() -> bool:
+    years: dict[tuple[int, int], list[int]] = {}
+    for row in LinkMonth.objects.all():
+        kept = years.setdefault((row.link_id, row.month.year), [0] * len(TALLY_COUNTS))
+        for index, name in enumerate(TALLY_COUNTS):
+            kept[index] += getattr(row, name)
+    return years == {
+        (row.link_id, row.year): [getattr(row, name) for name in TALLY_COUNTS]
+        for row in LinkYear.objects.all()
     }
 
 
@@ -111,13 +129,13 @@ def test_tallies_give_the_sums_the_visits_give_on_random_data(
         ends_on=max(ending.starts_on, date(2026, 11, 20)),
     )
     assert _kept() == _rebuilt()
+    assert _years_sum_the_months()
     every = list(Link.objects.all())
     for today in (date(2026, 10, 31), date(2026, 11, 15), NOW.date(), date(2027, 1, 10)):
-        for text in WINDOWS:
-            window = parse_window(text)
+        for window in [parse_window(text) for text in WINDOWS] + SPANS:
             expected = _sums(compliance_scan(every, window, today=today))
             assert _sums(compliance_from_tallies(every, window, today=today)) == expected, (
-                text,
+                window,
                 today,
             )
             assert _sums(compliance_for(every, window, today=today)) == expected
@@ -131,10 +149,13 @@ def test_the_tally_command_rebuilds_what_was_lost(outreach: Outreach, people: Pe
     kept = _kept()
     assert kept[outreach.enterprise_link.pk, date(2026, 11, 1)] == (3, 3, 2)
     LinkMonth.objects.all().delete()
+    LinkYear.objects.all().delete()
     out = StringIO()
     call_command("outreach", "tally", stdout=out)
     assert json.loads(out.getvalue())["tallies"] == 1
     assert _kept() == kept
+    assert _years_sum_the_months()
+    assert LinkYear.objects.count() == 1
     call_command("outreach", "tally", stdout=StringIO())
     assert _kept() == kept
 
@@ -200,6 +221,7 @@ def _problem_sums_agree(window: str) -> None:
         )
         for row in LinkMonth.objects.all()
     }
+    assert _years_sum_the_months()
 
 
 def test_problem_tallies_follow_a_case_solved_later_and_reopened(
@@ -281,3 +303,22 @@ def test_problem_tallies_follow_a_case_solved_later_and_reopened(
     call_command("outreach", "tally", stdout=StringIO())
     assert _figures("2026-12")["cases_solved"] == 1
     _problem_sums_agree("2026-12")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_sums_the_months_already_kept_into_years(outreach: Outreach, people: People):
+    # A transactional test starts from a database that an earlier one may have emptied.
+    checklists_ship()
+    for day in (datetime(2025, 12, 30, 9, tzinfo=SHANGHAI), NOW - timedelta(days=3), NOW):
+        _visit(people.cadre, outreach.enterprise_link.pk, day)
+    _visit(people.grid_worker, outreach.grid_link.pk, NOW)
+    kept = {(row.link_id, row.year): row.visits_recorded for row in LinkYear.objects.all()}
+    assert sum(kept.values()) == 4
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate([("outreach", "0007_link_month_problems")])  # the years' table dropped
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert {(row.link_id, row.year): row.visits_recorded for row in LinkYear.objects.all()} == kept
+    assert _years_sum_the_months()
