@@ -9,6 +9,7 @@ per hour and are marked in the results.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -383,45 +384,32 @@ def answers_insert(*, response: Response, rows: list[AnswerRow]) -> None:
 
     Not bulk_create: building ~45 model instances and compiling their insert cost more than
     everything else an answer does (1.2 of 6.5 ms of CPU, measured with
-    scripts/bench_frontdoor.py). Not executemany either: psycopg sends that as one INSERT per
-    row, each parsed and planned by PostgreSQL. The rows are already checked, so one INSERT
-    of parameters writes the same rows: on PostgreSQL of four arrays (a statement of ~190
-    placeholders is past what psycopg keeps parsed, and re-splitting it cost a fifth of an
-    answer's CPU), elsewhere of a VALUES row each.
+    scripts/bench_frontdoor.py). Not executemany: psycopg sends that as one INSERT per row,
+    each parsed and planned by PostgreSQL. Not a VALUES list either: past 50 placeholders
+    psycopg re-splits the statement on every call (a fifth of an answer's CPU). The rows are
+    already checked, so one INSERT of a fixed text, the rows as one JSON array parameter,
+    writes the same rows.
     """
     if not rows:
         return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            columns = [list(column) for column in zip(*rows, strict=True)]
-            cursor.execute(_answers_sql(0), [response.pk, *columns])
-            return
-        limit = connection.features.max_query_params  # SQLite's 999; None: no limit
-        batch = limit // 5 if limit else len(rows)  # five parameters a row
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            cursor.execute(
-                _answers_sql(len(chunk)),
-                [value for row in chunk for value in (response.pk, *row)],
-            )
+        cursor.execute(_answers_sql(), [response.pk, json.dumps(rows, ensure_ascii=False)])
 
 
-@functools.lru_cache(maxsize=64)  # by row count: a few dozen in practice
-def _answers_sql(count: int) -> str:
-    """The INSERT of `count` answer rows (0: PostgreSQL's, of arrays); names from the model,
-    values as parameters."""
+@functools.cache
+def _answers_sql() -> str:
+    """The INSERT of answer rows from a JSON array of [question, choice, value, text]
+    (JSON null: SQL NULL); names from the model, values as parameters."""
     quote = connection.ops.quote_name
     column = {f.name: f.column for f in Answer._meta.concrete_fields}
     names = ("response", "question", "choice", "value", "text")
-    columns = ", ".join(quote(column[name]) for name in names)
-    table = quote(Answer._meta.db_table)
-    if not count:
-        return (
-            f"INSERT INTO {table} ({columns}) SELECT %s, a.* "  # noqa: S608 - model names
-            "FROM unnest(%s::bigint[], %s::smallint[], %s::smallint[], %s::text[]) a"
-        )
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * count)
-    return f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
+    columns = ", ".join(quote(column[n]) for n in names)
+    insert = f"INSERT INTO {quote(Answer._meta.db_table)} ({columns})"
+    if connection.vendor == "postgresql":
+        picked = "(e->>0)::bigint, (e->>1)::smallint, (e->>2)::smallint, e->>3"
+        return f"{insert} SELECT %s, {picked} FROM json_array_elements(%s::json) e"  # noqa: S608
+    picked = ", ".join(f"json_extract(e.value, '$[{i}]')" for i in range(4))
+    return f"{insert} SELECT %s, {picked} FROM json_each(%s) e"  # noqa: S608
 
 
 def response_submit(
