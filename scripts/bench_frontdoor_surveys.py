@@ -302,10 +302,14 @@ class Resident:
         status, page = self._send(conn, "POST", path, body)
         assert status == 200, page[:300]  # noqa: S101
 
-    def answer(self, conn: Any, path: str, data: dict[str, Any]) -> None:
+    def answer(self, conn: Any, path: str, data: dict[str, Any]) -> float:
+        """Post the answers; the seconds from sending to the whole reply read."""
         body = urlencode(data | {"csrfmiddlewaretoken": self.token}, doseq=True)
+        started = time.perf_counter()
         status, page = self._send(conn, "POST", path, body)
+        took = time.perf_counter() - started
         assert status == 302, (status, page[:300])  # noqa: S101
+        return took
 
 
 def _in_threads(clients: int, work: list[Any], act: Any, port: int) -> float:
@@ -375,7 +379,13 @@ def http_bench(*, answers: int, clients: int, workers: int, threads: int) -> Non
             (r, _form(rng, towns) | {"phone": r.phone, "code": codes[r.phone]}) for r in residents
         ]
         cpu_before = _server_cpu_seconds(server.pid)
-        spent = _in_threads(clients, work, lambda conn, w: w[0].answer(conn, path, w[1]), port)
+        latencies: list[float] = []  # list.append is atomic: the client threads share it
+        spent = _in_threads(
+            clients,
+            work,
+            lambda conn, w: latencies.append(w[0].answer(conn, path, w[1])),
+            port,
+        )
         cpu = _server_cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
@@ -395,10 +405,20 @@ def http_bench(*, answers: int, clients: int, workers: int, threads: int) -> Non
                 # What the server's workers spent per answer, whatever else runs on the
                 # machine: the throughput one core would give is 1000 / this.
                 "server_cpu_ms_per_answer": round(cpu * 1000 / answers, 1),
+                # Each POST as its client saw it, queueing behind the other clients included.
+                "latency_ms_p50": round(_percentile(latencies, 0.50) * 1000, 1),
+                "latency_ms_p99": round(_percentile(latencies, 0.99) * 1000, 1),
+                # The machine's load after the run (1, 5, 15 minutes): others' work shares it.
+                "load_average": [round(n, 2) for n in os.getloadavg()],
             },
             indent=2,
         )
     )
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def _server_cpu_seconds(pid: int) -> float:

@@ -8,8 +8,16 @@ import pytest
 
 from sanfu.directory import services
 from sanfu.directory.models import StaffRole, Unit, UnitKind, User
-from sanfu.frontdoor import catalogue
+from sanfu.frontdoor import catalogue, surveys
 from tests.conftest import Tree, make_staff
+
+
+@pytest.fixture(autouse=True)
+def _fresh_question_cache() -> None:
+    """Each test starts without the process's published questions: with the clock pinned and
+    SQLite reusing a rolled-back id, two tests' surveys share (id, creation time), the cache's
+    key, which no two surveys of one database ever do."""
+    surveys._QUESTIONS.clear()
 
 
 def providers_of_packaged_file() -> list[str]:

@@ -12,7 +12,8 @@ import time_machine
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from sanfu.directory.models import User
+from sanfu.directory import services
+from sanfu.directory.models import Unit, UnitKind, User
 from sanfu.frontdoor import surveys, tallies
 from sanfu.frontdoor.models import Response, Survey, SurveyTally
 from sanfu.lib.errors import ValidationFailed
@@ -343,3 +344,52 @@ def test_results_count_the_tallied_and_the_pending_answers_alike(
     monkeypatch.setattr(tallies, "FOLD_AT", 0)
     assert login(town_staff).get(f"/frontdoor/surveys/{survey.pk}/results/").status_code == 200
     assert SurveyTally.objects.get(survey=survey).responses == 3
+
+
+@pytest.fixture
+def county_survey(tree: Tree, administrator: User) -> Survey:
+    created = surveys.survey_create(
+        actor=administrator,
+        area=tree.county,
+        title_zh="全县办事满意度调查",
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 31),
+        anonymous_allowed=True,
+    )
+    surveys.question_add(
+        actor=administrator, survey_id=created.pk, kind="scale", label_zh="总体满意度"
+    )
+    return surveys.survey_publish(actor=administrator, survey_id=created.pk)
+
+
+def test_a_county_survey_takes_only_its_active_towns_and_names_the_town_otherwise(
+    county_survey: Survey,
+    tree: Tree,
+    sms: type[RecordingSms],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    Unit.objects.filter(pk=tree.town_b.pk).update(is_active=False)
+    client = https_client()
+    url = f"/surveys/{county_survey.pk}/"
+    other = services.unit_create(kind=UnitKind.COUNTY, name="外县", code="ZZ", parent=None)
+    elsewhere = services.unit_create(kind=UnitKind.TOWN, name="外县镇", code="ZZ01", parent=other)
+    # The county itself, a village, a department, a closed town, another county's town, none.
+    for town in (
+        tree.county.pk,
+        tree.village_a.pk,
+        tree.department.pk,
+        tree.town_b.pk,
+        elsewhere.pk,
+        "",
+    ):
+        refused = client.post(url, {"town": town, "q1": "4", "anonymous": "1"})
+        assert refused.status_code == 400
+        assert "请选择您所在的乡镇" in refused.content.decode()
+    assert not Response.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "code", "phone": PHONE})
+    answered = client.post(
+        url, {"town": tree.town_a.pk, "q1": "4", "phone": PHONE, "code": last_code(PHONE)}
+    )
+    assert answered.status_code == 302
+    assert Response.objects.get().town == tree.town_a
