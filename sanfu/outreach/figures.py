@@ -23,11 +23,9 @@ they are counted here from the problems themselves. A test holds the two equal.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from fractions import Fraction
-from operator import attrgetter
 
 from django.db.models import Count, Q, QuerySet
 
@@ -134,33 +132,37 @@ def figures_by_each(
     # Rows read from the monthly tallies carry their problems; others are counted here.
     if any(row.problems is None for row in chosen):
         problems = _visit_parts([row.link for row in chosen], window, source)
-    # Each row's parts once, in Figures' field order; a group's figures are its rows' column
-    # sums (a county's 12k rows, grouped two or three ways, in a few milliseconds).
-    parts = [_row_parts(row, problems.get(row.link.pk)) for row in chosen]
     result: list[dict[str, Figures]] = []
     for key in keys:
-        groups: dict[str, list[tuple[int, ...]]] = defaultdict(list)
-        for row, part in zip(chosen, parts, strict=True):
-            groups[key(row.link)].append(part)
-        result.append({name: _column_sums(found) for name, found in groups.items()})
+        groups: dict[str, Figures] = {}
+        for row in chosen:
+            name = key(row.link)
+            figures = groups.get(name)
+            if figures is None:
+                # Not setdefault(…, Figures()): that builds a Figures for each of 12k rows.
+                figures = groups[name] = Figures()
+            _add_row(figures, row, problems.get(row.link.pk) if problems else None)
+        result.append(groups)
     return result
 
 
-def _row_parts(row: LinkCompliance, part: dict[str, int] | None) -> tuple[int, ...]:
+def _add_row(figures: Figures, row: LinkCompliance, part: dict[str, int] | None) -> None:
+    figures.links += 1
+    figures.visits_due += row.due
+    figures.visits_done += row.done
+    figures.overdue_links += 1 if row.is_overdue else 0
+    figures.visits += row.visits
     if row.problems is not None:
         found, cases, solved, spot = row.problems
+        figures.problems_found += found
+        figures.problems_to_cases += cases
+        figures.cases_solved += solved
+        figures.solved_on_the_spot += spot
     elif part:
-        found, cases, solved, spot = part["found"], part["cases"], part["solved"], part["spot"]
-    else:
-        found = cases = solved = spot = 0
-    overdue = 1 if row.is_overdue else 0
-    return (1, row.due, row.done, overdue, row.visits, found, cases, solved, spot)
-
-
-def _column_sums(parts: Sequence[tuple[int, ...]]) -> Figures:
-    if len(parts) == 1:
-        return Figures(*parts[0])
-    return Figures(*map(sum, zip(*parts, strict=True)))
+        figures.problems_found += part["found"]
+        figures.problems_to_cases += part["cases"]
+        figures.cases_solved += part["solved"]
+        figures.solved_on_the_spot += part["spot"]
 
 
 def figures_total(
@@ -172,8 +174,10 @@ def figures_total(
 def figures_sum(groups: Iterable[Figures]) -> Figures:
     """The figures of several groups together: every part is a count, so they add up (a page
     showing groups and their total asks the database once)."""
-    parts = attrgetter(*_FIELD_NAMES)
-    return _column_sums([parts(figures) for figures in groups] or [astuple(Figures())])
+    chosen = list(groups)
+    return Figures(
+        **{name: sum(getattr(figures, name) for figures in chosen) for name in _FIELD_NAMES}
+    )
 
 
 _FIELD_NAMES = [field.name for field in fields(Figures)]
