@@ -20,13 +20,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, F, Min, Q, Value
-from django.db.models.functions import Coalesce, Substr, TruncDate
+from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
 from sanfu.cases import figures as f
-from sanfu.cases.models import Case, CaseEvent
+from sanfu.cases.models import Case, CaseEvent, Category
 from sanfu.directory.models import TOWN_KINDS, VILLAGE_KINDS, Unit
 from sanfu.insight.models import DailyParts, Grain, Watermark
 from sanfu.lib.treepath import SEGMENT_WIDTH
@@ -73,6 +73,9 @@ def _dated(family: str, ranges: list[tuple[date, date]]) -> Q:
 
 
 def _grouped(family: str, ranges: list[tuple[date, date]]) -> Any:
+    """The family's facts of these days, grouped by everything a row of the aggregates is
+    keyed on: day, channel, the case's category, and the depth-3 paths of where the case lies
+    and of the unit that did it."""
     width = MAX_DEPTH * (SEGMENT_WIDTH + 1)
     source = f.FAMILY_SOURCES[family]
     case = source.of_case
@@ -89,11 +92,7 @@ def _grouped(family: str, ranges: list[tuple[date, date]]) -> Any:
             day=TruncDate(source.date, tzinfo=local_zone()),
             place=Substr(case("location_unit__path"), 1, width),
             lead=lead,
-            broad=Coalesce(
-                case("category__parent__parent_id"),
-                case("category__parent_id"),
-                case("category_id"),
-            ),
+            cat=F(case("category_id")),
         )
         .annotate(**f.family_aggregates(family))
         .order_by()
@@ -130,55 +129,154 @@ def _counted_by_a_place(path: str, paths: tuple[str | None, ...], places: set[st
     )
 
 
-def _compute(ranges: list[tuple[date, date]]) -> Iterator[DailyParts]:
+def _category_keys() -> list[tuple[int, int | None, bool]]:
+    """(category, key, narrow): the broad category a case of that category counts for (not
+    narrow), and each narrower one (narrow) — the category itself and its parent, below level
+    1. Category 0 stands for the cases without one, counted under no broad category."""
+    parents = dict(Category.objects.values_list("pk", "parent_id"))
+    keys: list[tuple[int, int | None, bool]] = [(0, None, False)]
+    for pk in parents:
+        chain = [pk]
+        while parents.get(chain[-1]) is not None and len(chain) <= len(parents):
+            chain.append(parents[chain[-1]])
+        keys.append((pk, chain[-1], False))
+        keys.extend((pk, narrow, True) for narrow in chain[:-1])
+    return keys
+
+
+# Work tables of one recomputation (temporary: the session's own, gone when it ends).
+FACTS = "insight_work_facts"
+TARGETS = "insight_work_targets"
+KEYS = "insight_work_categories"
+KEY_COLUMNS = ("day", "chan", "place", "lead", "cat")
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _create_work_tables(cursor: Any) -> None:
+    parts = ", ".join(
+        f"{_q(name)} {'NUMERIC(20, 2)' if name in f.SUMS else 'BIGINT'} NOT NULL DEFAULT 0"
+        for name in f.PART_NAMES
+    )
+    for table, columns in (
+        (
+            FACTS,
+            f"{_q('day')} DATE NOT NULL, {_q('chan')} VARCHAR(16) NOT NULL, "
+            f"{_q('place')} VARCHAR(64) NOT NULL, {_q('lead')} VARCHAR(64) NOT NULL, "
+            f"{_q('cat')} BIGINT NOT NULL, {parts}",
+        ),
+        (
+            TARGETS,
+            f"{_q('place')} VARCHAR(64) NOT NULL, {_q('lead')} VARCHAR(64) NOT NULL, "
+            f"{_q('unit_id')} BIGINT NOT NULL, {_q('own')} BOOLEAN NOT NULL",
+        ),
+        (KEYS, f"{_q('cat')} BIGINT NOT NULL, {_q('key')} BIGINT, {_q('narrow')} BOOLEAN NOT NULL"),
+    ):
+        cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_q(table)} ({columns})")
+
+
+def _drop_work_tables(cursor: Any) -> None:
+    for table in (FACTS, TARGETS, KEYS):
+        cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
+
+
+def _collect_facts(cursor: Any, ranges: list[tuple[date, date]]) -> None:
+    """Every family's grouped facts of these days into the facts table: one statement a family,
+    the grouping done by the database."""
+    for family, names in f.FAMILIES.items():
+        sql, params = _grouped(family, ranges).query.sql_with_params()
+        columns = ", ".join(_q(name) for name in (*KEY_COLUMNS, *names))
+        picked = ", ".join(
+            [
+                f"{_q('g')}.{_q('day')}",
+                f"COALESCE({_q('g')}.{_q('chan')}, '')",
+                f"COALESCE({_q('g')}.{_q('place')}, '')",
+                f"COALESCE({_q('g')}.{_q('lead')}, '')",
+                f"COALESCE({_q('g')}.{_q('cat')}, 0)",
+                *(f"COALESCE({_q('g')}.{_q(name)}, 0)" for name in names),
+            ]
+        )
+        insert = f"INSERT INTO {_q(FACTS)} ({columns}) SELECT {picked} FROM ({sql}) {_q('g')}"  # noqa: S608 - quoted names, Django's SQL
+        cursor.execute(insert, params)
+
+
+def _fill_targets(cursor: Any) -> None:
+    """For each (place, lead) pair among the facts, the units its facts count for, and whether
+    as the unit's own (counted by none of its places)."""
     unit_ids = dict(Unit.objects.values_list("path", "id"))
     places, parents = _places_and_parents()
-    totals: dict[Key, dict[str, Any]] = {}
-
-    def add(key: Key, row: dict[str, Any], names: tuple[str, ...]) -> None:
-        parts = totals.get(key)
-        if parts is None:
-            parts = totals[key] = f.empty()
-        f.add(parts, row, names)
-
-    for family, names in f.FAMILIES.items():
-        for row in _grouped(family, ranges):
-            day = row["day"]
-            if isinstance(day, datetime):  # pragma: no cover - backend dependent
-                day = day.date()
-            for path in _targets(row["place"], row["lead"]):
-                unit_id = unit_ids.get(path)
-                if unit_id is None:
-                    continue
-                add((day, Grain.UNIT, unit_id, None, ""), row, names)
-                add((day, Grain.BREAKDOWN, unit_id, row["broad"], row["chan"]), row, names)
-                own = (row["place"], row["lead"])
-                if path in parents and not _counted_by_a_place(path, own, places):
-                    add((day, Grain.OWN, unit_id, row["broad"], ""), row, names)
-    for (day, grain, unit_id, category_id, channel), parts in totals.items():
-        yield DailyParts(
-            day=day,
-            grain=grain,
-            unit_id=unit_id,
-            category_id=category_id,
-            channel=channel,
-            **parts,
-        )
+    cursor.execute(f"SELECT DISTINCT {_q('place')}, {_q('lead')} FROM {_q(FACTS)}")  # noqa: S608 - quoted names
+    rows: list[tuple[str, str, int, bool]] = []
+    for place, lead in cursor.fetchall():
+        for path in _targets(place, lead):
+            unit_id = unit_ids.get(path)
+            if unit_id is not None:
+                own = path in parents and not _counted_by_a_place(path, (place, lead), places)
+                rows.append((place, lead, unit_id, own))
+    if rows:
+        cursor.executemany(f"INSERT INTO {_q(TARGETS)} VALUES (%s, %s, %s, %s)", rows)  # noqa: S608 - a quoted name
+    cursor.executemany(f"INSERT INTO {_q(KEYS)} VALUES (%s, %s, %s)", _category_keys())  # noqa: S608 - a quoted name
 
 
-def recompute_days(days: Iterable[date]) -> int:
-    """Replace the aggregates of these days with what the cases say now; rows written."""
-    ranges = day_ranges(days)
-    if not ranges:
-        return 0
-    rows = list(_compute(ranges))
+def _insert_grain(cursor: Any, grain: Grain) -> None:
+    """The grain's rows, summed from the facts table in one grouped statement."""
+    by_category = grain != Grain.UNIT
+    narrow = grain in (Grain.NARROW, Grain.NARROW_OWN)
+    by_channel = grain in (Grain.BREAKDOWN, Grain.NARROW)
+    own = grain in (Grain.OWN, Grain.NARROW_OWN)
+    fact = f"{_q('f')}."
+    category = f"{_q('c')}.{_q('key')}" if by_category else "NULL"
+    channel = f"{fact}{_q('chan')}" if by_channel else "''"
+    joins = (
+        f"JOIN {_q(TARGETS)} {_q('t')} ON {_q('t')}.{_q('place')} = {fact}{_q('place')} "
+        f"AND {_q('t')}.{_q('lead')} = {fact}{_q('lead')}"
+    )
+    conditions = [f"{_q('t')}.{_q('own')}"] if own else []
+    if by_category:
+        joins += f" JOIN {_q(KEYS)} {_q('c')} ON {_q('c')}.{_q('cat')} = {fact}{_q('cat')}"
+        conditions.append(f"{'' if narrow else 'NOT '}{_q('c')}.{_q('narrow')}")
+    groups = [f"{fact}{_q('day')}", f"{_q('t')}.{_q('unit_id')}"]
+    groups += [category] if by_category else []
+    groups += [channel] if by_channel else []
+    columns = ["day", "grain", "unit_id", "category_id", "channel", *f.PART_NAMES]
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    sums = ", ".join(f"SUM({fact}{_q(name)})" for name in f.PART_NAMES)
+    cursor.execute(
+        f"INSERT INTO {_q(DailyParts._meta.db_table)} ({', '.join(map(_q, columns))}) "  # noqa: S608 - quoted names
+        f"SELECT {fact}{_q('day')}, %s, {_q('t')}.{_q('unit_id')}, {category}, {channel}, {sums} "
+        f"FROM {_q(FACTS)} {_q('f')} {joins} {where} GROUP BY {', '.join(groups)}",
+        [grain.value],
+    )
+
+
+def _within(ranges: list[tuple[date, date]]) -> Q:
     within = Q(pk__in=[])
     for first, after in ranges:
         within |= Q(day__gte=first, day__lt=after)
-    with transaction.atomic():
-        DailyParts.objects.filter(within).delete()
-        DailyParts.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return within
+
+
+def recompute_days(days: Iterable[date]) -> int:
+    """Replace the aggregates of these days with what the cases say now; rows written.
+
+    The facts are grouped by the database into a work table, fanned out there to the units
+    and categories they count for, and summed into the aggregates' table: the rows never pass
+    through Python, so a rebuild costs a few grouped statements per chunk of days."""
+    ranges = day_ranges(days)
+    if not ranges:
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        _create_work_tables(cursor)
+        _collect_facts(cursor, ranges)
+        _fill_targets(cursor)
+        DailyParts.objects.filter(_within(ranges)).delete()
+        for grain in Grain:
+            _insert_grain(cursor, grain)
+        _drop_work_tables(cursor)
+    return DailyParts.objects.filter(_within(ranges)).count()
 
 
 def _watermark() -> Watermark:

@@ -1,7 +1,7 @@
 """Daily aggregates of the case loop's figures, read by the leaders' dashboard.
 
 A row holds the additive parts of every figure (`sanfu.cases.figures.PART_NAMES`) for one day
-(in Asia/Shanghai), one unit and, at the breakdown grain, one broad category and channel. A
+(in Asia/Shanghai), one unit and, at the breakdown grains, one category and channel. A
 unit's row counts the cases placed in its subtree or led by a unit in it — exactly the scope of
 `case_figures` for that unit — so the dashboard adds rows and never scans cases. Each part is
 dated by its own fact (received, accepted, assigned, signed, answered, rated, reopened): a case
@@ -58,6 +58,11 @@ class Grain(models.TextChoices):
     # A town's (or the county's) own facts: those it counts that none of its places (villages,
     # towns) counts, by broad category — the "本级" row that makes the places add up.
     OWN = "own", _("Unit's own, by broad category")
+    # The same two for the narrower categories (levels 2 and 3): a case counts once for each
+    # category above its own below the broad one, so one category's rows hold its whole
+    # subtree — the `category_ids` of a live count — and a dashboard narrowed to it adds rows.
+    NARROW = "narrow", _("Unit, narrower category and channel")
+    NARROW_OWN = "narrow_own", _("Unit's own, by narrower category")
 
 
 def _count(label: _StrPromise) -> models.PositiveIntegerField[int, int]:
@@ -74,7 +79,8 @@ class DailyParts(models.Model):
         related_name="+",
         db_index=False,  # the (grain, unit, day) index leads with the grain
     )
-    # At the breakdown grain: the broad (level 1) category, or none for uncategorised cases.
+    # At the breakdown and own grains: the broad (level 1) category, or none for uncategorised
+    # cases; at the narrow grains a level 2 or 3 category.
     category = models.ForeignKey(
         Category,
         on_delete=models.CASCADE,

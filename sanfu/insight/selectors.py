@@ -1,5 +1,8 @@
-"""Reads of the daily aggregates: the parts of the figures per unit and month, and per broad
-category and channel. Callers decide who may see which unit (the dashboard's form does)."""
+"""Reads of the daily aggregates: the parts of the figures per unit and month, and per
+category and channel. Callers decide who may see which unit (the dashboard's form does).
+
+A category is read from the broad grains when it is a broad (level 1) one, else from the
+narrow grains (`narrow=True`), whose rows of a category hold its whole subtree."""
 
 from __future__ import annotations
 
@@ -36,15 +39,21 @@ def _days(*, unit_ids: list[int], first: date, after: date) -> QuerySet[DailyPar
 
 
 def unit_month_parts(
-    *, unit_ids: Iterable[int], first: date, after: date, category_id: int | None = None
+    *,
+    unit_ids: Iterable[int],
+    first: date,
+    after: date,
+    category_id: int | None = None,
+    narrow: bool = False,
 ) -> dict[tuple[int, date], Parts]:
     """Parts per (unit, first day of the month) for the days [first, after), of all cases or
-    of one broad category's."""
+    of one category's."""
     rows = _days(unit_ids=list(unit_ids), first=first, after=after)
     if category_id is None:
         rows = rows.filter(grain=Grain.UNIT)
     else:  # the breakdown rows of that category, every channel
-        rows = rows.filter(grain=Grain.BREAKDOWN, category_id=category_id)
+        grain = Grain.NARROW if narrow else Grain.BREAKDOWN
+        rows = rows.filter(grain=grain, category_id=category_id)
     grouped = rows.values("unit_id", month=TruncMonth("day")).annotate(**_sums()).order_by()
     result: dict[tuple[int, date], Parts] = {}
     for row in grouped:
@@ -56,21 +65,35 @@ def unit_month_parts(
 
 
 def breakdown_parts(
-    *, unit_id: int, first: date, after: date, category_id: int | None = None
+    *,
+    unit_id: int,
+    first: date,
+    after: date,
+    category_id: int | None = None,
+    narrow: bool = False,
 ) -> list[tuple[int | None, str, Parts]]:
-    """Parts per (broad category, channel) of one unit for the days [first, after), of every
-    broad category or only of one."""
-    rows = _days(unit_ids=[unit_id], first=first, after=after).filter(grain=Grain.BREAKDOWN)
+    """Parts per (category, channel) of one unit for the days [first, after), of every broad
+    category or only of one category."""
+    grain = Grain.NARROW if narrow and category_id is not None else Grain.BREAKDOWN
+    rows = _days(unit_ids=[unit_id], first=first, after=after).filter(grain=grain)
     if category_id is not None:
         rows = rows.filter(category_id=category_id)
     grouped = rows.values("category_id", "channel").annotate(**_sums()).order_by()
     return [(row["category_id"], row["channel"], _parts(row)) for row in grouped]
 
 
-def own_parts(*, unit_id: int, first: date, after: date, category_id: int | None = None) -> Parts:
+def own_parts(
+    *,
+    unit_id: int,
+    first: date,
+    after: date,
+    category_id: int | None = None,
+    narrow: bool = False,
+) -> Parts:
     """The unit's own parts for the days [first, after): the facts it counts that none of its
-    places counts (Grain.OWN), of all cases or of one broad category's."""
-    rows = _days(unit_ids=[unit_id], first=first, after=after).filter(grain=Grain.OWN)
+    places counts (Grain.OWN), of all cases or of one category's."""
+    grain = Grain.NARROW_OWN if narrow and category_id is not None else Grain.OWN
+    rows = _days(unit_ids=[unit_id], first=first, after=after).filter(grain=grain)
     if category_id is not None:
         rows = rows.filter(category_id=category_id)
     return _parts(rows.aggregate(**_sums()))
