@@ -158,7 +158,7 @@ def test_a_narrow_category_on_the_page_equals_case_figures(
     for category in (catalogue.roads, catalogue.roads.parent, catalogue.wages.parent):
         assert category is not None
         assert category.pk in offered, category.name  # the form offers the whole tree
-        response = client.get("/workbench/dashboard/", {**span, "category": category.pk})
+        response = client.get("/workbench/dashboard/", {**span, "category": str(category.pk)})
         assert response.status_code == 200
         board = response.context["board"]
         assert board.as_of is not None  # read from the aggregates, not from the cases
