@@ -221,8 +221,8 @@ def _fill_targets(cursor: Any) -> None:
     cursor.executemany(f"INSERT INTO {_q(KEYS)} VALUES (%s, %s, %s)", _category_keys())  # noqa: S608 - a quoted name
 
 
-def _insert_grain(cursor: Any, grain: Grain) -> None:
-    """The grain's rows, summed from the facts table in one grouped statement."""
+def _insert_grain(cursor: Any, grain: Grain) -> int:
+    """The grain's rows, summed from the facts table in one grouped statement; how many."""
     by_category = grain != Grain.UNIT
     narrow = grain in (Grain.NARROW, Grain.NARROW_OWN)
     by_channel = grain in (Grain.BREAKDOWN, Grain.NARROW)
@@ -250,6 +250,7 @@ def _insert_grain(cursor: Any, grain: Grain) -> None:
         f"FROM {_q(FACTS)} {_q('f')} {joins} {where} GROUP BY {', '.join(groups)}",
         [grain.value],
     )
+    return int(cursor.rowcount)
 
 
 def _within(ranges: list[tuple[date, date]]) -> Q:
@@ -273,10 +274,9 @@ def recompute_days(days: Iterable[date]) -> int:
         _collect_facts(cursor, ranges)
         _fill_targets(cursor)
         DailyParts.objects.filter(_within(ranges)).delete()
-        for grain in Grain:
-            _insert_grain(cursor, grain)
+        rows = sum(_insert_grain(cursor, grain) for grain in Grain)
         _drop_work_tables(cursor)
-    return DailyParts.objects.filter(_within(ranges)).count()
+    return rows
 
 
 def _watermark() -> Watermark:
