@@ -58,9 +58,9 @@ class Grain(models.TextChoices):
     # A town's (or the county's) own facts: those it counts that none of its places (villages,
     # towns) counts, by broad category — the "本级" row that makes the places add up.
     OWN = "own", _("Unit's own, by broad category")
-    # The same two for the narrower categories (levels 2 and 3): a case counts once for each
-    # category above its own below the broad one, so one category's rows hold its whole
-    # subtree — the `category_ids` of a live count — and a dashboard narrowed to it adds rows.
+    # The same two for the narrower categories (levels 2 and 3), keyed by the case's own
+    # category: a level-3 category is its rows, a level-2 one its rows and its children's —
+    # the `category_ids` of a live count — and a dashboard narrowed to either adds rows.
     NARROW = "narrow", _("Unit, narrower category and channel")
     NARROW_OWN = "narrow_own", _("Unit's own, by narrower category")
 
@@ -120,12 +120,12 @@ class DailyParts(models.Model):
         indexes = [
             # The dashboard reads a unit's rows over a period: on PostgreSQL from the index
             # alone (the parts are included), a few thousand entries instead of as many
-            # scattered table pages.
+            # scattered table pages. The category comes before the day: a dashboard narrowed
+            # to one category reads that category's entries, not every narrow row of the unit.
             models.Index(
-                fields=["grain", "unit", "day"],
-                name="insight_grain_unit_day",
+                fields=["grain", "unit", "category", "day"],
+                name="insight_grain_unit_cat_day",
                 include=[
-                    "category",
                     "channel",
                     *PARTS,
                 ],

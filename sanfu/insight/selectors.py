@@ -2,7 +2,8 @@
 category and channel. Callers decide who may see which unit (the dashboard's form does).
 
 A category is read from the broad grains when it is a broad (level 1) one, else from the
-narrow grains (`narrow=True`), whose rows of a category hold its whole subtree."""
+narrow grains (`narrow=True`), whose rows are keyed by the case's own category: a level-2
+category is read as its rows and its children's."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from sanfu.cases import figures as f
+from sanfu.cases.models import Category
 from sanfu.insight.models import DailyParts, Grain, Rebuild
 
 Parts = f.Parts
@@ -31,6 +33,15 @@ def _parts(row: dict[str, Any]) -> Parts:
     parts = f.empty()
     f.add(parts, row)
     return parts
+
+
+def _of_category(
+    rows: QuerySet[DailyParts], category_id: int, narrow: bool
+) -> QuerySet[DailyParts]:
+    if not narrow:
+        return rows.filter(category_id=category_id)
+    below = Category.objects.filter(Q(pk=category_id) | Q(parent_id=category_id))
+    return rows.filter(category_id__in=list(below.values_list("pk", flat=True)))
 
 
 def _days(*, unit_ids: list[int], first: date, after: date) -> QuerySet[DailyParts]:
@@ -53,7 +64,7 @@ def unit_month_parts(
         rows = rows.filter(grain=Grain.UNIT)
     else:  # the breakdown rows of that category, every channel
         grain = Grain.NARROW if narrow else Grain.BREAKDOWN
-        rows = rows.filter(grain=grain, category_id=category_id)
+        rows = _of_category(rows.filter(grain=grain), category_id, narrow)
     grouped = rows.values("unit_id", month=TruncMonth("day")).annotate(**_sums()).order_by()
     result: dict[tuple[int, date], Parts] = {}
     for row in grouped:
@@ -76,8 +87,10 @@ def breakdown_parts(
     category or only of one category."""
     grain = Grain.NARROW if narrow and category_id is not None else Grain.BREAKDOWN
     rows = _days(unit_ids=[unit_id], first=first, after=after).filter(grain=grain)
-    if category_id is not None:
-        rows = rows.filter(category_id=category_id)
+    if category_id is not None:  # one category's rows, its children's summed into it
+        rows = _of_category(rows, category_id, narrow)
+        by_channel = rows.values("channel").annotate(**_sums()).order_by()
+        return [(category_id, row["channel"], _parts(row)) for row in by_channel]
     grouped = rows.values("category_id", "channel").annotate(**_sums()).order_by()
     return [(row["category_id"], row["channel"], _parts(row)) for row in grouped]
 
@@ -95,7 +108,7 @@ def own_parts(
     grain = Grain.NARROW_OWN if narrow and category_id is not None else Grain.OWN
     rows = _days(unit_ids=[unit_id], first=first, after=after).filter(grain=grain)
     if category_id is not None:
-        rows = rows.filter(category_id=category_id)
+        rows = _of_category(rows, category_id, narrow)
     return _parts(rows.aggregate(**_sums()))
 
 
