@@ -38,6 +38,11 @@ MAX_DEPTH = 3
 # When new events arrive, this many before them are read again, so an action whose transaction
 # took an id before the last refresh but committed after it is still seen.
 EVENT_ID_MARGIN = 200
+# Narrower categories are kept for the units this deep or shallower: the county and what is
+# right under it (towns, departments) — a county dashboard narrowed to a category reads them
+# all. Below, a village's narrow rows would be nearly one a fact (three quarters of all narrow
+# rows, tripling the rebuild), and a town's or village's scope is small enough to count live.
+NARROW_DEPTH = 2
 # A rebuild works through the days in chunks, to bound its memory.
 CHUNK_DAYS = 31
 
@@ -174,12 +179,13 @@ def _create_work_tables(cursor: Any) -> None:
         (FACTS, f"{day_and_channel}, {place_and_lead}, {_q('cat')} BIGINT NOT NULL, {parts}"),
         (
             TARGETS,
-            f"{place_and_lead}, {_q('unit_id')} BIGINT NOT NULL, {_q('own')} BOOLEAN NOT NULL",
+            f"{place_and_lead}, {_q('unit_id')} BIGINT NOT NULL, {_q('own')} BOOLEAN NOT NULL, "
+            f"{_q('shallow')} BOOLEAN NOT NULL",
         ),
         (
             UNITS,
             f"{day_and_channel}, {_q('unit_id')} BIGINT NOT NULL, {_q('cat')} BIGINT NOT NULL, "
-            f"{_q('own')} BOOLEAN NOT NULL, {parts}",
+            f"{_q('own')} BOOLEAN NOT NULL, {_q('shallow')} BOOLEAN NOT NULL, {parts}",
         ),
         (KEYS, f"{_q('cat')} BIGINT NOT NULL, {_q('key')} BIGINT, {_q('narrow')} BOOLEAN NOT NULL"),
     ):
@@ -221,15 +227,16 @@ def _fill_targets(cursor: Any) -> None:
     unit_ids = dict(Unit.objects.values_list("path", "id"))
     places, parents = _places_and_parents()
     cursor.execute(f"SELECT DISTINCT {_q('place')}, {_q('lead')} FROM {_q(FACTS)}")  # noqa: S608 - quoted names
-    rows: list[tuple[str, str, int, bool]] = []
+    rows: list[tuple[str, str, int, bool, bool]] = []
     for place, lead in cursor.fetchall():
         for path in _targets(place, lead):
             unit_id = unit_ids.get(path)
             if unit_id is not None:
                 own = path in parents and not _counted_by_a_place(path, (place, lead), places)
-                rows.append((place, lead, unit_id, own))
+                shallow = len(path) <= NARROW_DEPTH * (SEGMENT_WIDTH + 1)
+                rows.append((place, lead, unit_id, own, shallow))
     if rows:
-        cursor.executemany(f"INSERT INTO {_q(TARGETS)} VALUES (%s, %s, %s, %s)", rows)  # noqa: S608 - a quoted name
+        cursor.executemany(f"INSERT INTO {_q(TARGETS)} VALUES (%s, %s, %s, %s, %s)", rows)  # noqa: S608 - a quoted name
     cursor.executemany(f"INSERT INTO {_q(KEYS)} VALUES (%s, %s, %s)", _category_keys())  # noqa: S608 - a quoted name
     _analyze(cursor, FACTS, TARGETS, KEYS)
 
@@ -241,8 +248,9 @@ def _sums(table: str) -> str:
 def _fan_out(cursor: Any) -> None:
     """The facts counted for each unit they count for: the one large grouping, once; the
     grains are then summed from its far fewer rows."""
-    keys = [_q("f", "day"), _q("f", "chan"), _q("t", "unit_id"), _q("f", "cat"), _q("t", "own")]
-    columns = ", ".join(_q(name) for name in ("day", "chan", "unit_id", "cat", "own"))
+    names = ("day", "chan", "unit_id", "cat", "own", "shallow")
+    keys = [_q("t" if name in ("unit_id", "own", "shallow") else "f", name) for name in names]
+    columns = ", ".join(_q(name) for name in names)
     parts = ", ".join(_q(name) for name in f.PART_NAMES)
     cursor.execute(
         f"INSERT INTO {_q(UNITS)} ({columns}, {parts}) SELECT {', '.join(keys)}, {_sums('f')} "  # noqa: S608 - quoted names
@@ -263,6 +271,8 @@ def _insert_grain(cursor: Any, grain: Grain) -> int:
     channel = _q("u", "chan") if by_channel else "''"
     joins = ""
     conditions = [_q("u", "own")] if own else []
+    if narrow:
+        conditions.append(_q("u", "shallow"))
     if by_category:
         joins = f"JOIN {_q(KEYS)} {_q('c')} ON {_q('c', 'cat')} = {_q('u', 'cat')}"
         conditions.append(f"{'' if narrow else 'NOT '}{_q('c', 'narrow')}")
@@ -415,9 +425,11 @@ def insight_refresh(*, at: datetime | None = None) -> RefreshResult:
         received = Case.objects.filter(pk__in=touched).values_list("received_at", flat=True)
         days.update(_local_day(moment) for moment in received)
     rows = recompute_days(days)
+    if mark.last_event_id == 0:  # the first refresh: every case's days, narrow rows too
+        mark.narrow_from = date.min
     mark.last_event_id = max(last_event, mark.last_event_id)
     mark.refreshed_at = at
-    mark.save(update_fields=["last_event_id", "refreshed_at"])
+    mark.save(update_fields=["last_event_id", "refreshed_at", "narrow_from"])
     return RefreshResult(events=len(touched), days=len(days), rows=rows)
 
 
@@ -456,7 +468,11 @@ def insight_rebuild(*, since: date | None = None, at: datetime | None = None) ->
         mark = _watermark()
         mark.last_event_id = max(mark.last_event_id, last_event)
         mark.refreshed_at = at
-        mark.save(update_fields=["last_event_id", "refreshed_at"])
+        # Every day from `first` now has its narrow rows (every day at all without `since`).
+        complete = date.min if since is None else first
+        if mark.narrow_from is None or complete < mark.narrow_from:
+            mark.narrow_from = complete
+        mark.save(update_fields=["last_event_id", "refreshed_at", "narrow_from"])
     return RefreshResult(events=0, days=days, rows=rows)
 
 

@@ -60,7 +60,8 @@ class Grain(models.TextChoices):
     OWN = "own", _("Unit's own, by broad category")
     # The same two for the narrower categories (levels 2 and 3), keyed by the case's own
     # category: a level-3 category is its rows, a level-2 one its rows and its children's —
-    # the `category_ids` of a live count — and a dashboard narrowed to either adds rows.
+    # the `category_ids` of a live count. Kept for the county, towns and departments only
+    # (build.NARROW_DEPTH): the county's dashboard narrowed to a category adds rows.
     NARROW = "narrow", _("Unit, narrower category and channel")
     NARROW_OWN = "narrow_own", _("Unit's own, by narrower category")
 
@@ -147,6 +148,9 @@ class Watermark(models.Model):
 
     refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
     last_event_id = models.BigIntegerField(default=0)
+    # From which day the narrow rows are complete: they came after the other grains, so the
+    # days before the first rebuild that made them have none, and are counted live.
+    narrow_from = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("aggregates watermark")

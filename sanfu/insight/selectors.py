@@ -17,7 +17,10 @@ from django.utils import timezone
 
 from sanfu.cases import figures as f
 from sanfu.cases.models import Category
-from sanfu.insight.models import DailyParts, Grain, Rebuild
+from sanfu.directory.models import Unit
+from sanfu.insight.build import NARROW_DEPTH
+from sanfu.insight.models import DailyParts, Grain, Rebuild, Watermark
+from sanfu.lib.treepath import path_depth
 
 Parts = f.Parts
 
@@ -33,6 +36,15 @@ def _parts(row: dict[str, Any]) -> Parts:
     parts = f.empty()
     f.add(parts, row)
     return parts
+
+
+def narrow_rows_kept(*, unit: Unit, first: date) -> bool:
+    """Whether the aggregates hold every narrow row a dashboard of this unit from this day
+    reads: the unit's and its children's (kept down to `NARROW_DEPTH`), for every day since."""
+    if path_depth(unit.path) + 1 > NARROW_DEPTH:
+        return False
+    since = Watermark.objects.filter(pk=1).values_list("narrow_from", flat=True).first()
+    return since is not None and since <= first
 
 
 def _of_category(

@@ -18,7 +18,7 @@ from sanfu.cases import services
 from sanfu.cases.figures import Rate, case_figures
 from sanfu.cases.models import Category, Rating, ReplyKind
 from sanfu.directory.models import Unit
-from sanfu.insight.models import DailyParts
+from sanfu.insight.models import DailyParts, Watermark
 from sanfu.workbench.selectors import dashboard as d
 from tests.cases.conftest import Catalogue, People, web_case
 from tests.conftest import Tree, login
@@ -115,6 +115,42 @@ def test_a_case_filed_under_a_level_2_category_counts_for_it_not_for_its_childre
         for category in (catalogue.construction, level_2, catalogue.roads)
     }
     assert received == {"城乡建设": 2, "市政设施": 2, "道路维修": 1}
+
+
+def test_a_town_narrowed_to_a_category_is_counted_live_and_the_same(
+    tree: Tree, catalogue: Catalogue
+):
+    web_case(tree, catalogue)
+    sweep()
+    town = replace(this_month(), unit=tree.town_a, category=catalogue.roads)
+    board = d.dashboard(scope=town)
+    assert board.as_of is None  # villages keep no narrow rows: a town's scope is counted live
+    assert board.figures.received == 1
+    assert board.figures == case_figures(
+        unit=tree.town_a, start=town.start, end=town.end, category=catalogue.roads
+    )
+    assert d.dashboard(scope=replace(town, unit=tree.county)).as_of is not None
+
+
+def test_narrow_rows_are_read_only_once_a_rebuild_has_made_them(tree: Tree, catalogue: Catalogue):
+    web_case(tree, catalogue)
+    sweep()
+    # Aggregates from before the narrow rows existed: the county's narrow figures are live.
+    Watermark.objects.update(narrow_from=None)
+    DailyParts.objects.filter(grain__in=["narrow", "narrow_own"]).delete()
+    narrow = replace(this_month(), category=catalogue.roads)
+    board = d.dashboard(scope=narrow)
+    assert (board.as_of, board.figures.received) == (None, 1)
+    call_command(
+        "insight", "rebuild", "--since", this_month().first_day.isoformat(), stdout=io.StringIO()
+    )
+    assert d.dashboard(scope=narrow).as_of is not None
+    assert d.dashboard(scope=narrow).figures.received == 1
+    # A month before the rebuild's first day still lacks them.
+    earlier = replace(narrow, start=d.month_start(this_month().first_day - timedelta(days=1)))
+    assert d.dashboard(scope=earlier).as_of is None
+    call_command("insight", "rebuild", stdout=io.StringIO())
+    assert d.dashboard(scope=earlier).as_of is not None
 
 
 def test_a_pass_with_nothing_new_recomputes_nothing(tree: Tree, catalogue: Catalogue):

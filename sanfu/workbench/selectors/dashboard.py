@@ -3,10 +3,11 @@ month, by town and department (ranked, with a minimum sample), by category and c
 the cases behind any number.
 
 The figures come from the daily aggregates of `sanfu.insight` (a few hundred rows instead of a
-county's cases), as fresh as their last refresh, which the page shows — for every category
-too, broad or narrow, since the aggregates are kept by the category at each level. Before
-the aggregates are first built they are computed from the cases themselves, with the same
-definitions, in one grouped query per table. The cases behind a number are always read live.
+county's cases), as fresh as their last refresh, which the page shows — for a broad category
+too, and for a narrower one on the county's dashboard (the aggregates keep the narrow
+categories for the county, towns and departments). Otherwise, and before the aggregates are
+first built, they are computed from the cases themselves, with the same definitions, in one
+grouped query per table. The cases behind a number are always read live.
 """
 
 from __future__ import annotations
@@ -153,8 +154,12 @@ class Dashboard:
 
 def dashboard(*, scope: Scope, rank_by: Rank = Rank.SATISFACTION) -> Dashboard:
     as_of = insight_build.as_of()
-    # Until the aggregates are first built (a fresh install) the figures come from the cases.
-    if as_of is not None:
+    # Until the aggregates are first built (a fresh install) the figures come from the cases;
+    # so do they for a narrow category where its rows are not kept (a town's or a village's
+    # dashboard: few cases), or not yet (before the rebuild that made them).
+    narrow = scope.category is not None and scope.category.level > 1
+    kept = not narrow or insight.narrow_rows_kept(unit=scope.unit, first=scope.first_day)
+    if as_of is not None and kept:
         return _from_aggregates(scope=scope, rank_by=rank_by, as_of=as_of)
     backlog = parts.backlog(unit=scope.unit, category=scope.category)
     places, departments, own = _ranking_and_own(scope=scope, rank_by=rank_by)
