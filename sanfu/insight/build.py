@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, F, Min, Q, Value
-from django.db.models.functions import Substr, TruncDate
+from django.db.models import BigIntegerField, F, Min, Q, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from sanfu.cases import figures as f
@@ -43,8 +43,9 @@ EVENT_ID_MARGIN = 200
 # all. Below, a village's narrow rows would be nearly one a fact (three quarters of all narrow
 # rows, tripling the rebuild), and a town's or village's scope is small enough to count live.
 NARROW_DEPTH = 2
-# A rebuild works through the days in chunks, to bound its memory.
-CHUNK_DAYS = 31
+# A rebuild works through the days in chunks, to bound its memory (a quarter: the groupings
+# of ~1 M facts still hash in memory; larger ones spill, smaller ones join case by case).
+CHUNK_DAYS = 92
 
 Key = tuple[Any, ...]
 
@@ -80,23 +81,18 @@ def _dated(family: str, ranges: list[tuple[date, date]]) -> Q:
 
 def _grouped(family: str, ranges: list[tuple[date, date]]) -> Any:
     """The family's facts of these days, grouped by everything a row of the aggregates is
-    keyed on: day, channel, the case's category, and the depth-3 paths of where the case lies
-    and of the unit that did it."""
-    width = MAX_DEPTH * (SEGMENT_WIDTH + 1)
+    keyed on: day, channel, the case's category, the unit where the case lies and the unit
+    that did it (by id: the units' paths are read once, in Python, not joined per fact)."""
     source = f.FAMILY_SOURCES[family]
     case = source.of_case
-    lead = (
-        Substr(f"{source.unit}__path", 1, width)
-        if source.unit
-        else Value("", output_field=CharField())
-    )
+    lead = F(f"{source.unit}_id") if source.unit else Value(0, output_field=BigIntegerField())
     return (
         source.rows()
         .filter(_dated(family, ranges))
         .values(
             chan=F(case("channel")),
             day=TruncDate(source.date, tzinfo=local_zone()),
-            place=Substr(case("location_unit__path"), 1, width),
+            place=F(case("location_unit_id")),
             lead=lead,
             cat=F(case("category_id")),
         )
@@ -169,12 +165,11 @@ def _q(*names: str) -> str:
 
 
 def _create_work_tables(cursor: Any) -> None:
-    parts = ", ".join(
-        f"{_q(name)} {'NUMERIC(20, 2)' if name in f.SUMS else 'INTEGER'} NOT NULL DEFAULT 0"
-        for name in f.PART_NAMES
-    )
+    # Integers only, the sums in hundredths: summing integers is several times cheaper than
+    # summing decimals, and these tables are summed twice over millions of rows.
+    parts = ", ".join(f"{_q(name)} INTEGER NOT NULL DEFAULT 0" for name in f.PART_NAMES)
     day_and_channel = f"{_q('day')} DATE NOT NULL, {_q('chan')} VARCHAR(16) NOT NULL"
-    place_and_lead = f"{_q('place')} VARCHAR(64) NOT NULL, {_q('lead')} VARCHAR(64) NOT NULL"
+    place_and_lead = f"{_q('place')} BIGINT NOT NULL, {_q('lead')} BIGINT NOT NULL"
     for table, columns in (
         (FACTS, f"{day_and_channel}, {place_and_lead}, {_q('cat')} BIGINT NOT NULL, {parts}"),
         (
@@ -213,8 +208,14 @@ def _collect_facts(cursor: Any, ranges: list[tuple[date, date]]) -> None:
         picked = ", ".join(
             [
                 _q("g", "day"),
-                *(f"COALESCE({_q('g', name)}, '')" for name in ("chan", "place", "lead")),
-                *(f"COALESCE({_q('g', name)}, 0)" for name in ("cat", *names)),
+                f"COALESCE({_q('g', 'chan')}, '')",
+                *(f"COALESCE({_q('g', name)}, 0)" for name in ("place", "lead")),
+                *(
+                    f"CAST(ROUND(COALESCE({_q('g', name)}, 0) * 100) AS INTEGER)"
+                    if name in f.SUMS
+                    else f"COALESCE({_q('g', name)}, 0)"
+                    for name in ("cat", *names)
+                ),
             ]
         )
         insert = f"INSERT INTO {_q(FACTS)} ({columns}) SELECT {picked} FROM ({sql}) {_q('g')}"  # noqa: S608 - quoted names, Django's SQL
@@ -224,25 +225,32 @@ def _collect_facts(cursor: Any, ranges: list[tuple[date, date]]) -> None:
 def _fill_targets(cursor: Any) -> None:
     """For each (place, lead) pair among the facts, the units its facts count for, and whether
     as the unit's own (counted by none of its places); and the categories' keys."""
-    unit_ids = dict(Unit.objects.values_list("path", "id"))
+    width = MAX_DEPTH * (SEGMENT_WIDTH + 1)
+    paths = {pk: path[:width] for pk, path in Unit.objects.values_list("id", "path")}
+    unit_ids = {path: pk for pk, path in Unit.objects.values_list("id", "path")}
     places, parents = _places_and_parents()
     cursor.execute(f"SELECT DISTINCT {_q('place')}, {_q('lead')} FROM {_q(FACTS)}")  # noqa: S608 - quoted names
-    rows: list[tuple[str, str, int, bool, bool]] = []
-    for place, lead in cursor.fetchall():
+    rows: list[tuple[int, int, int, bool, bool]] = []
+    for place_id, lead_id in cursor.fetchall():
+        place, lead = paths.get(place_id), paths.get(lead_id)
         for path in _targets(place, lead):
             unit_id = unit_ids.get(path)
             if unit_id is not None:
                 own = path in parents and not _counted_by_a_place(path, (place, lead), places)
                 shallow = len(path) <= NARROW_DEPTH * (SEGMENT_WIDTH + 1)
-                rows.append((place, lead, unit_id, own, shallow))
+                rows.append((place_id, lead_id, unit_id, own, shallow))
     if rows:
         cursor.executemany(f"INSERT INTO {_q(TARGETS)} VALUES (%s, %s, %s, %s, %s)", rows)  # noqa: S608 - a quoted name
     cursor.executemany(f"INSERT INTO {_q(KEYS)} VALUES (%s, %s, %s)", _category_keys())  # noqa: S608 - a quoted name
     _analyze(cursor, FACTS, TARGETS, KEYS)
 
 
-def _sums(table: str) -> str:
-    return ", ".join(f"SUM({_q(table, name)})" for name in f.PART_NAMES)
+def _sums(table: str, *, final: bool = False) -> str:
+    """The parts summed; `final`: the sums back from hundredths, for the aggregates' table."""
+    return ", ".join(
+        f"SUM({_q(table, name)}) / 100.0" if final and name in f.SUMS else f"SUM({_q(table, name)})"
+        for name in f.PART_NAMES
+    )
 
 
 def _fan_out(cursor: Any) -> None:
@@ -284,7 +292,8 @@ def _insert_grain(cursor: Any, grain: Grain) -> int:
     cursor.execute(
         f"INSERT INTO {_q(DailyParts._meta.db_table)} ({', '.join(map(_q, columns))}) "  # noqa: S608 - quoted names
         f"SELECT {_q('u', 'day')}, %s, {_q('u', 'unit_id')}, {category}, {channel}, "
-        f"{_sums('u')} FROM {_q(UNITS)} {_q('u')} {joins} {where} GROUP BY {', '.join(groups)}",
+        f"{_sums('u', final=True)} FROM {_q(UNITS)} {_q('u')} {joins} {where} "
+        f"GROUP BY {', '.join(groups)}",
         [grain.value],
     )
     return int(cursor.rowcount)
@@ -313,7 +322,7 @@ def _recompute(ranges: list[tuple[date, date]], *, replace: bool) -> int:
         if connection.vendor == "postgresql":
             # The groupings hash in memory rather than sort on disk; compiling them is slower
             # than running them.
-            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL work_mem = '1GB'")
             cursor.execute("SET LOCAL jit = off")
         _create_work_tables(cursor)
         _collect_facts(cursor, ranges)
