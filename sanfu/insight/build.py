@@ -347,9 +347,6 @@ def _indexes_built_after() -> Iterator[None]:
         return
     table = DailyParts._meta.db_table
     with connection.cursor() as cursor:
-        # Checks the transaction deferred so far run now: a table with pending checks
-        # cannot be altered (none are pending when the rebuild is a transaction of its own).
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         found = connection.introspection.get_constraints(cursor, table)
         keys = {name: found[name] for name in found if found[name]["foreign_key"]}
         for name in keys:
@@ -380,6 +377,10 @@ def _rebuild_everything(first: date, last: date) -> int:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # Checks the transaction deferred so far run now: a table with pending checks
+                # cannot be emptied or altered (none are pending when the rebuild is a
+                # transaction of its own, as the command's is).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {_q(DailyParts._meta.db_table)}")
         else:
             DailyParts.objects.all().delete()
