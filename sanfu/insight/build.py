@@ -222,12 +222,23 @@ def _collect_facts(cursor: Any, ranges: list[tuple[date, date]]) -> None:
         cursor.execute(insert, params)
 
 
+def _insert_rows(cursor: Any, table: str, rows: list[tuple[Any, ...]], batch: int = 500) -> None:
+    """Rows into a work table, many to a statement (one round trip a row costs more than the
+    recomputation of a day)."""
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        marks = ", ".join(["(" + ", ".join(["%s"] * len(chunk[0])) + ")"] * len(chunk))
+        values = [value for row in chunk for value in row]
+        cursor.execute(f"INSERT INTO {_q(table)} VALUES {marks}", values)  # noqa: S608 - a quoted name
+
+
 def _fill_targets(cursor: Any) -> None:
     """For each (place, lead) pair among the facts, the units its facts count for, and whether
     as the unit's own (counted by none of its places); and the categories' keys."""
     width = MAX_DEPTH * (SEGMENT_WIDTH + 1)
-    paths = {pk: path[:width] for pk, path in Unit.objects.values_list("id", "path")}
-    unit_ids = {path: pk for pk, path in Unit.objects.values_list("id", "path")}
+    every_unit = list(Unit.objects.values_list("id", "path"))
+    paths = {pk: path[:width] for pk, path in every_unit}
+    unit_ids = {path: pk for pk, path in every_unit}
     places, parents = _places_and_parents()
     cursor.execute(f"SELECT DISTINCT {_q('place')}, {_q('lead')} FROM {_q(FACTS)}")  # noqa: S608 - quoted names
     rows: list[tuple[int, int, int, bool, bool]] = []
@@ -239,9 +250,11 @@ def _fill_targets(cursor: Any) -> None:
                 own = path in parents and not _counted_by_a_place(path, (place, lead), places)
                 shallow = len(path) <= NARROW_DEPTH * (SEGMENT_WIDTH + 1)
                 rows.append((place_id, lead_id, unit_id, own, shallow))
-    if rows:
-        cursor.executemany(f"INSERT INTO {_q(TARGETS)} VALUES (%s, %s, %s, %s, %s)", rows)  # noqa: S608 - a quoted name
-    cursor.executemany(f"INSERT INTO {_q(KEYS)} VALUES (%s, %s, %s)", _category_keys())  # noqa: S608 - a quoted name
+    _insert_rows(cursor, TARGETS, rows)
+    cursor.execute(f"SELECT DISTINCT {_q('cat')} FROM {_q(FACTS)}")  # noqa: S608 - a quoted name
+    present = {cat for (cat,) in cursor.fetchall()}
+    keys = [key for key in _category_keys() if key[0] in present]
+    _insert_rows(cursor, KEYS, keys)
     _analyze(cursor, FACTS, TARGETS, KEYS)
 
 
