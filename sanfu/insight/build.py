@@ -47,8 +47,6 @@ NARROW_DEPTH = 2
 # of ~1 M facts still hash in memory; larger ones spill, smaller ones join case by case).
 CHUNK_DAYS = 92
 
-Key = tuple[Any, ...]
-
 
 def local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
