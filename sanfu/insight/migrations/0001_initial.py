@@ -5,132 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("cases", "0002_queue_and_figure_date_indexes"),
-        ("directory", "0001_initial"),
+        ('cases', '0002_queue_and_figure_date_indexes'),
+        ('directory', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Watermark",
+            name='Watermark',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "refreshed_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="refreshed at"),
-                ),
-                ("last_event_id", models.BigIntegerField(default=0)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('refreshed_at', models.DateTimeField(blank=True, null=True, verbose_name='refreshed at')),
+                ('last_event_id', models.BigIntegerField(default=0)),
             ],
             options={
-                "verbose_name": "aggregates watermark",
-                "verbose_name_plural": "aggregates watermark",
+                'verbose_name': 'aggregates watermark',
+                'verbose_name_plural': 'aggregates watermark',
             },
         ),
         migrations.CreateModel(
-            name="DailyParts",
+            name='DailyParts',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("day", models.DateField(verbose_name="day")),
-                (
-                    "grain",
-                    models.CharField(
-                        choices=[
-                            ("unit", "Unit"),
-                            ("breakdown", "Unit, broad category and channel"),
-                        ],
-                        max_length=10,
-                        verbose_name="grain",
-                    ),
-                ),
-                ("channel", models.CharField(blank=True, max_length=16)),
-                ("received", models.PositiveIntegerField(default=0, verbose_name="received")),
-                ("open", models.PositiveIntegerField(default=0, verbose_name="open")),
-                (
-                    "open_overdue",
-                    models.PositiveIntegerField(default=0, verbose_name="open and overdue"),
-                ),
-                ("handled", models.PositiveIntegerField(default=0, verbose_name="handled")),
-                ("late", models.PositiveIntegerField(default=0, verbose_name="late")),
-                ("solved", models.PositiveIntegerField(default=0, verbose_name="solved")),
-                ("on_the_spot", models.PositiveIntegerField(default=0, verbose_name="on the spot")),
-                ("reopened", models.PositiveIntegerField(default=0, verbose_name="reopened")),
-                ("days_n", models.PositiveIntegerField(default=0, verbose_name="handling times")),
-                ("days_sum", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ("rated", models.PositiveIntegerField(default=0, verbose_name="rated")),
-                ("satisfied", models.PositiveIntegerField(default=0, verbose_name="satisfied")),
-                ("signed", models.PositiveIntegerField(default=0, verbose_name="signed")),
-                (
-                    "signed_on_time",
-                    models.PositiveIntegerField(default=0, verbose_name="signed on time"),
-                ),
-                (
-                    "category",
-                    models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="cases.category",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="directory.unit",
-                        verbose_name="unit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField(verbose_name='day')),
+                ('grain', models.CharField(choices=[('unit', 'Unit'), ('breakdown', 'Unit, broad category and channel')], max_length=10, verbose_name='grain')),
+                ('channel', models.CharField(blank=True, max_length=16)),
+                ('received', models.PositiveIntegerField(default=0, verbose_name='received')),
+                ('open', models.PositiveIntegerField(default=0, verbose_name='open')),
+                ('open_overdue', models.PositiveIntegerField(default=0, verbose_name='open and overdue')),
+                ('handled', models.PositiveIntegerField(default=0, verbose_name='handled')),
+                ('late', models.PositiveIntegerField(default=0, verbose_name='late')),
+                ('solved', models.PositiveIntegerField(default=0, verbose_name='solved')),
+                ('on_the_spot', models.PositiveIntegerField(default=0, verbose_name='on the spot')),
+                ('reopened', models.PositiveIntegerField(default=0, verbose_name='reopened')),
+                ('days_n', models.PositiveIntegerField(default=0, verbose_name='handling times')),
+                ('days_sum', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ('rated', models.PositiveIntegerField(default=0, verbose_name='rated')),
+                ('satisfied', models.PositiveIntegerField(default=0, verbose_name='satisfied')),
+                ('signed', models.PositiveIntegerField(default=0, verbose_name='signed')),
+                ('signed_on_time', models.PositiveIntegerField(default=0, verbose_name='signed on time')),
+                ('category', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.category')),
+                ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.unit', verbose_name='unit')),
             ],
             options={
-                "verbose_name": "daily figures",
-                "verbose_name_plural": "daily figures",
-                "indexes": [
-                    models.Index(
-                        fields=["grain", "unit", "day"],
-                        include=(
-                            "category",
-                            "channel",
-                            "received",
-                            "open",
-                            "open_overdue",
-                            "handled",
-                            "late",
-                            "solved",
-                            "on_the_spot",
-                            "reopened",
-                            "days_n",
-                            "days_sum",
-                            "rated",
-                            "satisfied",
-                            "signed",
-                            "signed_on_time",
-                        ),
-                        name="insight_grain_unit_day",
-                    ),
-                    models.Index(fields=["day"], name="insight_day"),
-                ],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("grain__in", ["unit", "breakdown"])),
-                        name="insight_grain_valid",
-                    )
-                ],
+                'verbose_name': 'daily figures',
+                'verbose_name_plural': 'daily figures',
+                'indexes': [models.Index(fields=['grain', 'unit', 'day'], include=('category', 'channel', 'received', 'open', 'open_overdue', 'handled', 'late', 'solved', 'on_the_spot', 'reopened', 'days_n', 'days_sum', 'rated', 'satisfied', 'signed', 'signed_on_time'), name='insight_grain_unit_day'), models.Index(fields=['day'], name='insight_day')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('grain__in', ['unit', 'breakdown'])), name='insight_grain_valid')],
             },
         ),
     ]

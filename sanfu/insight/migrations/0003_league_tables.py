@@ -8,140 +8,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("directory", "0001_initial"),
-        ("insight", "0002_parts_of_dated_facts"),
+        ('directory', '0001_initial'),
+        ('insight', '0002_parts_of_dated_facts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="LeagueEntry",
+            name='LeagueEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("month", models.DateField(verbose_name="month")),
-                (
-                    "table",
-                    models.CharField(
-                        choices=[("places", "Towns"), ("departments", "Departments")], max_length=12
-                    ),
-                ),
-                ("rank", models.PositiveIntegerField(blank=True, null=True)),
-                ("previous_rank", models.PositiveIntegerField(blank=True, null=True)),
-                (
-                    "score",
-                    models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True),
-                ),
-                ("response_part", models.PositiveIntegerField(default=0)),
-                ("response_whole", models.PositiveIntegerField(default=0)),
-                ("resolution_part", models.PositiveIntegerField(default=0)),
-                ("resolution_whole", models.PositiveIntegerField(default=0)),
-                ("satisfaction_part", models.PositiveIntegerField(default=0)),
-                ("satisfaction_whole", models.PositiveIntegerField(default=0)),
-                ("response_weight", models.PositiveSmallIntegerField()),
-                ("resolution_weight", models.PositiveSmallIntegerField()),
-                ("satisfaction_weight", models.PositiveSmallIntegerField()),
-                ("min_sample", models.PositiveSmallIntegerField()),
-                ("published_at", models.DateTimeField()),
-                (
-                    "county",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="directory.unit",
-                    ),
-                ),
-                (
-                    "published_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="directory.unit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('month', models.DateField(verbose_name='month')),
+                ('table', models.CharField(choices=[('places', 'Towns'), ('departments', 'Departments')], max_length=12)),
+                ('rank', models.PositiveIntegerField(blank=True, null=True)),
+                ('previous_rank', models.PositiveIntegerField(blank=True, null=True)),
+                ('score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
+                ('response_part', models.PositiveIntegerField(default=0)),
+                ('response_whole', models.PositiveIntegerField(default=0)),
+                ('resolution_part', models.PositiveIntegerField(default=0)),
+                ('resolution_whole', models.PositiveIntegerField(default=0)),
+                ('satisfaction_part', models.PositiveIntegerField(default=0)),
+                ('satisfaction_whole', models.PositiveIntegerField(default=0)),
+                ('response_weight', models.PositiveSmallIntegerField()),
+                ('resolution_weight', models.PositiveSmallIntegerField()),
+                ('satisfaction_weight', models.PositiveSmallIntegerField()),
+                ('min_sample', models.PositiveSmallIntegerField()),
+                ('published_at', models.DateTimeField()),
+                ('county', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.unit')),
+                ('published_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.unit')),
             ],
             options={
-                "verbose_name": "league table entry",
-                "verbose_name_plural": "league table entries",
-                "indexes": [models.Index(fields=["county", "month"], name="league_county_month")],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("unit", "month"), name="league_entry_once_a_month"
-                    )
-                ],
+                'verbose_name': 'league table entry',
+                'verbose_name_plural': 'league table entries',
+                'indexes': [models.Index(fields=['county', 'month'], name='league_county_month')],
+                'constraints': [models.UniqueConstraint(fields=('unit', 'month'), name='league_entry_once_a_month')],
             },
         ),
         migrations.CreateModel(
-            name="LeagueRules",
+            name='LeagueRules',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "response_weight",
-                    models.PositiveSmallIntegerField(
-                        default=20, verbose_name="weight of the response rate"
-                    ),
-                ),
-                (
-                    "resolution_weight",
-                    models.PositiveSmallIntegerField(
-                        default=40, verbose_name="weight of the resolution rate"
-                    ),
-                ),
-                (
-                    "satisfaction_weight",
-                    models.PositiveSmallIntegerField(
-                        default=40, verbose_name="weight of the satisfaction rate"
-                    ),
-                ),
-                (
-                    "min_sample",
-                    models.PositiveSmallIntegerField(default=20, verbose_name="sample minimum"),
-                ),
-                (
-                    "county",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="directory.unit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('response_weight', models.PositiveSmallIntegerField(default=20, verbose_name='weight of the response rate')),
+                ('resolution_weight', models.PositiveSmallIntegerField(default=40, verbose_name='weight of the resolution rate')),
+                ('satisfaction_weight', models.PositiveSmallIntegerField(default=40, verbose_name='weight of the satisfaction rate')),
+                ('min_sample', models.PositiveSmallIntegerField(default=20, verbose_name='sample minimum')),
+                ('county', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.unit')),
             ],
             options={
-                "verbose_name": "league rules",
-                "verbose_name_plural": "league rules",
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=django.db.models.lookups.Exact(
-                            django.db.models.expressions.CombinedExpression(
-                                django.db.models.expressions.CombinedExpression(
-                                    models.F("response_weight"), "+", models.F("resolution_weight")
-                                ),
-                                "+",
-                                models.F("satisfaction_weight"),
-                            ),
-                            100,
-                        ),
-                        name="league_weights_add_up_to_100",
-                    )
-                ],
+                'verbose_name': 'league rules',
+                'verbose_name_plural': 'league rules',
+                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.Exact(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('response_weight'), '+', models.F('resolution_weight')), '+', models.F('satisfaction_weight')), 100), name='league_weights_add_up_to_100')],
             },
         ),
     ]
