@@ -7,8 +7,12 @@ day, so the days of its events cover the old dates too). `insight_rebuild()` rec
 range of days (`sanfu insight rebuild [--since DAY]`), for the first load, after a bulk import
 that bypassed the timeline, or after the organisation tree was re-zoned.
 
-Recomputing a day is a handful of grouped queries over the cases dated that day, through the
-date indexes of the four families; the rows of that day are then replaced in one transaction.
+Recomputing days is a handful of set-based statements in one transaction: each family's facts
+of those days grouped by the database (through the families' date indexes) into temporary work
+tables, fanned out there to the units and categories they count for, and summed into the rows
+of every grain, which replace those days' rows. No fact row passes through Python; only the
+small (place, lead) → units table is worked out here. A rebuild from the first case (no
+`--since`) writes every row afresh with the table's indexes and keys made once at the end.
 """
 
 from __future__ import annotations
