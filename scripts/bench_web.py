@@ -41,6 +41,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from sanfu.cases.models import Case, Category  # noqa: E402
@@ -62,6 +63,18 @@ PAGES = [
         "dashboard, county, one broad category",
         "demo-leader",
         "/workbench/dashboard/?category={category}",
+    ),
+    # A narrower one is read from the narrow rows (unit × category × channel, every level):
+    # the busiest level-3 category, and the level-2 category above it.
+    (
+        "dashboard, county, one level-2 category",
+        "demo-leader",
+        "/workbench/dashboard/?category={level_2}",
+    ),
+    (
+        "dashboard, county, one level-3 category",
+        "demo-leader",
+        "/workbench/dashboard/?category={level_3}",
     ),
 ]
 
@@ -108,6 +121,20 @@ def measure(label: str, username: str, path: str, requests: int) -> Result:
     )
 
 
+def busiest_narrow() -> tuple[int | str, int | str]:
+    """The level-3 category with the most cases, and its level-2 parent ("" without one)."""
+    busiest = (
+        Case.objects.filter(category__level=3)
+        .values("category_id", "category__parent_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    if busiest is None:
+        return "", ""
+    return busiest["category_id"], busiest["category__parent_id"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=50)
@@ -121,10 +148,11 @@ def main() -> None:
     cases = Case.objects.count()
     print(f"{connection.vendor}, {cases} cases, {args.requests} requests per page", flush=True)
     broad = Category.objects.filter(level=1).order_by("code").values_list("pk", flat=True)
+    level_3, level_2 = busiest_narrow()
     for label, username, template in PAGES:
         if args.only not in label:
             continue
-        path = template.format(category=broad.first() or "")
+        path = template.format(category=broad.first() or "", level_2=level_2, level_3=level_3)
         result = measure(label, username, path, args.requests)
         if args.json:
             print(json.dumps({"cases": cases, **asdict(result)}, ensure_ascii=False), flush=True)

@@ -7,26 +7,31 @@ day, so the days of its events cover the old dates too). `insight_rebuild()` rec
 range of days (`sanfu insight rebuild [--since DAY]`), for the first load, after a bulk import
 that bypassed the timeline, or after the organisation tree was re-zoned.
 
-Recomputing a day is a handful of grouped queries over the cases dated that day, through the
-date indexes of the four families; the rows of that day are then replaced in one transaction.
+Recomputing days is a handful of set-based statements in one transaction: each family's facts
+of those days grouped by the database (through the families' date indexes) into temporary work
+tables, fanned out there to the units and categories they count for, and summed into the rows
+of every grain, which replace those days' rows. No fact row passes through Python; only the
+small (place, lead) → units table is worked out here. A rebuild from the first case (no
+`--since`) writes every row afresh with the table's indexes and keys made once at the end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import CharField, F, Min, Q, Value
-from django.db.models.functions import Coalesce, Substr, TruncDate
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, F, Min, Q, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from sanfu.cases import figures as f
-from sanfu.cases.models import Case, CaseEvent
+from sanfu.cases.models import Case, CaseEvent, Category
 from sanfu.directory.models import TOWN_KINDS, VILLAGE_KINDS, Unit
 from sanfu.insight.models import DailyParts, Grain, Watermark
 from sanfu.lib.treepath import SEGMENT_WIDTH
@@ -37,10 +42,14 @@ MAX_DEPTH = 3
 # When new events arrive, this many before them are read again, so an action whose transaction
 # took an id before the last refresh but committed after it is still seen.
 EVENT_ID_MARGIN = 200
-# A rebuild works through the days in chunks, to bound its memory.
-CHUNK_DAYS = 31
-
-Key = tuple[Any, ...]
+# Narrower categories are kept for the units this deep or shallower: the county and what is
+# right under it (towns, departments) — a county dashboard narrowed to a category reads them
+# all. Below, a village's narrow rows would be nearly one a fact (three quarters of all narrow
+# rows, tripling the rebuild), and a town's or village's scope is small enough to count live.
+NARROW_DEPTH = 2
+# A rebuild works through the days in chunks, to bound its memory (a quarter: the groupings
+# of ~1 M facts still hash in memory; larger ones spill, smaller ones join case by case).
+CHUNK_DAYS = 92
 
 
 def local_zone() -> ZoneInfo:
@@ -73,27 +82,21 @@ def _dated(family: str, ranges: list[tuple[date, date]]) -> Q:
 
 
 def _grouped(family: str, ranges: list[tuple[date, date]]) -> Any:
-    width = MAX_DEPTH * (SEGMENT_WIDTH + 1)
+    """The family's facts of these days, grouped by everything a row of the aggregates is
+    keyed on: day, channel, the case's category, the unit where the case lies and the unit
+    that did it (by id: the units' paths are read once, in Python, not joined per fact)."""
     source = f.FAMILY_SOURCES[family]
     case = source.of_case
-    lead = (
-        Substr(f"{source.unit}__path", 1, width)
-        if source.unit
-        else Value("", output_field=CharField())
-    )
+    lead = F(f"{source.unit}_id") if source.unit else Value(0, output_field=BigIntegerField())
     return (
         source.rows()
         .filter(_dated(family, ranges))
         .values(
             chan=F(case("channel")),
             day=TruncDate(source.date, tzinfo=local_zone()),
-            place=Substr(case("location_unit__path"), 1, width),
+            place=F(case("location_unit_id")),
             lead=lead,
-            broad=Coalesce(
-                case("category__parent__parent_id"),
-                case("category__parent_id"),
-                case("category_id"),
-            ),
+            cat=F(case("category_id")),
         )
         .annotate(**f.family_aggregates(family))
         .order_by()
@@ -130,55 +133,276 @@ def _counted_by_a_place(path: str, paths: tuple[str | None, ...], places: set[st
     )
 
 
-def _compute(ranges: list[tuple[date, date]]) -> Iterator[DailyParts]:
-    unit_ids = dict(Unit.objects.values_list("path", "id"))
-    places, parents = _places_and_parents()
-    totals: dict[Key, dict[str, Any]] = {}
+def _category_keys() -> list[tuple[int, int | None, bool]]:
+    """(category, key, narrow): the broad category a case of that category counts for (not
+    narrow), and, below level 1, the category itself (narrow). A narrow row holds the cases
+    filed under exactly its category — one row a fact, not one per level — and a level-2
+    category is read as its rows and its children's. Category 0 stands for the cases without
+    one, counted under no broad category."""
+    parents = dict(Category.objects.values_list("pk", "parent_id"))
+    keys: list[tuple[int, int | None, bool]] = [(0, None, False)]
+    for pk in parents:
+        root = pk
+        for _level in range(len(parents)):  # bounded: the tree has no cycles, but still
+            parent = parents.get(root)
+            if parent is None:
+                break
+            root = parent
+        keys.append((pk, root, False))
+        if root != pk:
+            keys.append((pk, pk, True))
+    return keys
 
-    def add(key: Key, row: dict[str, Any], names: tuple[str, ...]) -> None:
-        parts = totals.get(key)
-        if parts is None:
-            parts = totals[key] = f.empty()
-        f.add(parts, row, names)
 
+# Work tables of one recomputation (temporary: the session's own, gone when it ends).
+FACTS = "insight_work_facts"  # the facts grouped by day, channel, place, lead and category
+TARGETS = "insight_work_targets"  # each (place, lead): the units it counts for, and how
+UNITS = "insight_work_units"  # the facts fanned out: by day, unit, category, channel, own
+KEYS = "insight_work_categories"  # each category: its broad one, and itself if narrower
+WORK_TABLES = (FACTS, TARGETS, UNITS, KEYS)
+
+
+def _q(*names: str) -> str:
+    return ".".join(connection.ops.quote_name(name) for name in names)
+
+
+def _create_work_tables(cursor: Any) -> None:
+    # Integers only, the sums in hundredths: summing integers is several times cheaper than
+    # summing decimals, and these tables are summed twice over millions of rows.
+    parts = ", ".join(f"{_q(name)} INTEGER NOT NULL DEFAULT 0" for name in f.PART_NAMES)
+    day_and_channel = f"{_q('day')} DATE NOT NULL, {_q('chan')} VARCHAR(16) NOT NULL"
+    place_and_lead = f"{_q('place')} BIGINT NOT NULL, {_q('lead')} BIGINT NOT NULL"
+    for table, columns in (
+        (FACTS, f"{day_and_channel}, {place_and_lead}, {_q('cat')} BIGINT NOT NULL, {parts}"),
+        (
+            TARGETS,
+            f"{place_and_lead}, {_q('unit_id')} BIGINT NOT NULL, {_q('own')} BOOLEAN NOT NULL, "
+            f"{_q('shallow')} BOOLEAN NOT NULL",
+        ),
+        (
+            UNITS,
+            f"{day_and_channel}, {_q('unit_id')} BIGINT NOT NULL, {_q('cat')} BIGINT NOT NULL, "
+            f"{_q('own')} BOOLEAN NOT NULL, {_q('shallow')} BOOLEAN NOT NULL, {parts}",
+        ),
+        (KEYS, f"{_q('cat')} BIGINT NOT NULL, {_q('key')} BIGINT, {_q('narrow')} BOOLEAN NOT NULL"),
+    ):
+        cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_q(table)} ({columns})")
+
+
+def _drop_work_tables(cursor: Any) -> None:
+    for table in WORK_TABLES:
+        cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
+
+
+def _analyze(cursor: Any, *tables: str) -> None:
+    if connection.vendor == "postgresql":  # temporary tables are never analysed by themselves
+        for table in tables:
+            cursor.execute(f"ANALYZE {_q(table)}")
+
+
+def _collect_facts(cursor: Any, ranges: list[tuple[date, date]]) -> None:
+    """Every family's grouped facts of these days into the facts table: one statement a family,
+    the grouping done by the database."""
     for family, names in f.FAMILIES.items():
-        for row in _grouped(family, ranges):
-            day = row["day"]
-            if isinstance(day, datetime):  # pragma: no cover - backend dependent
-                day = day.date()
-            for path in _targets(row["place"], row["lead"]):
-                unit_id = unit_ids.get(path)
-                if unit_id is None:
-                    continue
-                add((day, Grain.UNIT, unit_id, None, ""), row, names)
-                add((day, Grain.BREAKDOWN, unit_id, row["broad"], row["chan"]), row, names)
-                own = (row["place"], row["lead"])
-                if path in parents and not _counted_by_a_place(path, own, places):
-                    add((day, Grain.OWN, unit_id, row["broad"], ""), row, names)
-    for (day, grain, unit_id, category_id, channel), parts in totals.items():
-        yield DailyParts(
-            day=day,
-            grain=grain,
-            unit_id=unit_id,
-            category_id=category_id,
-            channel=channel,
-            **parts,
+        sql, params = _grouped(family, ranges).query.sql_with_params()
+        columns = ", ".join(_q(name) for name in ("day", "chan", "place", "lead", "cat", *names))
+        picked = ", ".join(
+            [
+                _q("g", "day"),
+                f"COALESCE({_q('g', 'chan')}, '')",
+                *(f"COALESCE({_q('g', name)}, 0)" for name in ("place", "lead")),
+                *(
+                    f"CAST(ROUND(COALESCE({_q('g', name)}, 0) * 100) AS INTEGER)"
+                    if name in f.SUMS
+                    else f"COALESCE({_q('g', name)}, 0)"
+                    for name in ("cat", *names)
+                ),
+            ]
         )
+        insert = f"INSERT INTO {_q(FACTS)} ({columns}) SELECT {picked} FROM ({sql}) {_q('g')}"  # noqa: S608 - quoted names, Django's SQL
+        cursor.execute(insert, params)
 
 
-def recompute_days(days: Iterable[date]) -> int:
-    """Replace the aggregates of these days with what the cases say now; rows written."""
-    ranges = day_ranges(days)
-    if not ranges:
-        return 0
-    rows = list(_compute(ranges))
+def _insert_rows(cursor: Any, table: str, rows: list[tuple[Any, ...]], batch: int = 500) -> None:
+    """Rows into a work table, many to a statement (one round trip a row costs more than the
+    recomputation of a day)."""
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        marks = ", ".join(["(" + ", ".join(["%s"] * len(chunk[0])) + ")"] * len(chunk))
+        values = [value for row in chunk for value in row]
+        cursor.execute(f"INSERT INTO {_q(table)} VALUES {marks}", values)  # noqa: S608 - a quoted name
+
+
+def _fill_targets(cursor: Any) -> None:
+    """For each (place, lead) pair among the facts, the units its facts count for, and whether
+    as the unit's own (counted by none of its places); and the categories' keys."""
+    width = MAX_DEPTH * (SEGMENT_WIDTH + 1)
+    every_unit = list(Unit.objects.values_list("id", "path"))
+    paths = {pk: path[:width] for pk, path in every_unit}
+    unit_ids = {path: pk for pk, path in every_unit}
+    places, parents = _places_and_parents()
+    cursor.execute(f"SELECT DISTINCT {_q('place')}, {_q('lead')} FROM {_q(FACTS)}")  # noqa: S608 - quoted names
+    rows: list[tuple[int, int, int, bool, bool]] = []
+    for place_id, lead_id in cursor.fetchall():
+        place, lead = paths.get(place_id), paths.get(lead_id)
+        for path in _targets(place, lead):
+            unit_id = unit_ids.get(path)
+            if unit_id is not None:
+                own = path in parents and not _counted_by_a_place(path, (place, lead), places)
+                shallow = len(path) <= NARROW_DEPTH * (SEGMENT_WIDTH + 1)
+                rows.append((place_id, lead_id, unit_id, own, shallow))
+    _insert_rows(cursor, TARGETS, rows)
+    cursor.execute(f"SELECT DISTINCT {_q('cat')} FROM {_q(FACTS)}")  # noqa: S608 - a quoted name
+    present = {cat for (cat,) in cursor.fetchall()}
+    keys = [key for key in _category_keys() if key[0] in present]
+    _insert_rows(cursor, KEYS, keys)
+    _analyze(cursor, FACTS, TARGETS, KEYS)
+
+
+def _sums(table: str, *, final: bool = False) -> str:
+    """The parts summed; `final`: the sums back from hundredths, for the aggregates' table."""
+    return ", ".join(
+        f"SUM({_q(table, name)}) / 100.0" if final and name in f.SUMS else f"SUM({_q(table, name)})"
+        for name in f.PART_NAMES
+    )
+
+
+def _fan_out(cursor: Any) -> None:
+    """The facts counted for each unit they count for: the one large grouping, once; the
+    grains are then summed from its far fewer rows."""
+    names = ("day", "chan", "unit_id", "cat", "own", "shallow")
+    keys = [_q("t" if name in ("unit_id", "own", "shallow") else "f", name) for name in names]
+    columns = ", ".join(_q(name) for name in names)
+    parts = ", ".join(_q(name) for name in f.PART_NAMES)
+    cursor.execute(
+        f"INSERT INTO {_q(UNITS)} ({columns}, {parts}) SELECT {', '.join(keys)}, {_sums('f')} "  # noqa: S608 - quoted names
+        f"FROM {_q(FACTS)} {_q('f')} JOIN {_q(TARGETS)} {_q('t')} "
+        f"ON {_q('t', 'place')} = {_q('f', 'place')} AND {_q('t', 'lead')} = {_q('f', 'lead')} "
+        f"GROUP BY {', '.join(keys)}"
+    )
+    _analyze(cursor, UNITS)
+
+
+def _insert_grain(cursor: Any, grain: Grain) -> int:
+    """The grain's rows, summed from the units' table in one grouped statement; how many."""
+    by_category = grain != Grain.UNIT
+    narrow = grain in (Grain.NARROW, Grain.NARROW_OWN)
+    by_channel = grain in (Grain.BREAKDOWN, Grain.NARROW)
+    own = grain in (Grain.OWN, Grain.NARROW_OWN)
+    category = _q("c", "key") if by_category else "NULL"
+    channel = _q("u", "chan") if by_channel else "''"
+    joins = ""
+    conditions = [_q("u", "own")] if own else []
+    if narrow:
+        conditions.append(_q("u", "shallow"))
+    if by_category:
+        joins = f"JOIN {_q(KEYS)} {_q('c')} ON {_q('c', 'cat')} = {_q('u', 'cat')}"
+        conditions.append(f"{'' if narrow else 'NOT '}{_q('c', 'narrow')}")
+    groups = [_q("u", "day"), _q("u", "unit_id")]
+    groups += [category] if by_category else []
+    groups += [channel] if by_channel else []
+    columns = ["day", "grain", "unit_id", "category_id", "channel", *f.PART_NAMES]
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    cursor.execute(
+        f"INSERT INTO {_q(DailyParts._meta.db_table)} ({', '.join(map(_q, columns))}) "  # noqa: S608 - quoted names
+        f"SELECT {_q('u', 'day')}, %s, {_q('u', 'unit_id')}, {category}, {channel}, "
+        f"{_sums('u', final=True)} FROM {_q(UNITS)} {_q('u')} {joins} {where} "
+        f"GROUP BY {', '.join(groups)}",
+        [grain.value],
+    )
+    return int(cursor.rowcount)
+
+
+def _within(ranges: list[tuple[date, date]]) -> Q:
     within = Q(pk__in=[])
     for first, after in ranges:
         within |= Q(day__gte=first, day__lt=after)
+    return within
+
+
+def recompute_days(days: Iterable[date]) -> int:
+    """Replace the aggregates of these days with what the cases say now; rows written.
+
+    The facts are grouped by the database into a work table, fanned out there to the units
+    and categories they count for, and summed into the aggregates' table: the rows never pass
+    through Python, so a rebuild costs a few grouped statements per chunk of days."""
+    return _recompute(day_ranges(days), replace=True)
+
+
+def _recompute(ranges: list[tuple[date, date]], *, replace: bool) -> int:
+    if not ranges:
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The groupings hash in memory rather than sort on disk; compiling them is slower
+            # than running them.
+            cursor.execute("SET LOCAL work_mem = '1GB'")
+            cursor.execute("SET LOCAL jit = off")
+        _create_work_tables(cursor)
+        _collect_facts(cursor, ranges)
+        _fill_targets(cursor)
+        _fan_out(cursor)
+        if replace:
+            DailyParts.objects.filter(_within(ranges)).delete()
+        rows = sum(_insert_grain(cursor, grain) for grain in Grain)
+        _drop_work_tables(cursor)
+    return rows
+
+
+@contextmanager
+def _indexes_built_after() -> Iterator[None]:
+    """On PostgreSQL, drop the aggregates' indexes and foreign keys and make them again at
+    the end: building an index once over millions of rows, and checking a foreign key with
+    one join, costs a fraction of keeping them up to date row by row (a deferred key also
+    queues a check per row until the commit). Inside a transaction, so a failure leaves
+    them as they were."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    table = DailyParts._meta.db_table
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+        keys = {name: found[name] for name in found if found[name]["foreign_key"]}
+        for name in keys:
+            cursor.execute(f"ALTER TABLE {_q(table)} DROP CONSTRAINT {_q(name)}")
+    indexes = DailyParts._meta.indexes
+    with connection.schema_editor() as editor:
+        for index in indexes:
+            editor.remove_index(DailyParts, index)
+    yield
+    with connection.schema_editor() as editor:
+        for index in indexes:
+            editor.add_index(DailyParts, index)
+    with connection.cursor() as cursor:
+        for name, key in keys.items():
+            other, other_column = key["foreign_key"]
+            column = key["columns"][0]
+            cursor.execute(
+                f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} FOREIGN KEY ({_q(column)}) "
+                f"REFERENCES {_q(other)} ({_q(other_column)}) DEFERRABLE INITIALLY DEFERRED"
+            )
+        cursor.execute(f"ANALYZE {_q(table)}")
+
+
+def _rebuild_everything(first: date, last: date) -> int:
+    """Every row from scratch, in one transaction: the dashboard goes on reading the old
+    figures until the new ones are complete (on PostgreSQL it waits for the indexes)."""
+    rows = 0
     with transaction.atomic():
-        DailyParts.objects.filter(within).delete()
-        DailyParts.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Checks the transaction deferred so far run now: a table with pending checks
+                # cannot be emptied or altered (none are pending when the rebuild is a
+                # transaction of its own, as the command's is).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"TRUNCATE {_q(DailyParts._meta.db_table)}")
+        else:
+            DailyParts.objects.all().delete()
+        with _indexes_built_after():
+            for chunk in _chunks(first, last):
+                rows += _recompute(day_ranges(chunk), replace=False)
+    return rows
 
 
 def _watermark() -> Watermark:
@@ -226,9 +450,11 @@ def insight_refresh(*, at: datetime | None = None) -> RefreshResult:
         received = Case.objects.filter(pk__in=touched).values_list("received_at", flat=True)
         days.update(_local_day(moment) for moment in received)
     rows = recompute_days(days)
+    if mark.last_event_id == 0:  # the first refresh: every case's days, narrow rows too
+        mark.narrow_from = date.min
     mark.last_event_id = max(last_event, mark.last_event_id)
     mark.refreshed_at = at
-    mark.save(update_fields=["last_event_id", "refreshed_at"])
+    mark.save(update_fields=["last_event_id", "refreshed_at", "narrow_from"])
     return RefreshResult(events=len(touched), days=len(days), rows=rows)
 
 
@@ -253,19 +479,25 @@ def insight_rebuild(*, since: date | None = None, at: datetime | None = None) ->
         earliest = Case.objects.aggregate(first=Min("received_at"))["first"]
         first = _local_day(earliest) if earliest else _local_day(at)
     last = _local_day(at)
-    days = rows = 0
+    days = (last - first).days + 1 if first <= last else 0
     if since is None:
-        # Days before the first case may hold rows of cases since deleted.
-        DailyParts.objects.filter(day__lt=first).delete()
-    for chunk in _chunks(first, last):
-        rows += recompute_days(chunk)
-        days += len(chunk)
-    DailyParts.objects.filter(day__gt=last).delete()
+        # Every day is recomputed; rows before the first case (of cases since deleted) or
+        # after today go too.
+        rows = _rebuild_everything(first, last)
+    else:
+        rows = 0
+        for chunk in _chunks(first, last):
+            rows += recompute_days(chunk)
+        DailyParts.objects.filter(day__gt=last).delete()
     with transaction.atomic():
         mark = _watermark()
         mark.last_event_id = max(mark.last_event_id, last_event)
         mark.refreshed_at = at
-        mark.save(update_fields=["last_event_id", "refreshed_at"])
+        # Every day from `first` now has its narrow rows (every day at all without `since`).
+        complete = date.min if since is None else first
+        if mark.narrow_from is None or complete < mark.narrow_from:
+            mark.narrow_from = complete
+        mark.save(update_fields=["last_event_id", "refreshed_at", "narrow_from"])
     return RefreshResult(events=0, days=days, rows=rows)
 
 

@@ -1,7 +1,7 @@
 """Daily aggregates of the case loop's figures, read by the leaders' dashboard.
 
 A row holds the additive parts of every figure (`sanfu.cases.figures.PART_NAMES`) for one day
-(in Asia/Shanghai), one unit and, at the breakdown grain, one broad category and channel. A
+(in Asia/Shanghai), one unit and, at the breakdown grains, one category and channel. A
 unit's row counts the cases placed in its subtree or led by a unit in it — exactly the scope of
 `case_figures` for that unit — so the dashboard adds rows and never scans cases. Each part is
 dated by its own fact (received, accepted, assigned, signed, answered, rated, reopened): a case
@@ -58,6 +58,12 @@ class Grain(models.TextChoices):
     # A town's (or the county's) own facts: those it counts that none of its places (villages,
     # towns) counts, by broad category — the "本级" row that makes the places add up.
     OWN = "own", _("Unit's own, by broad category")
+    # The same two for the narrower categories (levels 2 and 3), keyed by the case's own
+    # category: a level-3 category is its rows, a level-2 one its rows and its children's —
+    # the `category_ids` of a live count. Kept for the county, towns and departments only
+    # (build.NARROW_DEPTH): the county's dashboard narrowed to a category adds rows.
+    NARROW = "narrow", _("Unit, narrower category and channel")
+    NARROW_OWN = "narrow_own", _("Unit's own, by narrower category")
 
 
 def _count(label: _StrPromise) -> models.PositiveIntegerField[int, int]:
@@ -74,7 +80,8 @@ class DailyParts(models.Model):
         related_name="+",
         db_index=False,  # the (grain, unit, day) index leads with the grain
     )
-    # At the breakdown grain: the broad (level 1) category, or none for uncategorised cases.
+    # At the breakdown and own grains: the broad (level 1) category, or none for uncategorised
+    # cases; at the narrow grains a level 2 or 3 category.
     category = models.ForeignKey(
         Category,
         on_delete=models.CASCADE,
@@ -114,12 +121,12 @@ class DailyParts(models.Model):
         indexes = [
             # The dashboard reads a unit's rows over a period: on PostgreSQL from the index
             # alone (the parts are included), a few thousand entries instead of as many
-            # scattered table pages.
+            # scattered table pages. The category comes before the day: a dashboard narrowed
+            # to one category reads that category's entries, not every narrow row of the unit.
             models.Index(
-                fields=["grain", "unit", "day"],
-                name="insight_grain_unit_day",
+                fields=["grain", "unit", "category", "day"],
+                name="insight_grain_unit_cat_day",
                 include=[
-                    "category",
                     "channel",
                     *PARTS,
                 ],
@@ -141,6 +148,9 @@ class Watermark(models.Model):
 
     refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
     last_event_id = models.BigIntegerField(default=0)
+    # From which day the narrow rows are complete: they came after the other grains, so the
+    # days before the first rebuild that made them have none, and are counted live.
+    narrow_from = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("aggregates watermark")

@@ -384,7 +384,8 @@ class DashboardForm(forms.Form):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
-    category = CategoryField(label=_("Category"), queryset=categories(levels=(1,)), required=False)
+    # The whole tree, indented by level: every category is kept in the aggregates.
+    category = CategoryField(label=_("Category"), queryset=categories(), required=False)
     rank = forms.ChoiceField(
         label=_("Rank by"), choices=[(r.value, RANK_LABELS[r]) for r in Rank], required=False
     )

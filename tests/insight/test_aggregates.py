@@ -18,7 +18,7 @@ from sanfu.cases import services
 from sanfu.cases.figures import Rate, case_figures
 from sanfu.cases.models import Category, Rating, ReplyKind
 from sanfu.directory.models import Unit
-from sanfu.insight.models import DailyParts
+from sanfu.insight.models import DailyParts, Watermark
 from sanfu.workbench.selectors import dashboard as d
 from tests.cases.conftest import Catalogue, People, web_case
 from tests.conftest import Tree, login
@@ -60,13 +60,11 @@ def assert_equal_by_category(tree: Tree, catalogue: Catalogue) -> None:
     # A broad category is read from the aggregates too, and must say what its cases say.
     assert_equal_everywhere(tree, catalogue.construction)
     assert_equal_everywhere(tree, catalogue.labour)
-    # A narrower one is not kept in the aggregates: computed from the cases.
-    narrow = replace(this_month(), category=catalogue.roads)
-    board = d.dashboard(scope=narrow)
-    assert board.as_of is None
-    assert board.figures == case_figures(
-        unit=tree.county, start=narrow.start, end=narrow.end, category=catalogue.roads
-    )
+    # So is a narrower one (level 2 with its subtree, level 3), by the same definitions.
+    for narrow in (catalogue.roads, catalogue.wages):
+        assert narrow.parent is not None
+        assert_equal_everywhere(tree, narrow)
+        assert_equal_everywhere(tree, narrow.parent)
 
 
 def test_each_sweep_brings_the_dashboard_level_with_the_cases(
@@ -101,6 +99,58 @@ def test_each_sweep_brings_the_dashboard_level_with_the_cases(
     # The 不满意 stays counted after the reopen.
     assert (board.figures.rated, board.figures.handled) == (1, 1)
     assert board.figures.satisfaction_rate == Rate(0, 1)
+
+
+def test_a_case_filed_under_a_level_2_category_counts_for_it_not_for_its_children(
+    tree: Tree, catalogue: Catalogue
+):
+    level_2 = catalogue.roads.parent
+    assert level_2 is not None
+    web_case(tree, catalogue, category=level_2)
+    web_case(tree, catalogue, location_unit=tree.village_b)
+    sweep()
+    assert_equal_by_category(tree, catalogue)
+    received = {
+        category.name: d.dashboard(scope=replace(this_month(), category=category)).figures.received
+        for category in (catalogue.construction, level_2, catalogue.roads)
+    }
+    assert received == {"城乡建设": 2, "市政设施": 2, "道路维修": 1}
+
+
+def test_a_town_narrowed_to_a_category_is_counted_live_and_the_same(
+    tree: Tree, catalogue: Catalogue
+):
+    web_case(tree, catalogue)
+    sweep()
+    town = replace(this_month(), unit=tree.town_a, category=catalogue.roads)
+    board = d.dashboard(scope=town)
+    assert board.as_of is None  # villages keep no narrow rows: a town's scope is counted live
+    assert board.figures.received == 1
+    assert board.figures == case_figures(
+        unit=tree.town_a, start=town.start, end=town.end, category=catalogue.roads
+    )
+    assert d.dashboard(scope=replace(town, unit=tree.county)).as_of is not None
+
+
+def test_narrow_rows_are_read_only_once_a_rebuild_has_made_them(tree: Tree, catalogue: Catalogue):
+    web_case(tree, catalogue)
+    sweep()
+    # Aggregates from before the narrow rows existed: the county's narrow figures are live.
+    Watermark.objects.update(narrow_from=None)
+    DailyParts.objects.filter(grain__in=["narrow", "narrow_own"]).delete()
+    narrow = replace(this_month(), category=catalogue.roads)
+    board = d.dashboard(scope=narrow)
+    assert (board.as_of, board.figures.received) == (None, 1)
+    call_command(
+        "insight", "rebuild", "--since", this_month().first_day.isoformat(), stdout=io.StringIO()
+    )
+    assert d.dashboard(scope=narrow).as_of is not None
+    assert d.dashboard(scope=narrow).figures.received == 1
+    # A month before the rebuild's first day still lacks them.
+    earlier = replace(narrow, start=d.month_start(this_month().first_day - timedelta(days=1)))
+    assert d.dashboard(scope=earlier).as_of is None
+    call_command("insight", "rebuild", stdout=io.StringIO())
+    assert d.dashboard(scope=earlier).as_of is not None
 
 
 def test_a_pass_with_nothing_new_recomputes_nothing(tree: Tree, catalogue: Catalogue):

@@ -145,6 +145,36 @@ def test_with_a_category_every_group_equals_case_figures(
         assert row.figures == figures(place), row.label
 
 
+def test_a_narrow_category_on_the_page_equals_case_figures(
+    tree: Tree, catalogue: Catalogue, people: People
+):
+    history(tree, catalogue, people)
+    client = login(people.supervisor)
+    span = {"start": months_ago(4).strftime("%Y-%m"), "end": months_ago(0).strftime("%Y-%m")}
+    page = client.get("/workbench/dashboard/", span)
+    offered = {
+        choice[0].value for choice in page.context["form"].fields["category"].choices if choice[0]
+    }
+    for category in (catalogue.roads, catalogue.roads.parent, catalogue.wages.parent):
+        assert category is not None
+        assert category.pk in offered, category.name  # the form offers the whole tree
+        response = client.get("/workbench/dashboard/", {**span, "category": str(category.pk)})
+        assert response.status_code == 200
+        board = response.context["board"]
+        assert board.as_of is not None  # read from the aggregates, not from the cases
+        whole = scope(tree.county, months_ago(4), months_ago(0), category)
+        assert board.figures == figures(whole), category.name
+        assert board.figures.received > 0
+        for row in board.trend:
+            month = scope(tree.county, row.month, row.month, category)
+            assert row.figures == figures(month), (category.name, row.label)
+        for row in board.places + board.departments:
+            place = scope(row.unit, months_ago(4), months_ago(0), category)
+            assert row.figures == figures(place), (category.name, row.label)
+        assert [row.key for row in board.categories] == [str(category.pk)]
+        assert sum(row.figures.received for row in board.channels) == board.figures.received
+
+
 def test_a_unit_below_the_minimum_sample_is_not_ranked(
     tree: Tree, catalogue: Catalogue, people: People, monkeypatch: pytest.MonkeyPatch
 ):

@@ -3,10 +3,11 @@ month, by town and department (ranked, with a minimum sample), by category and c
 the cases behind any number.
 
 The figures come from the daily aggregates of `sanfu.insight` (a few hundred rows instead of a
-county's cases), as fresh as their last refresh, which the page shows. With a category chosen
-they are computed from the cases themselves (the aggregates do not keep every category), with
-the same definitions, in one grouped query per table. The cases behind a number are always
-read live.
+county's cases), as fresh as their last refresh, which the page shows — for a broad category
+too, and for a narrower one on the county's dashboard (the aggregates keep the narrow
+categories for the county, towns and departments). Otherwise, and before the aggregates are
+first built, they are computed from the cases themselves, with the same definitions, in one
+grouped query per table. The cases behind a number are always read live.
 """
 
 from __future__ import annotations
@@ -154,9 +155,11 @@ class Dashboard:
 def dashboard(*, scope: Scope, rank_by: Rank = Rank.SATISFACTION) -> Dashboard:
     as_of = insight_build.as_of()
     # Until the aggregates are first built (a fresh install) the figures come from the cases;
-    # so do they for a narrower category than the broad ones the aggregates are kept by.
-    broad = scope.category is None or scope.category.level == 1
-    if broad and as_of is not None:
+    # so do they for a narrow category where its rows are not kept (a town's or a village's
+    # dashboard: few cases), or not yet (before the rebuild that made them).
+    narrow = scope.category is not None and scope.category.level > 1
+    kept = not narrow or insight.narrow_rows_kept(unit=scope.unit, first=scope.first_day)
+    if as_of is not None and kept:
         return _from_aggregates(scope=scope, rank_by=rank_by, as_of=as_of)
     backlog = parts.backlog(unit=scope.unit, category=scope.category)
     places, departments, own = _ranking_and_own(scope=scope, rank_by=rank_by)
@@ -199,12 +202,15 @@ def _children(unit: Unit) -> list[Unit]:
 def _from_aggregates(*, scope: Scope, rank_by: Rank, as_of: datetime) -> Dashboard:
     unit = scope.unit
     category_id = scope.category.pk if scope.category else None
+    # A level 2 or 3 category is kept in the narrow grains, with its whole subtree.
+    narrow = scope.category is not None and scope.category.level > 1
     children = _children(unit)
     by_unit_month = insight.unit_month_parts(
         unit_ids=[unit.pk, *(child.pk for child in children)],
         first=scope.first_day,
         after=scope.after_day,
         category_id=category_id,
+        narrow=narrow,
     )
     total = parts.empty()
     trend_rows: list[Row] = []
@@ -228,7 +234,11 @@ def _from_aggregates(*, scope: Scope, rank_by: Rank, as_of: datetime) -> Dashboa
     by_category: dict[Any, parts.Parts] = defaultdict(parts.empty)
     by_channel: dict[str, parts.Parts] = defaultdict(parts.empty)
     for broad_id, channel, group in insight.breakdown_parts(
-        unit_id=unit.pk, first=scope.first_day, after=scope.after_day, category_id=category_id
+        unit_id=unit.pk,
+        first=scope.first_day,
+        after=scope.after_day,
+        category_id=category_id,
+        narrow=narrow,
     ):
         parts.add(by_category[broad_id], group)
         parts.add(by_channel[channel], group)
@@ -251,6 +261,7 @@ def _from_aggregates(*, scope: Scope, rank_by: Rank, as_of: datetime) -> Dashboa
                 first=scope.first_day,
                 after=scope.after_day,
                 category_id=category_id,
+                narrow=narrow,
             ),
         ),
         rebuilt=_rebuilt(scope),
