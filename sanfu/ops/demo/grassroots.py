@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanfu.cases.models import Category, ReplyKind
+from sanfu.cases.queue import last_task_id, tasks_due_now
 from sanfu.cases.services import case_dispatch, case_reply, case_sign
 from sanfu.directory.models import VILLAGE_KINDS, Membership, StaffRole, Unit, UnitKind, User
 from sanfu.grassroots import services
@@ -135,8 +136,11 @@ def grassroots_demo_create(*, say: Say) -> GrassrootsDemoSummary:
         return _summary(county, created=False)
     rng = random.Random(SEED)  # noqa: S311 - demo data drawn reproducibly, not a secret
     with transaction.atomic():
+        before = last_task_id()
         _meetings(county, rng, say)
         _ledger(county, rng, say)
+        # The meetings' cases queued their work under the meetings' clock; due now instead.
+        tasks_due_now(after_id=before)
     return _summary(county, created=True)
 
 
