@@ -7,10 +7,12 @@ category is read as its rows and its children's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -23,6 +25,37 @@ from sanfu.insight.models import DailyParts, Grain, Rebuild, Watermark
 from sanfu.lib.treepath import path_depth
 
 Parts = f.Parts
+
+# How long a reader of the aggregates waits for a lock before it says they are being rebuilt.
+READ_LOCK_WAIT_MS = 2000
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for lock_timeout
+
+
+class AggregatesBusy(Exception):
+    """The aggregates are locked by a full rebuild (`sanfu insight rebuild` without --since)."""
+
+
+@contextmanager
+def aggregates_read() -> Iterator[None]:
+    """Read the aggregates inside this block without waiting out a full rebuild.
+
+    On PostgreSQL a full rebuild holds the table locked until it commits (minutes at a million
+    cases). A page that waited would hold a server thread all that time, and a few leaders
+    refreshing the dashboard would stall every page, intake included. Here a read waits
+    `READ_LOCK_WAIT_MS` at most, then `AggregatesBusy` is raised for the page to say so.
+    SQLite readers never wait for a writer: nothing to do there."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = {int(READ_LOCK_WAIT_MS)}")
+            yield
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            raise AggregatesBusy from error
+        raise
 
 
 def _sums() -> dict[str, Any]:

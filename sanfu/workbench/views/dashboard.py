@@ -23,7 +23,7 @@ from sanfu.workbench.forms import DashboardForm, DrillForm
 from sanfu.workbench.selectors import dashboard as d
 from sanfu.workbench.selectors.joined import joined_sections
 from sanfu.workbench.selectors.queues import EXPORT_LIMIT, case_page, export_rows
-from sanfu.workbench.views.common import page_number, staff
+from sanfu.workbench.views.common import figures_or_rebuilding, page_number, staff
 
 NO_DASHBOARD = gettext_lazy(
     "The dashboard shows the figures of a county, department, town or village, and your"
@@ -107,6 +107,7 @@ def _tiles(figures: Figures) -> list[dict[str, Any]]:
 
 @login_required
 @require_GET
+@figures_or_rebuilding
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = staff(request)
     if not d.dashboard_allowed(user=user):

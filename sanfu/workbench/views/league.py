@@ -30,7 +30,7 @@ from sanfu.lib.errors import ApplicationError
 from sanfu.lib.forms import show_on_form
 from sanfu.lib.treepath import path_ids
 from sanfu.workbench.selectors.dashboard import default_unit
-from sanfu.workbench.views.common import staff
+from sanfu.workbench.views.common import figures_or_rebuilding, staff
 from sanfu.workbench.views.dashboard import NO_DASHBOARD
 
 
@@ -42,6 +42,7 @@ class MonthForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@figures_or_rebuilding
 def league(request: HttpRequest) -> HttpResponse:
     user = staff(request)
     top = default_unit(user=user)
