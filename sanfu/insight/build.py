@@ -387,9 +387,10 @@ def _indexes_built_after() -> Iterator[None]:
 
 def _rebuild_everything(first: date, last: date) -> int:
     """Every row from scratch, in one transaction, so no reader sees a half-built table. On
-    PostgreSQL the TRUNCATE and the dropped indexes lock the table until the commit: the
-    dashboard and the league tables wait for the rebuild (minutes at a million cases) rather
-    than read old or partial figures; on SQLite they read the old figures meanwhile."""
+    PostgreSQL the TRUNCATE and the dropped indexes lock the table until the commit (minutes
+    at a million cases): the dashboard and the league tables, rather than wait or read partial
+    figures, say the figures are being rebuilt (`insight.selectors.aggregates_read`); on
+    SQLite they read the old figures meanwhile."""
     rows = 0
     with transaction.atomic():
         if connection.vendor == "postgresql":
