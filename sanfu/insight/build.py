@@ -382,6 +382,9 @@ def _recompute(
             # than running them.
             cursor.execute("SET LOCAL work_mem = '1GB'")
             cursor.execute("SET LOCAL jit = off")
+            # The fan-out joins a million facts to a few thousand (place, lead) pairs: a hash
+            # of the pairs, not two sorts (which the planner picks, misjudging the matches).
+            cursor.execute("SET LOCAL enable_mergejoin = off")
         _create_work_tables(cursor)
         _collect_facts(cursor, ranges, narrow_cases=narrow_cases)
         _fill_targets(cursor)
