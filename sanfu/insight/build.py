@@ -265,9 +265,21 @@ def _collect_facts(cursor: Any, ranges: list[tuple[date, date]], *, narrow_cases
         cursor.execute(insert, params)
 
 
-def _insert_rows(cursor: Any, table: str, rows: list[tuple[Any, ...]], batch: int = 500) -> None:
-    """Rows into a work table, many to a statement (one round trip a row costs more than the
-    recomputation of a day)."""
+def _insert_rows(
+    cursor: Any, table: str, types: tuple[str, ...], rows: list[tuple[Any, ...]], batch: int = 500
+) -> None:
+    """Rows into a work table (of columns of these SQL types). On PostgreSQL in one statement,
+    each column passed as one array: a parameter a value, formatted one by one, cost more than
+    the whole recomputation of a day. Elsewhere many rows to a statement."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+        cursor.execute(
+            f"INSERT INTO {_q(table)} SELECT * FROM unnest({arrays})",  # noqa: S608 - a quoted name
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+        return
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
         marks = ", ".join(["(" + ", ".join(["%s"] * len(chunk[0])) + ")"] * len(chunk))
@@ -293,11 +305,11 @@ def _fill_targets(cursor: Any) -> None:
                 own = path in parents and not _counted_by_a_place(path, (place, lead), places)
                 shallow = len(path) <= NARROW_DEPTH * (SEGMENT_WIDTH + 1)
                 rows.append((place_id, lead_id, unit_id, own, shallow))
-    _insert_rows(cursor, TARGETS, rows)
+    _insert_rows(cursor, TARGETS, ("BIGINT", "BIGINT", "BIGINT", "BOOLEAN", "BOOLEAN"), rows)
     cursor.execute(f"SELECT DISTINCT {_q('cat')} FROM {_q(FACTS)}")  # noqa: S608 - a quoted name
     present = {cat for (cat,) in cursor.fetchall()}
     keys = [key for key in _category_keys() if key[0] in present]
-    _insert_rows(cursor, KEYS, keys)
+    _insert_rows(cursor, KEYS, ("BIGINT", "BIGINT", "BOOLEAN"), keys)
     _analyze(cursor, FACTS, TARGETS, KEYS)
 
 
