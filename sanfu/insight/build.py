@@ -213,8 +213,9 @@ def _narrow_cases(wanted: bool) -> Iterator[None]:
         yield
         return
     case = Case._meta
+    column_of = {field.name: field.column for field in case.concrete_fields}
     columns = ", ".join(
-        _q(case.get_field(name).column) for name in ("id", "channel", "location_unit", "category")
+        _q(column_of[name]) for name in ("id", "channel", "location_unit", "category")
     )
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_q(CASES)}")
