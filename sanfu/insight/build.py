@@ -160,6 +160,8 @@ TARGETS = "insight_work_targets"  # each (place, lead): the units it counts for,
 UNITS = "insight_work_units"  # the facts fanned out: by day, unit, category, channel, own
 KEYS = "insight_work_categories"  # each category: its broad one, and itself if narrower
 WORK_TABLES = (FACTS, TARGETS, UNITS, KEYS)
+# A long rebuild's narrow copy of what the facts read of their cases (kept across its chunks).
+CASES = "insight_work_cases"
 
 
 def _q(*names: str) -> str:
@@ -201,11 +203,51 @@ def _analyze(cursor: Any, *tables: str) -> None:
             cursor.execute(f"ANALYZE {_q(table)}")
 
 
-def _collect_facts(cursor: Any, ranges: list[tuple[date, date]]) -> None:
+@contextmanager
+def _narrow_cases(wanted: bool) -> Iterator[None]:
+    """For a rebuild of many chunks: the cases' id, channel, place and category copied once
+    into a narrow work table that each family's facts join instead of the cases' table. The
+    facts of a chunk belong to cases of any age, so each family's join reads every case: a
+    few dozen bytes a case instead of the whole wide row, once per family and chunk."""
+    if not wanted:
+        yield
+        return
+    case = Case._meta
+    column_of = {field.name: field.column for field in case.concrete_fields}
+    columns = ", ".join(
+        _q(column_of[name]) for name in ("id", "channel", "location_unit", "category")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_q(CASES)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_q(CASES)} AS SELECT {columns} FROM {_q(case.db_table)}"  # noqa: S608 - quoted names
+        )
+        cursor.execute(f"CREATE UNIQUE INDEX {_q(CASES + '_id')} ON {_q(CASES)} ({_q('id')})")
+        _analyze(cursor, CASES)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {_q(CASES)}")
+
+
+def _through_narrow_cases(sql: str) -> str:
+    """A family's query with its join to the cases' table made to the narrow copy instead
+    (under the table's own name, so the query's references to its columns still hold)."""
+    table = _q(Case._meta.db_table)
+    join = f"INNER JOIN {table} ON"
+    if sql.count(join) != 1:  # pragma: no cover - Django writes the one join this way
+        raise RuntimeError(f"unexpected join to the cases in {sql!r}")
+    return sql.replace(join, f"INNER JOIN {_q(CASES)} {table} ON")
+
+
+def _collect_facts(cursor: Any, ranges: list[tuple[date, date]], *, narrow_cases: bool) -> None:
     """Every family's grouped facts of these days into the facts table: one statement a family,
     the grouping done by the database."""
     for family, names in f.FAMILIES.items():
         sql, params = _grouped(family, ranges).query.sql_with_params()
+        if narrow_cases and f.FAMILY_SOURCES[family].case:
+            sql = _through_narrow_cases(sql)
         columns = ", ".join(_q(name) for name in ("day", "chan", "place", "lead", "cat", *names))
         picked = ", ".join(
             [
@@ -224,9 +266,21 @@ def _collect_facts(cursor: Any, ranges: list[tuple[date, date]]) -> None:
         cursor.execute(insert, params)
 
 
-def _insert_rows(cursor: Any, table: str, rows: list[tuple[Any, ...]], batch: int = 500) -> None:
-    """Rows into a work table, many to a statement (one round trip a row costs more than the
-    recomputation of a day)."""
+def _insert_rows(
+    cursor: Any, table: str, types: tuple[str, ...], rows: list[tuple[Any, ...]], batch: int = 500
+) -> None:
+    """Rows into a work table (of columns of these SQL types). On PostgreSQL in one statement,
+    each column passed as one array: a parameter a value, formatted one by one, cost more than
+    the whole recomputation of a day. Elsewhere many rows to a statement."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+        cursor.execute(
+            f"INSERT INTO {_q(table)} SELECT * FROM unnest({arrays})",  # noqa: S608 - a quoted name
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+        return
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
         marks = ", ".join(["(" + ", ".join(["%s"] * len(chunk[0])) + ")"] * len(chunk))
@@ -252,11 +306,11 @@ def _fill_targets(cursor: Any) -> None:
                 own = path in parents and not _counted_by_a_place(path, (place, lead), places)
                 shallow = len(path) <= NARROW_DEPTH * (SEGMENT_WIDTH + 1)
                 rows.append((place_id, lead_id, unit_id, own, shallow))
-    _insert_rows(cursor, TARGETS, rows)
+    _insert_rows(cursor, TARGETS, ("BIGINT", "BIGINT", "BIGINT", "BOOLEAN", "BOOLEAN"), rows)
     cursor.execute(f"SELECT DISTINCT {_q('cat')} FROM {_q(FACTS)}")  # noqa: S608 - a quoted name
     present = {cat for (cat,) in cursor.fetchall()}
     keys = [key for key in _category_keys() if key[0] in present]
-    _insert_rows(cursor, KEYS, keys)
+    _insert_rows(cursor, KEYS, ("BIGINT", "BIGINT", "BOOLEAN"), keys)
     _analyze(cursor, FACTS, TARGETS, KEYS)
 
 
@@ -330,7 +384,9 @@ def recompute_days(days: Iterable[date]) -> int:
     return _recompute(day_ranges(days), replace=True)
 
 
-def _recompute(ranges: list[tuple[date, date]], *, replace: bool) -> int:
+def _recompute(
+    ranges: list[tuple[date, date]], *, replace: bool, narrow_cases: bool = False
+) -> int:
     if not ranges:
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
@@ -339,8 +395,11 @@ def _recompute(ranges: list[tuple[date, date]], *, replace: bool) -> int:
             # than running them.
             cursor.execute("SET LOCAL work_mem = '1GB'")
             cursor.execute("SET LOCAL jit = off")
+            # The fan-out joins a million facts to a few thousand (place, lead) pairs: a hash
+            # of the pairs, not two sorts (which the planner picks, misjudging the matches).
+            cursor.execute("SET LOCAL enable_mergejoin = off")
         _create_work_tables(cursor)
-        _collect_facts(cursor, ranges)
+        _collect_facts(cursor, ranges, narrow_cases=narrow_cases)
         _fill_targets(cursor)
         _fan_out(cursor)
         if replace:
@@ -402,9 +461,9 @@ def _rebuild_everything(first: date, last: date) -> int:
                 cursor.execute(f"TRUNCATE {_q(DailyParts._meta.db_table)}")
         else:
             DailyParts.objects.all().delete()
-        with _indexes_built_after():
+        with _indexes_built_after(), _narrow_cases(True):
             for chunk in _chunks(first, last):
-                rows += _recompute(day_ranges(chunk), replace=False)
+                rows += _recompute(day_ranges(chunk), replace=False, narrow_cases=True)
     return rows
 
 
