@@ -9,8 +9,12 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from sanfu.cases import queue
+        from sanfu.cases.notifications import REQUESTER_TEXT, send_requester_text
         from sanfu.cases.sweep import sweep_once
         from sanfu.lib.jobs import job_register
+
+        # The requester's text messages leave through the queue (see cases.notifications).
+        queue.handler_register(REQUESTER_TEXT, send_requester_text)
 
         # First in every pass: the clocks of open cases.
         job_register("cases", lambda: sweep_once().as_dict(), order=10)

@@ -8,7 +8,7 @@ from typing import Any
 from sanfu.cases import announce
 from sanfu.cases.models import Case, CaseEvent, EventKind
 from sanfu.directory.models import Unit, User
-from sanfu.lib.rows import row_insert
+from sanfu.lib.rows import row_add
 
 
 def append(
@@ -23,9 +23,11 @@ def append(
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
     """Record one event; `to_state` is the case's state after the change, read from the case.
-    Announces the change (`announce.case_changed`) to the apps that count cases by state."""
-    # A new row only (append-only); its INSERT built once, not compiled on every event.
-    event = row_insert(
+    Announces the change (`announce.case_changed`) to the apps that count cases by state.
+    The event returned has no id: nothing reads it back (`lib.rows.row_add`)."""
+    # A new row only (append-only); its INSERT built once, not compiled on every event, and
+    # held with the case's other rows where the caller holds them (intake).
+    event = row_add(
         CaseEvent(
             case=case,
             kind=kind,

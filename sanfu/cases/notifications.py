@@ -1,20 +1,30 @@
-"""Who hears about what happens to a case. Messages leave after the transaction commits."""
+"""Who hears about what happens to a case. Messages leave after the transaction commits.
+
+Staff hear through the inbox, mail and text after the commit. A requester's text message (the
+receipt, the answer, a refusal) is a task on the durable background queue, added in the case's
+own transaction (`sanfu.cases.queue`): rendering and sending it costs the request nothing, and
+a text the gateway refused, or that a stopped process had not sent yet, is sent again (retried
+with backoff, then shown to the operators), never silently dropped.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
+from sanfu.cases import queue
 from sanfu.cases.models import Case
 from sanfu.cases.policies import ROLES, Capability
 from sanfu.cases.selectors import case_short_code
 from sanfu.directory.models import Unit
 from sanfu.lib.phones import phone_is_mobile
-from sanfu.notify.services import notify_phone, notify_staff, render_message, staff_of
-from sanfu.notify.transports import Message
+from sanfu.notify.services import notify_staff, render_message, staff_of
+from sanfu.notify.transports import Message, sms_backend, sms_text
 
+REQUESTER_TEXT = "cases.requester_text"
 _DESK_ROLES = ROLES[Capability.DISPATCH]
 _SUPERVISOR_ROLES = ROLES[Capability.SUPERVISE]
 
@@ -49,7 +59,23 @@ def requester_link(case: Case) -> str:
 
 
 def notify_requester(case: Case, kind: str) -> None:
-    """A text message to the requester, if they left a mobile number."""
-    if phone_is_mobile(case.requester_phone):
-        context = {"case": case, "link": requester_link(case)}
-        notify_phone(case.requester_phone, render_message(f"requester_{kind}", context))
+    """A text message to the requester, if they left a mobile number: queued with the case's
+    writes, rendered and sent by the worker (`send_requester_text`)."""
+    if phone_is_mobile(case.requester_phone) and "sms" in settings.SANFU_NOTIFY_TRANSPORTS:
+        queue.enqueue(
+            REQUESTER_TEXT,
+            {"case": case.pk, "kind": kind},
+            subject=queue.subject_of("case", case.pk),
+        )
+
+
+def send_requester_text(payload: dict[str, Any]) -> queue.Write | None:
+    """The queue's handler: render the message from the case as it stands and send it. A
+    gateway's error propagates, so the attempt fails and is retried; nothing is written."""
+    case = Case.objects.filter(pk=payload["case"]).first()
+    if case is None or not phone_is_mobile(case.requester_phone):
+        return None  # removed, or the number taken off the case since
+    context = {"case": case, "link": requester_link(case)}
+    message = render_message(f"requester_{payload['kind']}", context)
+    sms_backend().send(case.requester_phone, sms_text(message))
+    return None

@@ -32,7 +32,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from sanfu.cases.models import MAX_ATTEMPTS, BackgroundTask, TaskState
-from sanfu.lib.rows import row_insert
+from sanfu.lib.rows import row_add
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +69,12 @@ def subject_of(model: str, pk: int) -> str:
 
 def enqueue(
     kind: str, payload: Payload, *, subject: str = "", delay: timedelta | None = None
-) -> int:
+) -> None:
     """Add a task in the caller's transaction (it is kept only if the caller's writes are)."""
     at = timezone.now()
-    # On every intake: an INSERT built once, not compiled each time (issue 21).
-    task = row_insert(
+    # On every intake: an INSERT built once, not compiled each time (issue 21), and held with
+    # the case's rows where the caller holds them.
+    row_add(
         BackgroundTask(
             kind=kind,
             subject=subject,
@@ -83,7 +84,6 @@ def enqueue(
             updated_at=at,
         )
     )
-    return task.pk
 
 
 def backoff(attempts: int) -> timedelta:

@@ -75,10 +75,17 @@ def to_email(addresses: list[str], message: Message) -> None:
             logger.exception("could not send mail to %s", address)
 
 
+def sms_text(message: Message) -> str:
+    """A message as one text: the subject, then the body."""
+    return f"{message.subject}：{message.body}"
+
+
 def to_sms(phones: list[str], message: Message) -> None:
+    """Best effort, for staff (who have the inbox too): a refused text is logged, not retried.
+    A requester's texts go through the background queue instead (cases.notifications)."""
     backend = sms_backend()
     for phone in phones:
         try:
-            backend.send(phone, f"{message.subject}：{message.body}")
+            backend.send(phone, sms_text(message))
         except Exception:
             logger.exception("could not send a text message to %s", phone)

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from sanfu.cases import services
-from sanfu.cases.models import Attachment, Case, Channel
+from sanfu.cases.models import Attachment, Case, CaseCounter, Channel
 from sanfu.cases.services import NewCase, Requester, Upload
 from sanfu.lib.errors import PermissionDenied, ValidationFailed
 from tests.cases.conftest import Catalogue, People, web_case
@@ -26,6 +26,25 @@ def test_numbers_count_up_per_county_and_day_and_tokens_are_unguessable(
     tokens = {c.tracking_token for c in cases}
     assert len(tokens) == 3
     assert all(len(token) >= 32 for token in tokens)
+    # As read back: the number written with the row is the one the caller was given.
+    assert list(Case.objects.order_by("pk").values_list("number", flat=True)) == [
+        c.number for c in cases
+    ]
+
+
+def test_the_hundred_thousandth_case_of_a_day_gets_six_digits_not_a_cut_number(
+    tree: Tree, catalogue: Catalogue
+):
+    first = web_case(tree, catalogue)
+    CaseCounter.objects.filter(county=tree.county).update(last=99_998)
+    second, third = web_case(tree, catalogue), web_case(tree, catalogue)
+    today = timezone.localdate().strftime("%Y%m%d")
+    assert [first.number, second.number, third.number] == [
+        f"YX{today}-00001",
+        f"YX{today}-99999",
+        f"YX{today}-100000",
+    ]
+    assert Case.objects.get(pk=third.pk).number == f"YX{today}-100000"
 
 
 @pytest.mark.parametrize(

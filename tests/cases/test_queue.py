@@ -60,12 +60,18 @@ def handlers() -> Iterator[None]:
     RAN.clear()
 
 
+def enqueue(kind: str, payload: dict[str, Any], **options: Any) -> int:
+    """queue.enqueue, and the new task's id (the queue does not read it back)."""
+    queue.enqueue(kind, payload, **options)
+    return BackgroundTask.objects.latest("pk").pk
+
+
 def _task(pk: int) -> BackgroundTask:
     return BackgroundTask.objects.get(pk=pk)
 
 
 def test_a_task_runs_once_and_is_kept_as_done_with_its_writes() -> None:
-    pk = queue.enqueue("test.record", {"n": 1})
+    pk = enqueue("test.record", {"n": 1})
     result = queue.work()
     assert (result.claimed, result.done) == (1, 1)
     assert RAN == [{"n": 1}]
@@ -89,7 +95,7 @@ def test_a_task_enqueued_in_a_transaction_that_rolls_back_never_exists() -> None
 def test_a_failing_task_is_retried_with_doubling_backoff_then_failed_never_dropped() -> None:
     waits = []
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        pk = queue.enqueue("test.broken", {})
+        pk = enqueue("test.broken", {})
         for attempt in range(1, MAX_ATTEMPTS + 1):
             assert queue.work().claimed == 1
             task = _task(pk)
@@ -113,7 +119,7 @@ def test_the_backoff_is_capped_at_two_hours() -> None:
 
 
 def test_a_database_error_in_a_handler_fails_the_attempt_and_undoes_its_writes() -> None:
-    pk = queue.enqueue("test.database", {})
+    pk = enqueue("test.database", {})
     result = queue.work()
     assert (result.done, result.retry) == (0, 1)
     task = _task(pk)
@@ -123,7 +129,7 @@ def test_a_database_error_in_a_handler_fails_the_attempt_and_undoes_its_writes()
 
 
 def test_a_task_of_an_unknown_kind_is_retried_not_dropped() -> None:
-    pk = queue.enqueue("test.nobody", {})
+    pk = enqueue("test.nobody", {})
     queue.work()
     assert _task(pk).state == TaskState.PENDING
     assert "No handler" in _task(pk).last_error
@@ -131,7 +137,7 @@ def test_a_task_of_an_unknown_kind_is_retried_not_dropped() -> None:
 
 def test_a_worker_killed_mid_task_leaves_it_to_be_taken_again_after_the_lease() -> None:
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        pk = queue.enqueue("test.record", {"n": 7})
+        pk = enqueue("test.record", {"n": 7})
         # The first worker claims the task and dies before finishing it.
         (dead,) = queue.claim()
         assert _task(pk).state == TaskState.RUNNING
@@ -159,10 +165,10 @@ def _write_fails(payload: dict[str, Any]) -> queue.Write:
 
 def test_a_task_failing_in_a_batch_is_retried_alone_and_the_others_are_done() -> None:
     queue.handler_register("test.write_fails", _write_fails)
-    first = queue.enqueue("test.record", {"n": 1})
-    broken = queue.enqueue("test.broken", {})
-    refused = queue.enqueue("test.write_fails", {"n": 2})
-    last = queue.enqueue("test.record", {"n": 3})
+    first = enqueue("test.record", {"n": 1})
+    broken = enqueue("test.broken", {})
+    refused = enqueue("test.write_fails", {"n": 2})
+    last = enqueue("test.record", {"n": 3})
     result = queue.work()
     assert (result.claimed, result.done, result.retry) == (4, 2, 2)
     for pk in (first, last):
@@ -188,7 +194,7 @@ def test_a_batch_of_one_kind_is_marked_done_in_one_statement() -> None:
 
 def test_a_late_worker_in_a_batch_loses_only_the_task_taken_over() -> None:
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        slow = queue.enqueue("test.record", {"n": 5})
+        slow = enqueue("test.record", {"n": 5})
         queue.enqueue("test.record", {"n": 6})
         first = queue.claim()
         clock.shift(queue.LEASE + timedelta(seconds=1))
@@ -205,7 +211,7 @@ def test_a_late_worker_in_a_batch_loses_only_the_task_taken_over() -> None:
 
 
 def test_a_task_whose_worker_died_on_its_last_attempt_is_failed() -> None:
-    pk = queue.enqueue("test.record", {"n": 8})
+    pk = enqueue("test.record", {"n": 8})
     BackgroundTask.objects.filter(pk=pk).update(
         state=TaskState.RUNNING,
         attempts=MAX_ATTEMPTS,
@@ -218,7 +224,7 @@ def test_a_task_whose_worker_died_on_its_last_attempt_is_failed() -> None:
 
 
 def test_the_database_refuses_an_unknown_state_or_too_many_attempts() -> None:
-    pk = queue.enqueue("test.record", {"n": 1})
+    pk = enqueue("test.record", {"n": 1})
     for change in ({"state": "lost"}, {"attempts": MAX_ATTEMPTS + 1}, {"state": "running"}):
         with pytest.raises(IntegrityError), transaction.atomic():
             BackgroundTask.objects.filter(pk=pk).update(**change)
@@ -235,7 +241,7 @@ def test_done_tasks_are_purged_after_two_days() -> None:
 
 
 def _failed_task() -> int:
-    pk = queue.enqueue("test.broken", {}, subject="case:1")
+    pk = enqueue("test.broken", {}, subject="case:1")
     BackgroundTask.objects.filter(pk=pk).update(attempts=MAX_ATTEMPTS - 1)
     queue.work()
     assert _task(pk).state == TaskState.FAILED
@@ -306,7 +312,7 @@ def test_the_health_check_fails_when_the_queue_is_not_drained_in_time(
     settings: Any,
 ) -> None:
     settings.QUEUE_MAX_AGE_SECONDS = 60
-    pk = queue.enqueue("test.record", {"n": 1})
+    pk = enqueue("test.record", {"n": 1})
     BackgroundTask.objects.filter(pk=pk).update(run_after=timezone.now() - timedelta(minutes=5))
     response = https_client().get("/healthz")
     assert response.status_code == 503

@@ -6,11 +6,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sanfu.cases.models import BackgroundTask, TaskState
 from sanfu.directory.models import Unit, UnitKind
-from sanfu.lib.rows import row_get, row_insert, rows_get
+from sanfu.lib.rows import (
+    row_add,
+    row_get,
+    row_insert,
+    rows_get,
+    rows_held,
+    rows_together,
+    statement_add,
+)
 from tests.conftest import Tree
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +72,110 @@ def test_a_saved_row_is_not_inserted_again() -> None:
     with pytest.raises(ValueError, match="new rows only"):
         row_insert(task)
     assert BackgroundTask.objects.count() == 1
+
+
+def _task(**fields: object) -> BackgroundTask:
+    at = timezone.now()
+    return BackgroundTask(kind="test.kind", run_after=at, created_at=at, updated_at=at, **fields)
+
+
+def test_held_rows_go_in_one_trip_on_postgresql_and_before_any_other_statement() -> None:
+    atomic = transaction.atomic(savepoint=False)  # inside the test's: no SAVEPOINT statements
+    with CaptureQueriesContext(connection) as seen, atomic, rows_held():
+        for n in range(3):
+            row_add(_task(payload={"n": n}))
+    # One message for the three rows on PostgreSQL; SQLite, in this process, writes at once.
+    assert len(seen) == (1 if connection.vendor == "postgresql" else 3)
+    assert sorted(t.payload["n"] for t in BackgroundTask.objects.all()) == [0, 1, 2]
+    with transaction.atomic(), rows_held():
+        row_add(_task(payload={"n": 3}))
+        # A statement after a held row sees it: the held rows are sent first.
+        assert BackgroundTask.objects.filter(payload__n=3).count() == 1
+
+
+def test_a_held_statement_gives_its_rows_back_once_sent() -> None:
+    got: list[tuple[object, ...]] = []
+    table = connection.ops.quote_name(BackgroundTask._meta.db_table)
+    at = timezone.now()
+    with transaction.atomic(), rows_held():
+        statement_add(
+            f"INSERT INTO {table} (kind, subject, payload, state, attempts, run_after, "  # noqa: S608
+            "last_error, created_at, updated_at) VALUES (%s, '', '{}', 'pending', 0, %s, '', "
+            "%s, %s) RETURNING kind",
+            ["test.returned", at, at, at],
+            on_rows=got.extend,
+        )
+        row_add(_task())
+    assert got == [("test.returned",)]
+    assert BackgroundTask.objects.count() == 2
+
+
+def test_a_bad_held_row_fails_the_block_and_keeps_nothing() -> None:
+    kept = row_insert(_task())
+
+    def write() -> None:
+        with transaction.atomic(), rows_held():
+            row_add(_task(payload={"n": 1}))
+            row_add(_task(pk=kept.pk))  # the primary key is taken
+
+    with pytest.raises(IntegrityError):
+        write()
+    assert list(BackgroundTask.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_are_held_only_inside_a_transaction() -> None:
+    with pytest.raises(RuntimeError, match="needs a transaction"), rows_held():
+        pass
+
+
+def _count_elsewhere() -> int:
+    """Tasks as another connection sees them: only what was committed."""
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {BackgroundTask._meta.db_table}")  # noqa: S608
+            return int(cursor.fetchone()[0])
+    finally:
+        other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_together_are_committed_with_the_last_message_and_callbacks_run_after() -> None:
+    committed: list[int] = []
+    with CaptureQueriesContext(connection) as seen, rows_together():
+        row_add(_task(payload={"n": 1}))
+        row_add(_task(payload={"n": 2}))
+        transaction.on_commit(lambda: committed.append(_count_elsewhere()))
+    # PostgreSQL: one message with the rows and the COMMIT; SQLite: the rows. (Django lists its
+    # own BEGIN and COMMIT too; the latter finds the transaction ended and sends nothing.)
+    sent = [q["sql"] for q in seen.captured_queries if not q["sql"].startswith(("BEGIN", "COMMIT"))]
+    if connection.vendor == "postgresql":
+        assert len(sent) == 1
+        assert sent[0].endswith("COMMIT")
+    else:
+        assert len(sent) == 2
+    assert committed == [2]
+    assert not connection.in_atomic_block
+    assert _count_elsewhere() == 2
+    with rows_together():  # and the connection goes on as usual
+        row_add(_task(payload={"n": 3}))
+    assert _count_elsewhere() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_together_that_fail_keep_nothing_and_commit_nothing() -> None:
+    kept = row_insert(_task())
+    committed: list[bool] = []
+
+    def write() -> None:
+        with rows_together():
+            row_add(_task(payload={"n": 1}))
+            transaction.on_commit(lambda: committed.append(True))
+            row_add(_task(pk=kept.pk))  # the primary key is taken
+
+    with pytest.raises(IntegrityError):
+        write()
+    assert committed == []
+    assert _count_elsewhere() == 1
+    assert list(BackgroundTask.objects.values_list("pk", flat=True)) == [kept.pk]

@@ -7,7 +7,7 @@ import logging
 import pytest
 from django.core import mail
 
-from sanfu.cases import services
+from sanfu.cases import queue, services
 from sanfu.cases.models import ReplyKind
 from sanfu.lib.errors import PermissionDenied
 from sanfu.notify.models import Notification
@@ -52,6 +52,7 @@ def test_the_requester_gets_a_text_message_when_answered(
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.case_reply(actor=people.cadre, case_id=case.pk, kind=ReplyKind.SOLVED, text="好")
+        queue.work()  # the requester's texts leave through the background queue
     texts = [r.getMessage() for r in caplog.records if r.name == "sanfu.notify"]
     assert any("13812345678" in t and case.number in t for t in texts)
 
@@ -63,6 +64,7 @@ def test_a_text_message_is_plain_text_not_html(
     reason = "<b>不属于</b>本县'受理'范围 & 请拨打12345"
     with django_capture_on_commit_callbacks(execute=True):
         services.case_reject(actor=people.dispatcher, case_id=case.pk, reason=reason)
+    queue.work()
     texts = [text for phone, text in sms if phone == "13812345678"]
     assert any(reason in text for text in texts), texts
     assert not any("&lt;" in text or "&#x27;" in text or "&amp;" in text for text in texts)

@@ -21,7 +21,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -40,7 +39,7 @@ from sanfu.cases.services import NewCase, Requester, case_prepare, case_write
 from sanfu.cases.services.intake import PLACE_KINDS
 from sanfu.directory.models import TOWN_KINDS, Unit
 from sanfu.lib.errors import NotFound, ValidationFailed
-from sanfu.lib.rows import row_get, row_insert
+from sanfu.lib.rows import row_add, row_get, rows_together
 from sanfu.lib.treepath import path_ids
 
 # The case loop's field names, as the Open311 parameter a client has to fix.
@@ -250,9 +249,10 @@ def open311_request_create(
         raise ValidationFailed(
             error.message, field=PARAMETER_OF.get(error.field or "", error.field)
         ) from None
-    with transaction.atomic(savepoint=False):
+    with rows_together():
         case = case_write(checked=checked)
-        row_insert(
+        # Held with the case's own rows (PostgreSQL): all of them go in one trip.
+        row_add(
             Open311Submission(
                 case=case,
                 client=client,

@@ -13,11 +13,13 @@ change within the minute.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sanfu.api.models import Datatype, ServiceAttribute
@@ -56,7 +58,17 @@ BUILT_IN_CODES = frozenset({REQUESTER_KIND, ENTERPRISE_NAME, TITLE, CONFIDENTIAL
 
 
 def built_in_questions(terms: SlaTerms) -> list[Question]:
-    return [
+    """The questions every service asks, in the active language (built once per language and
+    time limits: a POST checks its answers against them)."""
+    return list(_built_in_questions(terms.sign_hours, terms.reply_days, get_language()))
+
+
+@functools.lru_cache(maxsize=64)
+def _built_in_questions(
+    sign_hours: int, reply_days: int, language: str | None
+) -> tuple[Question, ...]:
+    terms = SlaTerms(sign_hours=sign_hours, reply_days=reply_days)
+    return (
         Question(
             code=TIME_LIMIT,
             description=_(
@@ -105,7 +117,7 @@ def built_in_questions(terms: SlaTerms) -> list[Question]:
             order=5,
             built_in=True,
         ),
-    ]
+    )
 
 
 def _question(row: ServiceAttribute) -> Question:
