@@ -17,7 +17,7 @@ small (place, lead) → units table is worked out here. A rebuild from the first
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -108,17 +108,18 @@ def _grouped(family: str, ranges: list[tuple[date, date]]) -> Any:
     )
 
 
-def _targets(place: str | None, lead: str | None) -> set[str]:
-    """The units a case counts for: every ancestor (down to MAX_DEPTH) of the unit it lies in
-    and of the unit leading it, each once — the "placed in or led by" of `case_figures`."""
-    paths: set[str] = set()
-    for path in (place, lead):
-        if path:
-            for depth in range(1, MAX_DEPTH + 1):
-                width = depth * (SEGMENT_WIDTH + 1)
-                if len(path) >= width:
-                    paths.add(path[:width])
-    return paths
+def _reach(path: str | None, places: set[str]) -> dict[str, bool]:
+    """The units a case placed in or led by the unit at `path` counts for: its ancestors down
+    to MAX_DEPTH (the "placed in or led by" of `case_figures`), each with whether the case
+    counts there through one of that unit's places (a town or village on the way down)."""
+    reach: dict[str, bool] = {}
+    if path:
+        for depth in range(1, MAX_DEPTH + 1):
+            width = depth * (SEGMENT_WIDTH + 1)
+            if len(path) >= width:
+                below = width + SEGMENT_WIDTH + 1
+                reach[path[:width]] = len(path) >= below and path[:below] in places
+    return reach
 
 
 def _places_and_parents() -> tuple[set[str], set[str]]:
@@ -127,15 +128,6 @@ def _places_and_parents() -> tuple[set[str], set[str]]:
     kinds = set(TOWN_KINDS) | set(VILLAGE_KINDS)
     places = set(Unit.objects.filter(is_active=True, kind__in=kinds).values_list("path", flat=True))
     return places, {path[: -(SEGMENT_WIDTH + 1)] for path in places}
-
-
-def _counted_by_a_place(path: str, paths: tuple[str | None, ...], places: set[str]) -> bool:
-    """Whether a fact counted for the unit at `path` also counts for one of its places."""
-    width = len(path) + SEGMENT_WIDTH + 1
-    return any(
-        found and len(found) >= width and found.startswith(path) and found[:width] in places
-        for found in paths
-    )
 
 
 def _category_keys() -> list[tuple[int, int | None, bool]]:
@@ -315,9 +307,12 @@ def _insert_rows(
         cursor.execute(f"INSERT INTO {_q(table)} VALUES {marks}", values)  # noqa: S608 - a quoted name
 
 
-def _array_text(values: Iterable[int | bool | None]) -> str:
-    """An array of integers, booleans and nulls as PostgreSQL reads it from text."""
-    return "{" + ",".join("NULL" if value is None else str(int(value)) for value in values) + "}"
+def _array_text(values: Sequence[int | bool | None]) -> str:
+    """An array of integers, booleans and nulls as PostgreSQL reads it from text (it reads
+    True and False as booleans)."""
+    if None in values:
+        return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def _fill_targets(cursor: Any, *, analyze: bool) -> None:
@@ -328,16 +323,24 @@ def _fill_targets(cursor: Any, *, analyze: bool) -> None:
     paths = {pk: path[:width] for pk, path in every_unit}
     unit_ids = {path: pk for pk, path in every_unit}
     places, parents = _places_and_parents()
+    shallow = NARROW_DEPTH * (SEGMENT_WIDTH + 1)
+    # Each unit's reach worked out once: a weekday's facts have thousands of (place, lead)
+    # pairs but only hundreds of units.
+    reaches: dict[int, dict[str, bool]] = {}
     cursor.execute(f"SELECT DISTINCT {_q('place')}, {_q('lead')} FROM {_q(FACTS)}")  # noqa: S608 - quoted names
     rows: list[tuple[int, int, int, bool, bool]] = []
     for place_id, lead_id in cursor.fetchall():
-        place, lead = paths.get(place_id), paths.get(lead_id)
-        for path in _targets(place, lead):
+        for pk in (place_id, lead_id):
+            if pk not in reaches:
+                reaches[pk] = _reach(paths.get(pk), places)
+        by_place, by_lead = reaches[place_id], reaches[lead_id]
+        for path in by_place.keys() | by_lead.keys():
             unit_id = unit_ids.get(path)
             if unit_id is not None:
-                own = path in parents and not _counted_by_a_place(path, (place, lead), places)
-                shallow = len(path) <= NARROW_DEPTH * (SEGMENT_WIDTH + 1)
-                rows.append((place_id, lead_id, unit_id, own, shallow))
+                # The unit's own if the case counts for it through none of its places.
+                counted = by_place.get(path, False) or by_lead.get(path, False)
+                own = path in parents and not counted
+                rows.append((place_id, lead_id, unit_id, own, len(path) <= shallow))
     _insert_rows(cursor, TARGETS, ("BIGINT", "BIGINT", "BIGINT", "BOOLEAN", "BOOLEAN"), rows)
     cursor.execute(f"SELECT DISTINCT {_q('cat')} FROM {_q(FACTS)}")  # noqa: S608 - a quoted name
     present = {cat for (cat,) in cursor.fetchall()}
