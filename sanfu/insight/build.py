@@ -10,9 +10,10 @@ that bypassed the timeline, or after the organisation tree was re-zoned.
 Recomputing days is a handful of set-based statements in one transaction: each family's facts
 of those days grouped by the database (through the families' date indexes) into temporary work
 tables, fanned out there to the units and categories they count for, and summed into the rows
-of every grain, which replace those days' rows. No fact row passes through Python; only the
-small (place, lead) → units table is worked out here. A rebuild from the first case (no
-`--since`) writes every row afresh with the table's indexes and keys made once at the end.
+of every grain, which replace those days' rows (only the rows that changed are written). No
+fact row passes through Python; only the small (place, lead) → units table is worked out
+here. A rebuild from the first case (no `--since`) writes every row afresh with the table's
+indexes and keys made once at the end.
 """
 
 from __future__ import annotations
@@ -51,9 +52,10 @@ NARROW_DEPTH = 2
 # A rebuild works through the days in chunks, to bound its memory (a quarter: the groupings
 # of ~1 M facts still hash in memory; larger ones spill, smaller ones join case by case).
 CHUNK_DAYS = 92
-# The work tables of fewer facts than this are not analysed: over a few days' facts (a
-# thousand or two a day) any plan is quick, and analysing the tables, a fixed few milliseconds
-# each, was a sixth of a recomputed day. Over more the plans need their statistics.
+# The work tables of fewer facts than this are not analysed: over a few days' facts (2,000 on
+# a Sunday, 15,000 on a weekday at 1 M cases) any plan is quick, and analysing the tables, a
+# fixed few milliseconds each, was a sixth of a recomputed Sunday. Over more the plans need
+# their statistics.
 ANALYZE_FROM = 50_000
 
 
@@ -168,7 +170,7 @@ def _q(*names: str) -> str:
 
 @cache
 def _quoted(vendor: str, names: tuple[str, ...]) -> str:
-    # Cached: a recomputed day writes its statements from a few thousand quoted names.
+    # Cached (by vendor too): a recomputed day's statements quote a few thousand names.
     return ".".join(connection.ops.quote_name(name) for name in names)
 
 
@@ -456,7 +458,8 @@ def _replace_rows(cursor: Any, ranges: list[tuple[date, date]]) -> None:
 
 
 def recompute_days(days: Iterable[date]) -> int:
-    """Replace the aggregates of these days with what the cases say now; rows written.
+    """Replace the aggregates of these days with what the cases say now; how many rows the
+    days have.
 
     The facts are grouped by the database into a work table, fanned out there to the units
     and categories they count for, and summed into the aggregates' table: the rows never pass
