@@ -55,8 +55,8 @@ CHUNK_DAYS = 92
 # The work tables of fewer facts than this are not analysed: analysing them is a fixed few
 # milliseconds each (a sixth of a recomputed Sunday, 2,000 facts at 1 M cases), and without
 # their statistics the fan-out hashes instead of sorting; at 1 M cases 1 to 28 days (15,000
-# to 300,000 facts) were recomputed 10-40 % faster without. A rebuild's quarters (a million
-# facts) keep their statistics, which their plans were tuned with.
+# to 300,000 facts) were recomputed 10-40 % faster without. A full rebuild (quarters of a
+# million facts) keeps its statistics, which its plans were tuned with.
 ANALYZE_FROM = 200_000
 
 
@@ -483,7 +483,8 @@ def _recompute(
             # of the pairs, not two sorts (which the planner picks, misjudging the matches).
             cursor.execute("SET LOCAL enable_mergejoin = off")
         _create_work_tables(cursor)
-        analyze = _collect_facts(cursor, ranges, narrow_cases=narrow_cases) >= ANALYZE_FROM
+        facts = _collect_facts(cursor, ranges, narrow_cases=narrow_cases)
+        analyze = not replace or facts >= ANALYZE_FROM  # a full rebuild's plans as tuned
         _fill_targets(cursor, analyze=analyze)
         _fan_out(cursor, analyze=analyze)
         target = ROWS if replace else DailyParts._meta.db_table
