@@ -10,17 +10,19 @@ that bypassed the timeline, or after the organisation tree was re-zoned.
 Recomputing days is a handful of set-based statements in one transaction: each family's facts
 of those days grouped by the database (through the families' date indexes) into temporary work
 tables, fanned out there to the units and categories they count for, and summed into the rows
-of every grain, which replace those days' rows. No fact row passes through Python; only the
-small (place, lead) → units table is worked out here. A rebuild from the first case (no
-`--since`) writes every row afresh with the table's indexes and keys made once at the end.
+of every grain, which replace those days' rows (only the rows that changed are written). No
+fact row passes through Python; only the small (place, lead) → units table is worked out
+here. A rebuild from the first case (no `--since`) writes every row afresh with the table's
+indexes and keys made once at the end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -50,6 +52,12 @@ NARROW_DEPTH = 2
 # A rebuild works through the days in chunks, to bound its memory (a quarter: the groupings
 # of ~1 M facts still hash in memory; larger ones spill, smaller ones join case by case).
 CHUNK_DAYS = 92
+# The work tables of fewer facts than this are not analysed: analysing them is a fixed few
+# milliseconds each (a sixth of a recomputed Sunday, 2,000 facts at 1 M cases), and without
+# their statistics the fan-out hashes instead of sorting; at 1 M cases 1 to 28 days (15,000
+# to 300,000 facts) were recomputed 10-40 % faster without. A full rebuild (quarters of a
+# million facts) keeps its statistics, which its plans were tuned with.
+ANALYZE_FROM = 200_000
 
 
 def local_zone() -> ZoneInfo:
@@ -103,17 +111,18 @@ def _grouped(family: str, ranges: list[tuple[date, date]]) -> Any:
     )
 
 
-def _targets(place: str | None, lead: str | None) -> set[str]:
-    """The units a case counts for: every ancestor (down to MAX_DEPTH) of the unit it lies in
-    and of the unit leading it, each once — the "placed in or led by" of `case_figures`."""
-    paths: set[str] = set()
-    for path in (place, lead):
-        if path:
-            for depth in range(1, MAX_DEPTH + 1):
-                width = depth * (SEGMENT_WIDTH + 1)
-                if len(path) >= width:
-                    paths.add(path[:width])
-    return paths
+def _reach(path: str | None, places: set[str]) -> dict[str, bool]:
+    """The units a case placed in or led by the unit at `path` counts for: its ancestors down
+    to MAX_DEPTH (the "placed in or led by" of `case_figures`), each with whether the case
+    counts there through one of that unit's places (a town or village on the way down)."""
+    reach: dict[str, bool] = {}
+    if path:
+        for depth in range(1, MAX_DEPTH + 1):
+            width = depth * (SEGMENT_WIDTH + 1)
+            if len(path) >= width:
+                below = width + SEGMENT_WIDTH + 1
+                reach[path[:width]] = len(path) >= below and path[:below] in places
+    return reach
 
 
 def _places_and_parents() -> tuple[set[str], set[str]]:
@@ -122,15 +131,6 @@ def _places_and_parents() -> tuple[set[str], set[str]]:
     kinds = set(TOWN_KINDS) | set(VILLAGE_KINDS)
     places = set(Unit.objects.filter(is_active=True, kind__in=kinds).values_list("path", flat=True))
     return places, {path[: -(SEGMENT_WIDTH + 1)] for path in places}
-
-
-def _counted_by_a_place(path: str, paths: tuple[str | None, ...], places: set[str]) -> bool:
-    """Whether a fact counted for the unit at `path` also counts for one of its places."""
-    width = len(path) + SEGMENT_WIDTH + 1
-    return any(
-        found and len(found) >= width and found.startswith(path) and found[:width] in places
-        for found in paths
-    )
 
 
 def _category_keys() -> list[tuple[int, int | None, bool]]:
@@ -159,12 +159,19 @@ FACTS = "insight_work_facts"  # the facts grouped by day, channel, place, lead a
 TARGETS = "insight_work_targets"  # each (place, lead): the units it counts for, and how
 UNITS = "insight_work_units"  # the facts fanned out: by day, unit, category, channel, own
 KEYS = "insight_work_categories"  # each category: its broad one, and itself if narrower
-WORK_TABLES = (FACTS, TARGETS, UNITS, KEYS)
+ROWS = "insight_work_rows"  # the recomputed days' rows, before they replace the old ones
+WORK_TABLES = (FACTS, TARGETS, UNITS, KEYS, ROWS)
 # A long rebuild's narrow copy of what the facts read of their cases (kept across its chunks).
 CASES = "insight_work_cases"
 
 
 def _q(*names: str) -> str:
+    return _quoted(connection.vendor, names)
+
+
+@cache
+def _quoted(vendor: str, names: tuple[str, ...]) -> str:
+    # Cached (by vendor too): a recomputed day's statements quote a few thousand names.
     return ".".join(connection.ops.quote_name(name) for name in names)
 
 
@@ -187,6 +194,16 @@ def _create_work_tables(cursor: Any) -> None:
             f"{_q('own')} BOOLEAN NOT NULL, {_q('shallow')} BOOLEAN NOT NULL, {parts}",
         ),
         (KEYS, f"{_q('cat')} BIGINT NOT NULL, {_q('key')} BIGINT, {_q('narrow')} BOOLEAN NOT NULL"),
+        (
+            ROWS,
+            f"{_q('day')} DATE NOT NULL, {_q('grain')} VARCHAR(10) NOT NULL, "
+            f"{_q('unit_id')} BIGINT NOT NULL, {_q('category_id')} BIGINT, "
+            f"{_q('channel')} VARCHAR(16) NOT NULL, "
+            + ", ".join(
+                f"{_q(name)} {'NUMERIC' if name in f.SUMS else 'BIGINT'} NOT NULL"
+                for name in f.PART_NAMES
+            ),
+        ),
     ):
         cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
         cursor.execute(f"CREATE TEMPORARY TABLE {_q(table)} ({columns})")
@@ -241,9 +258,10 @@ def _through_narrow_cases(sql: str) -> str:
     return sql.replace(join, f"INNER JOIN {_q(CASES)} {table} ON")
 
 
-def _collect_facts(cursor: Any, ranges: list[tuple[date, date]], *, narrow_cases: bool) -> None:
+def _collect_facts(cursor: Any, ranges: list[tuple[date, date]], *, narrow_cases: bool) -> int:
     """Every family's grouped facts of these days into the facts table: one statement a family,
-    the grouping done by the database."""
+    the grouping done by the database; how many rows."""
+    rows = 0
     for family, names in f.FAMILIES.items():
         sql, params = _grouped(family, ranges).query.sql_with_params()
         if narrow_cases and f.FAMILY_SOURCES[family].case:
@@ -264,6 +282,8 @@ def _collect_facts(cursor: Any, ranges: list[tuple[date, date]], *, narrow_cases
         )
         insert = f"INSERT INTO {_q(FACTS)} ({columns}) SELECT {picked} FROM ({sql}) {_q('g')}"  # noqa: S608 - quoted names, Django's SQL
         cursor.execute(insert, params)
+        rows += max(cursor.rowcount, 0)
+    return rows
 
 
 def _insert_rows(
@@ -271,14 +291,16 @@ def _insert_rows(
 ) -> None:
     """Rows into a work table (of columns of these SQL types). On PostgreSQL in one statement,
     each column passed as one array: a parameter a value, formatted one by one, cost more than
-    the whole recomputation of a day. Elsewhere many rows to a statement."""
+    the whole recomputation of a day. The arrays go as text (integers, booleans, nulls only):
+    the driver's own formatting of a list, value by value, took a tenth of a recomputed day.
+    Elsewhere many rows to a statement."""
     if not rows:
         return
     if connection.vendor == "postgresql":
         arrays = ", ".join(f"%s::{kind}[]" for kind in types)
         cursor.execute(
             f"INSERT INTO {_q(table)} SELECT * FROM unnest({arrays})",  # noqa: S608 - a quoted name
-            [list(column) for column in zip(*rows, strict=True)],
+            [_array_text(column) for column in zip(*rows, strict=True)],
         )
         return
     for start in range(0, len(rows), batch):
@@ -288,7 +310,15 @@ def _insert_rows(
         cursor.execute(f"INSERT INTO {_q(table)} VALUES {marks}", values)  # noqa: S608 - a quoted name
 
 
-def _fill_targets(cursor: Any) -> None:
+def _array_text(values: Sequence[int | bool | None]) -> str:
+    """An array of integers, booleans and nulls as PostgreSQL reads it from text (it reads
+    True and False as booleans)."""
+    if None in values:
+        return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _fill_targets(cursor: Any, *, analyze: bool) -> None:
     """For each (place, lead) pair among the facts, the units its facts count for, and whether
     as the unit's own (counted by none of its places); and the categories' keys."""
     width = MAX_DEPTH * (SEGMENT_WIDTH + 1)
@@ -296,22 +326,31 @@ def _fill_targets(cursor: Any) -> None:
     paths = {pk: path[:width] for pk, path in every_unit}
     unit_ids = {path: pk for pk, path in every_unit}
     places, parents = _places_and_parents()
+    shallow = NARROW_DEPTH * (SEGMENT_WIDTH + 1)
+    # Each unit's reach worked out once: a weekday's facts have thousands of (place, lead)
+    # pairs but only hundreds of units.
+    reaches: dict[int, dict[str, bool]] = {}
     cursor.execute(f"SELECT DISTINCT {_q('place')}, {_q('lead')} FROM {_q(FACTS)}")  # noqa: S608 - quoted names
     rows: list[tuple[int, int, int, bool, bool]] = []
     for place_id, lead_id in cursor.fetchall():
-        place, lead = paths.get(place_id), paths.get(lead_id)
-        for path in _targets(place, lead):
+        for pk in (place_id, lead_id):
+            if pk not in reaches:
+                reaches[pk] = _reach(paths.get(pk), places)
+        by_place, by_lead = reaches[place_id], reaches[lead_id]
+        for path in by_place.keys() | by_lead.keys():
             unit_id = unit_ids.get(path)
             if unit_id is not None:
-                own = path in parents and not _counted_by_a_place(path, (place, lead), places)
-                shallow = len(path) <= NARROW_DEPTH * (SEGMENT_WIDTH + 1)
-                rows.append((place_id, lead_id, unit_id, own, shallow))
+                # The unit's own if the case counts for it through none of its places.
+                counted = by_place.get(path, False) or by_lead.get(path, False)
+                own = path in parents and not counted
+                rows.append((place_id, lead_id, unit_id, own, len(path) <= shallow))
     _insert_rows(cursor, TARGETS, ("BIGINT", "BIGINT", "BIGINT", "BOOLEAN", "BOOLEAN"), rows)
     cursor.execute(f"SELECT DISTINCT {_q('cat')} FROM {_q(FACTS)}")  # noqa: S608 - a quoted name
     present = {cat for (cat,) in cursor.fetchall()}
     keys = [key for key in _category_keys() if key[0] in present]
     _insert_rows(cursor, KEYS, ("BIGINT", "BIGINT", "BOOLEAN"), keys)
-    _analyze(cursor, FACTS, TARGETS, KEYS)
+    if analyze:
+        _analyze(cursor, FACTS, TARGETS, KEYS)
 
 
 def _sums(table: str, *, final: bool = False) -> str:
@@ -322,24 +361,33 @@ def _sums(table: str, *, final: bool = False) -> str:
     )
 
 
-def _fan_out(cursor: Any) -> None:
+def _fan_out(cursor: Any, *, analyze: bool) -> None:
     """The facts counted for each unit they count for: the one large grouping, once; the
     grains are then summed from its far fewer rows."""
     names = ("day", "chan", "unit_id", "cat", "own", "shallow")
     keys = [_q("t" if name in ("unit_id", "own", "shallow") else "f", name) for name in names]
     columns = ", ".join(_q(name) for name in names)
     parts = ", ".join(_q(name) for name in f.PART_NAMES)
+    unsorted = not analyze and connection.vendor == "postgresql"
+    if unsorted:
+        # Without the statistics the planner takes the join for a few rows and sorts them to
+        # group them; hashing them is twice as quick.
+        cursor.execute("SET LOCAL enable_sort = off")
     cursor.execute(
         f"INSERT INTO {_q(UNITS)} ({columns}, {parts}) SELECT {', '.join(keys)}, {_sums('f')} "  # noqa: S608 - quoted names
         f"FROM {_q(FACTS)} {_q('f')} JOIN {_q(TARGETS)} {_q('t')} "
         f"ON {_q('t', 'place')} = {_q('f', 'place')} AND {_q('t', 'lead')} = {_q('f', 'lead')} "
         f"GROUP BY {', '.join(keys)}"
     )
-    _analyze(cursor, UNITS)
+    if unsorted:
+        cursor.execute("RESET enable_sort")
+    if analyze:
+        _analyze(cursor, UNITS)
 
 
-def _insert_grain(cursor: Any, grain: Grain) -> int:
-    """The grain's rows, summed from the units' table in one grouped statement; how many."""
+def _insert_grain(cursor: Any, grain: Grain, table: str) -> int:
+    """The grain's rows, summed from the units' table in one grouped statement into `table`
+    (the aggregates' or the work table of new rows); how many."""
     by_category = grain != Grain.UNIT
     narrow = grain in (Grain.NARROW, Grain.NARROW_OWN)
     by_channel = grain in (Grain.BREAKDOWN, Grain.NARROW)
@@ -359,7 +407,7 @@ def _insert_grain(cursor: Any, grain: Grain) -> int:
     columns = ["day", "grain", "unit_id", "category_id", "channel", *f.PART_NAMES]
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     cursor.execute(
-        f"INSERT INTO {_q(DailyParts._meta.db_table)} ({', '.join(map(_q, columns))}) "  # noqa: S608 - quoted names
+        f"INSERT INTO {_q(table)} ({', '.join(map(_q, columns))}) "  # noqa: S608 - quoted names
         f"SELECT {_q('u', 'day')}, %s, {_q('u', 'unit_id')}, {category}, {channel}, "
         f"{_sums('u', final=True)} FROM {_q(UNITS)} {_q('u')} {joins} {where} "
         f"GROUP BY {', '.join(groups)}",
@@ -368,15 +416,51 @@ def _insert_grain(cursor: Any, grain: Grain) -> int:
     return int(cursor.rowcount)
 
 
-def _within(ranges: list[tuple[date, date]]) -> Q:
-    within = Q(pk__in=[])
-    for first, after in ranges:
-        within |= Q(day__gte=first, day__lt=after)
-    return within
+ROW_KEY = ("day", "grain", "unit_id", "category_id", "channel")
+
+
+def _replace_rows(cursor: Any, ranges: list[tuple[date, date]]) -> None:
+    """The days' rows made what the work table of new rows says, writing only the rows that
+    changed: the old rows with no equal new one go, the new rows with no equal old one come.
+    A late reply changes a few dozen of a day's thousands of rows; deleting and inserting them
+    all (each insert a wide index entry, and a foreign key check queued for the commit) was
+    most of the cost of recomputing a day."""
+    table = DailyParts._meta.db_table
+
+    def same(new: str, old: str) -> str:
+        # Equal in every column; the category by COALESCE, so the unit grain's NULL matches
+        # (and the comparison stays a hash join).
+        return " AND ".join(
+            f"COALESCE({_q(new, name)}, 0) = COALESCE({_q(old, name)}, 0)"
+            if name == "category_id"
+            else f"{_q(new, name)} = {_q(old, name)}"
+            for name in (*ROW_KEY, *f.PART_NAMES)
+        )
+
+    def within(alias: str) -> tuple[str, list[date]]:
+        column = _q(alias, "day")
+        days = " OR ".join(f"({column} >= %s AND {column} < %s)" for _ in ranges)
+        return f"({days})", [day for pair in ranges for day in pair]
+
+    old_days, params = within(table)
+    cursor.execute(
+        f"DELETE FROM {_q(table)} WHERE {old_days} AND NOT EXISTS "  # noqa: S608 - quoted names
+        f"(SELECT 1 FROM {_q(ROWS)} {_q('n')} WHERE {same('n', table)})",
+        params,
+    )
+    columns = ", ".join(_q(name) for name in (*ROW_KEY, *f.PART_NAMES))
+    old_days, params = within("d")
+    cursor.execute(
+        f"INSERT INTO {_q(table)} ({columns}) SELECT {columns} FROM {_q(ROWS)} {_q('n')} "  # noqa: S608 - quoted names
+        f"WHERE NOT EXISTS (SELECT 1 FROM {_q(table)} {_q('d')} "
+        f"WHERE {old_days} AND {same('n', 'd')})",
+        params,
+    )
 
 
 def recompute_days(days: Iterable[date]) -> int:
-    """Replace the aggregates of these days with what the cases say now; rows written.
+    """Replace the aggregates of these days with what the cases say now; how many rows the
+    days have.
 
     The facts are grouped by the database into a work table, fanned out there to the units
     and categories they count for, and summed into the aggregates' table: the rows never pass
@@ -399,12 +483,14 @@ def _recompute(
             # of the pairs, not two sorts (which the planner picks, misjudging the matches).
             cursor.execute("SET LOCAL enable_mergejoin = off")
         _create_work_tables(cursor)
-        _collect_facts(cursor, ranges, narrow_cases=narrow_cases)
-        _fill_targets(cursor)
-        _fan_out(cursor)
+        facts = _collect_facts(cursor, ranges, narrow_cases=narrow_cases)
+        analyze = not replace or facts >= ANALYZE_FROM  # a full rebuild's plans as tuned
+        _fill_targets(cursor, analyze=analyze)
+        _fan_out(cursor, analyze=analyze)
+        target = ROWS if replace else DailyParts._meta.db_table
+        rows = sum(_insert_grain(cursor, grain, target) for grain in Grain)
         if replace:
-            DailyParts.objects.filter(_within(ranges)).delete()
-        rows = sum(_insert_grain(cursor, grain) for grain in Grain)
+            _replace_rows(cursor, ranges)
         _drop_work_tables(cursor)
     return rows
 

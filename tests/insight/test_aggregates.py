@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 
 import pytest
@@ -18,7 +18,7 @@ from sanfu.cases import services
 from sanfu.cases.figures import Rate, case_figures
 from sanfu.cases.models import Category, Rating, ReplyKind
 from sanfu.directory.models import Unit
-from sanfu.insight.models import DailyParts, Watermark
+from sanfu.insight.models import PARTS, DailyParts, Watermark
 from sanfu.workbench.selectors import dashboard as d
 from tests.cases.conftest import Catalogue, People, web_case
 from tests.conftest import Tree, login
@@ -205,3 +205,40 @@ def test_the_page_says_how_fresh_the_figures_are(tree: Tree, catalogue: Catalogu
     as_of = page.context["board"].as_of
     assert as_of is not None
     assert timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M") in page.content.decode()
+
+
+def test_a_recomputed_day_rewrites_only_the_rows_that_changed(
+    tree: Tree, catalogue: Catalogue, people: People
+):
+    first = web_case(tree, catalogue)
+    web_case(tree, catalogue, location_unit=tree.village_b, category=catalogue.wages)
+    sweep()
+    today = timezone.localdate()
+    # A row gone wrong and a stray one: the next recomputation of the day mends both.
+    wrong = DailyParts.objects.filter(day=today, grain="unit", unit=tree.county).get()
+    DailyParts.objects.filter(pk=wrong.pk).update(received=99)
+    stray = DailyParts.objects.create(day=today, grain="unit", unit=tree.town_b, received=5)
+    before = day_rows(today)
+    services.case_dispatch(actor=people.dispatcher, case_id=first.pk, lead_unit=tree.department)
+    sweep()
+    assert_equal_by_category(tree, catalogue)
+    after = day_rows(today)
+    assert stray.pk not in {pk for pk, _ in after.values()}
+    assert after[row_key(wrong)][0] != wrong.pk
+    # The rows the dispatch left as they were are the same rows, not deleted and written again.
+    unchanged = [key for key in before.keys() & after.keys() if before[key][1] == after[key][1]]
+    assert unchanged
+    assert all(before[key][0] == after[key][0] for key in unchanged)
+    assert len(unchanged) < len(after)  # and the dispatch did change some
+
+
+def row_key(row: DailyParts) -> tuple[object, ...]:
+    return (row.grain, row.unit_id, row.category_id, row.channel)
+
+
+def day_rows(day: date) -> dict[tuple[object, ...], tuple[int, tuple[object, ...]]]:
+    """The day's rows by key: each one's id and counts."""
+    return {
+        row_key(row): (row.pk, tuple(getattr(row, name) for name in PARTS))
+        for row in DailyParts.objects.filter(day=day)
+    }
